@@ -1,0 +1,35 @@
+//! The command line (clap). `main.rs` only parses and dispatches.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vitaes-migrate",
+    version,
+    about = "drizzle-kit compatible migrations for PostgreSQL, from #[derive(Table)] structs"
+)]
+pub struct Cli {
+    /// Config file (default: vitaes.toml in this directory or the nearest ancestor).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the next migration from the difference between the code and the last snapshot.
+    Generate {
+        /// A .rs file or a folder of them with #[derive(Table)] structs (repeatable).
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// The migrations folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The migration's tag suffix (`NNNN_<name>.sql`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand; each takes its parsed flags and returns what
+//! happened, leaving printing of errors and exit codes to `main.rs`.
+
+pub mod generate;

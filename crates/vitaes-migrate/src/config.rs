@@ -1,0 +1,132 @@
+//! `vitaes.toml`: defaults for every command, found in the current directory
+//! or its nearest ancestor, like `drizzle.config.ts`. Paths in it are relative
+//! to the file; flags win over it. Unknown keys are errors.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+pub const CONFIG_FILE: &str = "vitaes.toml";
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub schema: Option<OneOrMany>,
+    pub out: Option<String>,
+    pub schema_filter: Option<Vec<String>>,
+    pub tables_filter: Option<Vec<String>>,
+    #[serde(default)]
+    pub database: DatabaseSection,
+    #[serde(default)]
+    pub migrations: MigrationsSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSection {
+    pub url_env: Option<String>,
+    pub env_file: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationsSection {
+    pub schema: Option<String>,
+    pub table: Option<String>,
+}
+
+/// The configuration in effect: file values with paths made absolute.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub schema: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub file: ConfigFile,
+}
+
+impl Config {
+    /// Loads `explicit` if given, else the nearest `vitaes.toml` from `cwd`
+    /// upwards; no file is an empty config.
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
+        let path = match explicit {
+            Some(p) => {
+                let p = cwd.join(p);
+                if !p.is_file() {
+                    return Err(Error::Usage(format!(
+                        "config file {} does not exist",
+                        p.display()
+                    )));
+                }
+                Some(p)
+            }
+            None => find_upwards(cwd),
+        };
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.clone(),
+            message: format!(
+                "{}\n  help: see the README's vitaes.toml section for the keys",
+                e.to_string().trim_end()
+            ),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Ok(Config {
+            schema: file
+                .schema
+                .as_ref()
+                .map(|s| match s {
+                    OneOrMany::One(p) => vec![dir.join(p)],
+                    OneOrMany::Many(v) => v.iter().map(|p| dir.join(p)).collect(),
+                })
+                .unwrap_or_default(),
+            out: file.out.as_ref().map(|o| dir.join(o)),
+            path: Some(path),
+            file,
+        })
+    }
+
+    /// Schema sources: `--schema` flags (relative to `cwd`) win over the file.
+    pub fn schema_paths(&self, flags: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
+        if !flags.is_empty() {
+            return Ok(flags.iter().map(|p| cwd.join(p)).collect());
+        }
+        if !self.schema.is_empty() {
+            return Ok(self.schema.clone());
+        }
+        Err(Error::Usage(format!(
+            "no schema sources: pass --schema <file or folder>, or set `schema = [...]` in {CONFIG_FILE}"
+        )))
+    }
+
+    /// The migrations folder: `--out` wins, then the file's `out`, else `./drizzle` as drizzle-kit.
+    pub fn out_dir(&self, flag: Option<&Path>, cwd: &Path) -> PathBuf {
+        match (flag, &self.out) {
+            (Some(p), _) => cwd.join(p),
+            (None, Some(p)) => p.clone(),
+            (None, None) => cwd.join("drizzle"),
+        }
+    }
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,67 @@
+//! Typed errors with the exit codes of the command line (DESIGN.md):
+//! 1 finding or refusal, 2 usage/config/schema source, 3 cannot connect,
+//! 4 the database rejected a statement.
+
+use std::path::PathBuf;
+
+/// A located message from reading schema sources: `file:line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMessage {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for SourceMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Source(Vec<SourceMessage>),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    MigrationsFolder { path: PathBuf, message: String },
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Refused(_) => 1,
+            Error::Usage(_)
+            | Error::Config { .. }
+            | Error::Source(_)
+            | Error::Io { .. }
+            | Error::MigrationsFolder { .. } => 2,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

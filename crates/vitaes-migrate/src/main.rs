@@ -1,0 +1,37 @@
+//! The `vitaes-migrate` binary: parse flags, run one command, map its error
+//! to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use vitaes_migrate::cli::{Cli, Command};
+use vitaes_migrate::commands::generate::{self, GenerateArgs};
+use vitaes_migrate::config::Config;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> vitaes_migrate::Result<()> {
+    let cwd = std::env::current_dir().map_err(vitaes_migrate::Error::io("."))?;
+    let config = Config::load(cli.config.as_deref(), &cwd)?;
+    let mut stdout = std::io::stdout();
+    match cli.command {
+        Command::Generate { schema, out, name } => {
+            generate::run(
+                &GenerateArgs { schema, out, name },
+                &config,
+                &cwd,
+                &mut stdout,
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Reading schema sources: the `.rs` files under `--schema` paths, parsed with
+//! syn and the same parser the derive uses, resolved into a [`Schema`].
+//!
+//! Order follows drizzle-kit's (files by sorted path, then struct name within
+//! a file), so generated migrations list tables as drizzle-kit would.
+
+use std::path::{Path, PathBuf};
+
+use syn::Item;
+use vitaes_schema_core::parse::{has_derive, parse_enum, parse_table};
+use vitaes_schema_core::resolve::ItemRef;
+use vitaes_schema_core::unresolved::Loc;
+use vitaes_schema_core::{resolve, Schema, UnresolvedEnum, UnresolvedTable};
+
+use crate::error::{Error, Result, SourceMessage};
+
+/// Loads and resolves every `#[derive(Table)]` / `#[derive(PgEnum)]` item
+/// under `paths`. All mistakes in all files are reported together.
+pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
+    let files = collect_files(paths)?;
+    let mut tables: Vec<(UnresolvedTable, usize)> = Vec::new();
+    let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
+    let mut messages = Vec::new();
+
+    for (file_idx, file) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
+        let parsed = match syn::parse_file(&text) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                let loc = Loc::of(e.span());
+                messages.push(message(file, loc, &format!("cannot parse Rust: {e}")));
+                continue;
+            }
+        };
+        let mut file_tables = Vec::new();
+        let mut file_enums = Vec::new();
+        collect_items(&parsed.items, &mut |item| {
+            let input = match item {
+                Item::Struct(s) if has_derive(&s.attrs, "Table") => {
+                    syn::DeriveInput::from(s.clone())
+                }
+                Item::Enum(e) if has_derive(&e.attrs, "PgEnum") => {
+                    syn::DeriveInput::from(e.clone())
+                }
+                Item::Struct(_) | Item::Enum(_) => return,
+                _ => return,
+            };
+            let result = if has_derive(&input.attrs, "Table") {
+                parse_table(&input).map(|p| file_tables.push(p.table))
+            } else {
+                parse_enum(&input).map(|e| file_enums.push(e))
+            };
+            if let Err(errors) = result {
+                for (loc, text) in errors.located() {
+                    messages.push(message(file, loc, &text));
+                }
+            }
+        });
+        file_tables.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        tables.extend(file_tables.into_iter().map(|t| (t, file_idx)));
+        enums.extend(file_enums.into_iter().map(|e| (e, file_idx)));
+    }
+    if !messages.is_empty() {
+        return Err(Error::Source(messages));
+    }
+
+    let table_list: Vec<UnresolvedTable> = tables.iter().map(|(t, _)| t.clone()).collect();
+    let enum_list: Vec<UnresolvedEnum> = enums.iter().map(|(e, _)| e.clone()).collect();
+    resolve(&table_list, &enum_list).map_err(|errors| {
+        let file_of = |item: ItemRef| match item {
+            ItemRef::Table(i) => &files[tables[i].1],
+            ItemRef::Enum(i) => &files[enums[i].1],
+        };
+        Error::Source(
+            errors
+                .0
+                .into_iter()
+                .map(|e| {
+                    let mut text = e.message.clone();
+                    if let Some((other, loc)) = e.other {
+                        text.push_str(&format!(
+                            "\n  note: first defined at {}:{}:{}",
+                            display_path(file_of(other)).display(),
+                            loc.line,
+                            loc.column
+                        ));
+                    }
+                    message(file_of(e.item), e.loc, &text)
+                })
+                .collect(),
+        )
+    })
+}
+
+fn message(file: &Path, loc: Loc, text: &str) -> SourceMessage {
+    SourceMessage {
+        file: display_path(file),
+        line: loc.line,
+        column: loc.column,
+        message: text.to_string(),
+    }
+}
+
+/// A path relative to the current directory when it lies below it.
+fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Visits items, descending into inline modules (`mod x { ... }`).
+fn collect_items(items: &[Item], visit: &mut dyn FnMut(&Item)) {
+    for item in items {
+        if let Item::Mod(m) = item {
+            if let Some((_, inner)) = &m.content {
+                collect_items(inner, visit);
+            }
+        } else {
+            visit(item);
+        }
+    }
+}
+
+/// Every `.rs` file named or below a named folder, sorted by path.
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Error::Usage(format!(
+                "schema path {} cannot be read: {e}\n  help: check `schema` in vitaes.toml or the --schema flag",
+                path.display()
+            ))
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(Error::io(dir))? {
+        let path = entry.map_err(Error::io(dir))?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+use vitaes_schema_core::naming::quote_ident;
+use vitaes_schema_core::{ColumnDef, TableDef};
+
+use super::{column_list, table_ref};
+
+/// drizzle-kit's CREATE TABLE: one tab-indented line per column, then the
+/// table's primary key, unique and check constraints; ends in `);\n`.
+pub fn render(t: &TableDef) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(column_line).collect();
+    if let Some(pk) = &t.primary_key {
+        lines.push(format!(
+            "\tCONSTRAINT {} PRIMARY KEY({})",
+            quote_ident(&pk.name),
+            column_list(&pk.columns)
+        ));
+    }
+    for u in &t.uniques {
+        lines.push(format!(
+            "\tCONSTRAINT {} UNIQUE{}({})",
+            quote_ident(&u.name),
+            if u.nulls_not_distinct {
+                " NULLS NOT DISTINCT"
+            } else {
+                ""
+            },
+            column_list(&u.columns)
+        ));
+    }
+    for c in &t.checks {
+        lines.push(format!(
+            "\tCONSTRAINT {} CHECK ({})",
+            quote_ident(&c.name),
+            c.expr
+        ));
+    }
+    format!(
+        "CREATE TABLE {} (\n{}\n);\n",
+        table_ref(&t.schema, &t.name),
+        lines.join(",\n")
+    )
+}
+
+fn column_line(c: &ColumnDef) -> String {
+    let mut line = format!("\t{} {}", quote_ident(&c.name), column_type(c));
+    if c.primary_key {
+        line.push_str(" PRIMARY KEY");
+    }
+    if let Some(d) = &c.default {
+        line.push_str(" DEFAULT ");
+        line.push_str(&d.to_sql());
+    }
+    if c.not_null {
+        line.push_str(" NOT NULL");
+    }
+    line
+}
+
+/// Types drizzle-kit writes bare; anything else (an enum) is quoted and,
+/// outside `public`, schema-qualified.
+const NATIVE_TYPES: &[&str] = &[
+    "uuid",
+    "smallint",
+    "integer",
+    "bigint",
+    "boolean",
+    "text",
+    "varchar",
+    "serial",
+    "bigserial",
+    "decimal",
+    "numeric",
+    "real",
+    "json",
+    "jsonb",
+    "time",
+    "time with time zone",
+    "time without time zone",
+    "time",
+    "timestamp",
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "date",
+    "interval",
+    "bigint",
+    "bigserial",
+    "double precision",
+    "interval year",
+    "interval month",
+    "interval day",
+    "interval hour",
+    "interval minute",
+    "interval second",
+    "interval year to month",
+    "interval day to hour",
+    "interval day to minute",
+    "interval day to second",
+    "interval hour to minute",
+    "interval hour to second",
+    "interval minute to second",
+    "char",
+    "vector",
+    "geometry",
+    "inet",
+    "cidr",
+    "macaddr",
+    "macaddr8",
+    "bytea",
+    "smallserial",
+    "point",
+    "line",
+];
+
+/// A column's type as it appears in DDL.
+pub fn column_type(c: &ColumnDef) -> String {
+    let base = c.sql_type.trim_end_matches("[]");
+    let dims = &c.sql_type[base.len()..];
+    if NATIVE_TYPES.iter().any(|n| c.sql_type.starts_with(n)) {
+        return c.sql_type.clone();
+    }
+    let prefix = match &c.type_schema {
+        Some(s) if s != "public" => format!("{}.", quote_ident(s)),
+        _ => String::new(),
+    };
+    format!("{prefix}{}{dims}", quote_ident(base))
+}

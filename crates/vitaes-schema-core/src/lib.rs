@@ -1,0 +1,20 @@
+//! The heart of vitaes-migrate, shared by the derive and the CLI: the schema
+//! model, the naming rules, drizzle-kit's snapshot and journal formats, and the
+//! one attribute parser and resolver.
+//!
+//! ```text
+//! syn::DeriveInput ──parse──► UnresolvedTable ──resolve──► Schema
+//! ```
+
+pub mod journal;
+pub mod model;
+pub mod naming;
+pub mod parse;
+pub mod resolve;
+pub mod snapshot;
+pub mod types;
+pub mod unresolved;
+
+pub use model::*;
+pub use resolve::{resolve, ResolveError, ResolveErrors};
+pub use unresolved::{UnresolvedEnum, UnresolvedTable};

@@ -1,0 +1,199 @@
+//! Every name the tools make up or transform, in one place: default table and
+//! constraint names as drizzle-kit makes them, names PostgreSQL picks itself,
+//! truncation to PostgreSQL's 63-byte limit, and identifier quoting.
+//!
+//! Keeping these together is what makes a database created by drizzle-kit,
+//! by PostgreSQL's own defaults and by us show no difference.
+
+/// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier it stores, in bytes.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Cuts `name` as PostgreSQL's lexer does: at most 63 bytes, never inside a
+/// UTF-8 character.
+pub fn truncate_identifier(name: &str) -> String {
+    clip_bytes(name, MAX_IDENTIFIER_BYTES).to_string()
+}
+
+fn clip_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Quotes an identifier for SQL: `"name"`, doubling embedded quotes. Every
+/// identifier in every statement goes through here.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes a string as an SQL literal: `'it''s'`.
+pub fn quote_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// The default table name for a struct: snake_case of its name
+/// (`VerificationToken` → `verification_token`, `HTTPLog` → `http_log`).
+pub fn snake_case(ident: &str) -> String {
+    let ident = ident.strip_prefix("r#").unwrap_or(ident);
+    let chars: Vec<char> = ident.chars().collect();
+    let mut out = String::with_capacity(ident.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None | Some('_') => false,
+                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_uppercase() => next.is_some_and(|n| n.is_lowercase()),
+                _ => false,
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The SQL name of a field: the identifier without a raw prefix (`r#type` → `type`).
+pub fn field_name(ident: &str) -> String {
+    ident.strip_prefix("r#").unwrap_or(ident).to_string()
+}
+
+/// drizzle-kit's default unique constraint name: `<table>_<cols>_unique`.
+pub fn unique_name(table: &str, columns: &[String]) -> String {
+    truncate_identifier(&format!("{table}_{}_unique", columns.join("_")))
+}
+
+/// drizzle-kit's default foreign key name: `<table>_<cols>_<reftable>_<refcols>_fk`.
+pub fn foreign_key_name(
+    table: &str,
+    columns: &[String],
+    ref_table: &str,
+    ref_columns: &[String],
+) -> String {
+    truncate_identifier(&format!(
+        "{table}_{}_{ref_table}_{}_fk",
+        columns.join("_"),
+        ref_columns.join("_")
+    ))
+}
+
+/// drizzle-kit's default table-level primary key name: `<table>_<cols>_pk`.
+pub fn primary_key_name(table: &str, columns: &[String]) -> String {
+    truncate_identifier(&format!("{table}_{}_pk", columns.join("_")))
+}
+
+/// drizzle-kit's default index name: `<table>_<cols>_index`.
+pub fn index_name(table: &str, columns: &[String]) -> String {
+    truncate_identifier(&format!("{table}_{}_index", columns.join("_")))
+}
+
+/// The name PostgreSQL gives a column-level primary key: `<table>_pkey`.
+pub fn pkey_name(table: &str) -> String {
+    make_object_name(table, None, "pkey")
+}
+
+/// The name PostgreSQL gives a serial or identity column's sequence: `<table>_<col>_seq`.
+pub fn sequence_name(table: &str, column: &str) -> String {
+    make_object_name(table, Some(column), "seq")
+}
+
+/// PostgreSQL's `makeObjectName`: joins `name1`, `name2` and `label` with `_`,
+/// cutting the longer of the two names first so that the label always fits.
+pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let mut overhead = label.len() + 1;
+    if name2.is_some() {
+        overhead += 1;
+    }
+    let avail = MAX_IDENTIFIER_BYTES - overhead;
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let mut out = clip_bytes(name1, n1).to_string();
+    if let Some(name2) = name2 {
+        out.push('_');
+        out.push_str(clip_bytes(name2, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+/// Whether a user-given name fits PostgreSQL's limit.
+pub fn fits(name: &str) -> bool {
+    name.len() <= MAX_IDENTIFIER_BYTES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_struct_names() {
+        assert_eq!(snake_case("User"), "user");
+        assert_eq!(snake_case("VerificationToken"), "verification_token");
+        assert_eq!(snake_case("HTTPLog"), "http_log");
+        assert_eq!(snake_case("Table2Name"), "table2_name");
+        assert_eq!(snake_case("r#Type"), "type");
+    }
+
+    #[test]
+    fn default_constraint_names_match_drizzle_kit() {
+        let cols = vec!["user_id".to_string()];
+        let refcols = vec!["id".to_string()];
+        assert_eq!(
+            foreign_key_name("session", &cols, "user", &refcols),
+            "session_user_id_user_id_fk"
+        );
+        assert_eq!(
+            unique_name("user", &["email".to_string()]),
+            "user_email_unique"
+        );
+        assert_eq!(
+            primary_key_name("t", &["a".to_string(), "b".to_string()]),
+            "t_a_b_pk"
+        );
+        assert_eq!(index_name("t", &["a".to_string()]), "t_a_index");
+    }
+
+    #[test]
+    fn long_names_are_cut_at_63_bytes_on_a_char_boundary() {
+        let long = "a".repeat(70);
+        assert_eq!(truncate_identifier(&long).len(), 63);
+        // 62 ASCII bytes then a 2-byte character: cutting at 63 would split it.
+        let s = format!("{}é", "b".repeat(62));
+        assert_eq!(truncate_identifier(&s), "b".repeat(62));
+    }
+
+    #[test]
+    fn postgres_object_names_cut_the_longer_part_first() {
+        assert_eq!(pkey_name("user"), "user_pkey");
+        let table = "t".repeat(70);
+        let pkey = pkey_name(&table);
+        assert_eq!(pkey.len(), 63);
+        assert!(pkey.ends_with("_pkey"));
+        let seq = sequence_name(&"x".repeat(40), &"y".repeat(40));
+        assert_eq!(seq, format!("{}_{}_seq", "x".repeat(29), "y".repeat(29)));
+    }
+
+    #[test]
+    fn quoting_doubles_quotes() {
+        assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+    }
+}

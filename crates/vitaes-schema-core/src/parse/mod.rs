@@ -1,0 +1,38 @@
+//! The one attribute parser: `syn::DeriveInput` → [`UnresolvedTable`] /
+//! [`UnresolvedEnum`], with every check that needs only the item itself.
+//!
+//! Both the derive and the CLI call it. Errors are collected, not returned at
+//! the first one, so a struct with three mistakes reports three messages,
+//! each at its own token.
+
+mod column;
+mod errors;
+mod pg_enum;
+mod table;
+
+pub use errors::ParseErrors;
+pub use pg_enum::parse_enum;
+pub use table::{parse_table, FieldUse, ParsedTable};
+
+/// Whether an item's `#[derive(...)]` list names `derive_name` (`Table`,
+/// `PgEnum`), written bare or as a path (`vitaes_schema::Table`).
+pub fn has_derive(attrs: &[syn::Attribute], derive_name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == derive_name)
+                {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
+}

@@ -1,0 +1,437 @@
+//! `#[derive(Table)]` structs: the `#[table(...)]` attribute and the fields.
+
+use std::collections::HashMap;
+
+use syn::meta::ParseNestedMeta;
+use syn::parse::Parse;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
+
+use super::column::parse_column;
+use super::errors::ParseErrors;
+use crate::model::FkAction;
+use crate::naming;
+use crate::unresolved::{
+    Loc, UnresolvedForeignKey, UnresolvedIndex, UnresolvedPrimaryKey, UnresolvedTable,
+    UnresolvedUnique,
+};
+
+/// A parsed table plus what only the derive needs: the cross-table field uses
+/// it expands to compile-time checks, with their spans.
+pub struct ParsedTable {
+    pub table: UnresolvedTable,
+    pub field_uses: Vec<FieldUse>,
+    /// Field types that are not built in, with the field they belong to: the
+    /// derive requires `PgEnum` of each.
+    pub enum_types: Vec<syn::Type>,
+}
+
+/// `references(User, id)`: the struct path as written and the field ident, so
+/// the derive can expand `<User as Table>::COLUMNS.id` spanned at `id`.
+pub struct FieldUse {
+    pub table: Path,
+    pub field: Ident,
+}
+
+/// Parses a `#[derive(Table)]` struct. Collects every mistake before failing.
+pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
+    let mut errors = ParseErrors::default();
+    let rust_name = input.ident.to_string();
+    let mut table = UnresolvedTable {
+        rust_name: naming::field_name(&rust_name),
+        name: naming::snake_case(&rust_name),
+        schema: "public".to_string(),
+        columns: Vec::new(),
+        primary_key: None,
+        uniques: Vec::new(),
+        indexes: Vec::new(),
+        foreign_keys: Vec::new(),
+        loc: Loc::of(input.ident.span()),
+    };
+    let mut field_uses = Vec::new();
+    let mut enum_types = Vec::new();
+
+    if !input.generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            input.generics.span(),
+            "a `Table` struct cannot be generic: each struct is one table",
+        ));
+    }
+
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => Some(&named.named),
+            _ => {
+                errors.push(syn::Error::new(
+                    input.ident.span(),
+                    "`Table` needs a struct with named fields: each field is a column",
+                ));
+                None
+            }
+        },
+        _ => {
+            errors.push(syn::Error::new(
+                input.ident.span(),
+                "`Table` can only be derived for a struct; for a PostgreSQL enum use #[derive(PgEnum)]",
+            ));
+            None
+        }
+    };
+
+    // Columns first: table-level items refer to them.
+    let mut seen_columns: HashMap<String, proc_macro2::Span> = HashMap::new();
+    for field in fields.into_iter().flatten() {
+        let Some(parsed) = parse_column(field, &mut errors) else {
+            continue;
+        };
+        let ident = field.ident.as_ref().expect("named field");
+        if seen_columns.contains_key(&parsed.column.name) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!(
+                    "duplicate column `{}`: another field of this struct has the same SQL name",
+                    parsed.column.name
+                ),
+            ));
+        }
+        seen_columns.insert(parsed.column.name.clone(), ident.span());
+        if let Some(use_) = parsed.field_use {
+            field_uses.push(use_);
+        }
+        if let Some(ty) = parsed.enum_type {
+            enum_types.push(ty);
+        }
+        table.columns.push(parsed.column);
+    }
+
+    let mut table_level = TableLevel::default();
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("table")) {
+        let result = attr.parse_nested_meta(|meta| {
+            table_item(
+                meta,
+                &mut table,
+                &mut table_level,
+                &mut field_uses,
+                &mut errors,
+            )
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+
+    // Every `columns(...)` name must be a field of this struct.
+    for ident in &table_level.own_fields {
+        let name = naming::field_name(&ident.to_string());
+        if table.column_by_field(&name).is_none() {
+            errors.push_help(
+                ident.span(),
+                &format!("`{name}` is not a field of `{rust_name}`"),
+                "names in `columns(...)` are this struct's field names",
+            );
+        }
+    }
+
+    let pk_columns = table.columns.iter().filter(|c| c.primary_key).count();
+    if pk_columns > 1 || (pk_columns == 1 && table.primary_key.is_some()) {
+        errors.push_help(
+            input.ident.span(),
+            &format!("`{rust_name}` declares two primary keys"),
+            "use #[column(primary_key)] on one field, or #[table(primary_key(columns(a, b)))] for a composite key",
+        );
+    }
+
+    errors.finish(ParsedTable {
+        table,
+        field_uses,
+        enum_types,
+    })
+}
+
+#[derive(Default)]
+struct TableLevel {
+    /// Field names used in `columns(...)`, checked once all items are read.
+    own_fields: Vec<Ident>,
+}
+
+fn table_item(
+    meta: ParseNestedMeta,
+    table: &mut UnresolvedTable,
+    level: &mut TableLevel,
+    field_uses: &mut Vec<FieldUse>,
+    errors: &mut ParseErrors,
+) -> syn::Result<()> {
+    let key = meta_key(&meta);
+    match key.as_str() {
+        "name" => {
+            let lit: LitStr = meta.value()?.parse()?;
+            table.name = checked_name(&lit, errors);
+        }
+        "schema" => {
+            let lit: LitStr = meta.value()?.parse()?;
+            table.schema = checked_name(&lit, errors);
+        }
+        "index" => {
+            let mut index = UnresolvedIndex {
+                name: None,
+                fields: Vec::new(),
+                unique: false,
+                method: None,
+            };
+            meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
+                "name" => {
+                    index.name = Some(checked_name(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                "columns" => {
+                    index.fields = own_fields(&inner, level)?;
+                    Ok(())
+                }
+                "unique" => {
+                    index.unique = true;
+                    Ok(())
+                }
+                "method" => {
+                    let lit: LitStr = inner.value()?.parse()?;
+                    index.method = Some(lit.value());
+                    Ok(())
+                }
+                _ => unknown_key(&inner, "index", "name, columns, unique, method", errors),
+            })?;
+            if index.fields.is_empty() {
+                errors.push_help(
+                    meta.path.span(),
+                    "an index needs at least one column",
+                    "the correct form is index(name = \"...\", columns(a, b))",
+                );
+            }
+            table.indexes.push(index);
+        }
+        "unique" => {
+            let mut unique = UnresolvedUnique {
+                name: None,
+                fields: Vec::new(),
+                nulls_not_distinct: false,
+            };
+            meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
+                "name" => {
+                    unique.name = Some(checked_name(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                "columns" => {
+                    unique.fields = own_fields(&inner, level)?;
+                    Ok(())
+                }
+                "nulls_not_distinct" => {
+                    unique.nulls_not_distinct = true;
+                    Ok(())
+                }
+                _ => unknown_key(
+                    &inner,
+                    "unique",
+                    "name, columns, nulls_not_distinct",
+                    errors,
+                ),
+            })?;
+            if unique.fields.is_empty() {
+                errors.push_help(
+                    meta.path.span(),
+                    "a unique constraint needs at least one column",
+                    "the correct form is unique(name = \"...\", columns(a, b))",
+                );
+            }
+            table.uniques.push(unique);
+        }
+        "primary_key" => {
+            let mut pk = UnresolvedPrimaryKey {
+                name: None,
+                fields: Vec::new(),
+            };
+            meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
+                "name" => {
+                    pk.name = Some(checked_name(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                "columns" => {
+                    pk.fields = own_fields(&inner, level)?;
+                    Ok(())
+                }
+                _ => unknown_key(&inner, "primary_key", "name, columns", errors),
+            })?;
+            if table.primary_key.is_some() {
+                errors.push_help(
+                    meta.path.span(),
+                    "duplicate `primary_key`: a table has one primary key",
+                    "list all its columns in one primary_key(columns(a, b))",
+                );
+            }
+            table.primary_key = Some(pk);
+        }
+        "foreign_key" => {
+            let mut fk = UnresolvedForeignKey {
+                name: None,
+                fields: Vec::new(),
+                ref_table: String::new(),
+                ref_fields: Vec::new(),
+                on_delete: None,
+                on_update: None,
+            };
+            let span = meta.path.span();
+            meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
+                "name" => {
+                    fk.name = Some(checked_name(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                "columns" => {
+                    fk.fields = own_fields(&inner, level)?;
+                    Ok(())
+                }
+                "references" => {
+                    let content;
+                    syn::parenthesized!(content in inner.input);
+                    let path: Path = content.parse()?;
+                    content.parse::<Token![,]>()?;
+                    let kw: Ident = content.parse()?;
+                    if kw != "columns" {
+                        return Err(syn::Error::new(
+                            kw.span(),
+                            "expected `columns(...)`\n  help: the correct form is references(Table, columns(x, y))",
+                        ));
+                    }
+                    let list;
+                    syn::parenthesized!(list in content);
+                    let idents = list.parse_terminated(Ident::parse, Token![,])?;
+                    fk.ref_table = last_segment(&path);
+                    for ident in idents {
+                        fk.ref_fields.push(naming::field_name(&ident.to_string()));
+                        field_uses.push(FieldUse {
+                            table: path.clone(),
+                            field: ident,
+                        });
+                    }
+                    Ok(())
+                }
+                "on_delete" => {
+                    fk.on_delete = Some(fk_action(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                "on_update" => {
+                    fk.on_update = Some(fk_action(&inner.value()?.parse()?, errors));
+                    Ok(())
+                }
+                _ => unknown_key(
+                    &inner,
+                    "foreign_key",
+                    "name, columns, references, on_delete, on_update",
+                    errors,
+                ),
+            })?;
+            if fk.fields.is_empty() || fk.ref_fields.len() != fk.fields.len() {
+                errors.push_help(
+                    span,
+                    "a foreign key needs as many referenced columns as columns",
+                    "the correct form is foreign_key(columns(a, b), references(Table, columns(x, y)))",
+                );
+            }
+            table.foreign_keys.push(fk);
+        }
+        _ => {
+            unknown_key(
+                &meta,
+                "table",
+                "name, schema, index, unique, primary_key, foreign_key",
+                errors,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads `columns(a, b)` of this struct's fields, remembering them for the
+/// is-a-field check.
+fn own_fields(meta: &ParseNestedMeta, level: &mut TableLevel) -> syn::Result<Vec<String>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let idents = content.parse_terminated(Ident::parse, Token![,])?;
+    Ok(idents
+        .into_iter()
+        .map(|ident| {
+            let name = naming::field_name(&ident.to_string());
+            level.own_fields.push(ident);
+            name
+        })
+        .collect())
+}
+
+/// The key of a nested meta item as text (`type` included, which is a keyword).
+pub(super) fn meta_key(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(|i| naming::field_name(&i.to_string()))
+        .unwrap_or_else(|| {
+            let path = &meta.path;
+            quote::quote!(#path).to_string().replace(' ', "")
+        })
+}
+
+pub(super) fn last_segment(path: &Path) -> String {
+    path.segments
+        .last()
+        .map(|s| naming::field_name(&s.ident.to_string()))
+        .unwrap_or_default()
+}
+
+/// Records an unknown key and skips its value so parsing goes on.
+pub(super) fn unknown_key(
+    meta: &ParseNestedMeta,
+    attr: &str,
+    known: &str,
+    errors: &mut ParseErrors,
+) -> syn::Result<()> {
+    errors.push_help(
+        meta.path.span(),
+        &format!("unknown `{attr}` key `{}`", meta_key(meta)),
+        &format!("`{attr}` accepts: {known}"),
+    );
+    skip_value(meta)
+}
+
+pub(super) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let _: proc_macro2::TokenStream = content.parse()?;
+    }
+    Ok(())
+}
+
+/// A user-given SQL name; over 63 bytes is an error since PostgreSQL would cut it.
+pub(super) fn checked_name(lit: &LitStr, errors: &mut ParseErrors) -> String {
+    let value = lit.value();
+    if value.is_empty() {
+        errors.push(syn::Error::new(lit.span(), "a name cannot be empty"));
+    } else if !naming::fits(&value) {
+        errors.push_help(
+            lit.span(),
+            &format!(
+                "`{value}` is {} bytes long; PostgreSQL cuts names at 63 bytes",
+                value.len()
+            ),
+            "choose a name of at most 63 bytes",
+        );
+    }
+    value
+}
+
+pub(super) fn fk_action(lit: &LitStr, errors: &mut ParseErrors) -> FkAction {
+    FkAction::parse(&lit.value()).unwrap_or_else(|| {
+        errors.push_help(
+            lit.span(),
+            &format!("`{}` is not a referential action", lit.value()),
+            "use one of \"cascade\", \"restrict\", \"no action\", \"set null\", \"set default\"",
+        );
+        FkAction::NoAction
+    })
+}

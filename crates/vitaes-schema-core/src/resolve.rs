@@ -1,0 +1,353 @@
+//! The one resolver: a set of parsed structs and enums → a [`Schema`] with SQL
+//! names, default constraint names and enum types.
+//!
+//! It runs in the CLI after reading the sources, and in an application when a
+//! `Schema` is assembled from compiled `Table` impls; both hand it the same
+//! [`UnresolvedTable`] values, so both get the same schema.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::model::{
+    ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, IndexColumn, IndexDef, PrimaryKey,
+    Schema, TableDef, Unique,
+};
+use crate::naming;
+use crate::unresolved::{Loc, TypeSpec, UnresolvedEnum, UnresolvedTable};
+
+/// One resolution mistake. `item` indexes the input: the CLI maps it back to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveError {
+    pub item: ItemRef,
+    pub loc: Loc,
+    pub message: String,
+    /// A second place involved (the first definition of a duplicate).
+    pub other: Option<(ItemRef, Loc)>,
+}
+
+/// Which input a [`ResolveError`] is about: the n-th table or the n-th enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemRef {
+    Table(usize),
+    Enum(usize),
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// All mistakes found while resolving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveErrors(pub Vec<ResolveError>);
+
+impl fmt::Display for ResolveErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResolveErrors {}
+
+/// Resolves tables and enums (in generation order) into a schema.
+pub fn resolve(
+    tables: &[UnresolvedTable],
+    enums: &[UnresolvedEnum],
+) -> Result<Schema, ResolveErrors> {
+    let mut errors = Vec::new();
+    let mut by_rust_name: HashMap<&str, usize> = HashMap::new();
+    let mut by_sql_name: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(&first) = by_rust_name.get(t.rust_name.as_str()) {
+            errors.push(ResolveError {
+                item: ItemRef::Table(i),
+                loc: t.loc,
+                message: format!(
+                    "duplicate struct name `{}`: references could not tell the two apart",
+                    t.rust_name
+                ),
+                other: Some((ItemRef::Table(first), tables[first].loc)),
+            });
+        } else {
+            by_rust_name.insert(&t.rust_name, i);
+        }
+        if let Some(&first) = by_sql_name.get(&(t.schema.as_str(), t.name.as_str())) {
+            errors.push(ResolveError {
+                item: ItemRef::Table(i),
+                loc: t.loc,
+                message: format!(
+                    "table \"{}\".\"{}\" is declared twice (by `{}` and `{}`)",
+                    t.schema, t.name, tables[first].rust_name, t.rust_name
+                ),
+                other: Some((ItemRef::Table(first), tables[first].loc)),
+            });
+        } else {
+            by_sql_name.insert((&t.schema, &t.name), i);
+        }
+    }
+    let mut enum_by_rust_name: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in enums.iter().enumerate() {
+        if let Some(&first) = enum_by_rust_name.get(e.rust_name.as_str()) {
+            errors.push(ResolveError {
+                item: ItemRef::Enum(i),
+                loc: e.loc,
+                message: format!("duplicate enum name `{}`", e.rust_name),
+                other: Some((ItemRef::Enum(first), enums[first].loc)),
+            });
+        } else {
+            enum_by_rust_name.insert(&e.rust_name, i);
+        }
+    }
+
+    let mut out = Schema::default();
+    for e in enums {
+        add_schema(&mut out.schemas, &e.schema);
+        out.enums.push(EnumDef {
+            name: e.name.clone(),
+            schema: e.schema.clone(),
+            values: e.values.clone(),
+        });
+    }
+    let ctx = Ctx {
+        tables,
+        enums,
+        by_rust_name,
+        enum_by_rust_name,
+    };
+    for (i, t) in tables.iter().enumerate() {
+        add_schema(&mut out.schemas, &t.schema);
+        out.tables.push(ctx.table(i, t, &mut errors));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(ResolveErrors(errors))
+    }
+}
+
+fn add_schema(schemas: &mut Vec<String>, schema: &str) {
+    if schema != "public" && !schemas.iter().any(|s| s == schema) {
+        schemas.push(schema.to_string());
+    }
+}
+
+struct Ctx<'a> {
+    tables: &'a [UnresolvedTable],
+    enums: &'a [UnresolvedEnum],
+    by_rust_name: HashMap<&'a str, usize>,
+    enum_by_rust_name: HashMap<&'a str, usize>,
+}
+
+impl Ctx<'_> {
+    fn table(&self, i: usize, t: &UnresolvedTable, errors: &mut Vec<ResolveError>) -> TableDef {
+        let err = |loc: Loc, message: String| ResolveError {
+            item: ItemRef::Table(i),
+            loc,
+            message,
+            other: None,
+        };
+        let sql_of = |field: &str| -> String {
+            t.column_by_field(field)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| field.to_string())
+        };
+        let sql_names =
+            |fields: &[String]| -> Vec<String> { fields.iter().map(|f| sql_of(f)).collect() };
+
+        let mut def = TableDef {
+            name: t.name.clone(),
+            schema: t.schema.clone(),
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+        };
+
+        for c in &t.columns {
+            let (sql_type, type_schema) = match &c.ty {
+                TypeSpec::Builtin(s) | TypeSpec::Sql(s) => (s.clone(), None),
+                TypeSpec::Enum { rust_name, dims } => {
+                    match self.enum_by_rust_name.get(rust_name.as_str()) {
+                        Some(&e) => {
+                            let e = &self.enums[e];
+                            if let Some(DefaultValue::Sql(lit)) = &c.default {
+                                if *dims == 0
+                                    && !e.values.iter().any(|v| naming::quote_literal(v) == *lit)
+                                {
+                                    errors.push(err(
+                                        c.loc,
+                                        format!(
+                                            "default {lit} of `{}.{}` is not a value of enum `{}` ({})",
+                                            t.rust_name,
+                                            c.field,
+                                            e.rust_name,
+                                            e.values.join(", ")
+                                        ),
+                                    ));
+                                }
+                            }
+                            (
+                                format!("{}{}", e.name, "[]".repeat(*dims)),
+                                Some(e.schema.clone()),
+                            )
+                        }
+                        None => {
+                            errors.push(err(
+                                c.loc,
+                                format!(
+                                    "unknown type `{rust_name}` of `{}.{}`: derive PgEnum for {rust_name} or add #[column(type = \"...\")]",
+                                    t.rust_name, c.field
+                                ),
+                            ));
+                            (rust_name.clone(), None)
+                        }
+                    }
+                }
+            };
+            def.columns.push(ColumnDef {
+                name: c.name.clone(),
+                sql_type,
+                type_schema,
+                primary_key: c.primary_key,
+                not_null: c.primary_key || !c.nullable,
+                default: c.default.clone(),
+            });
+        }
+
+        if let Some(pk) = &t.primary_key {
+            let columns = sql_names(&pk.fields);
+            def.primary_key = Some(PrimaryKey {
+                name: pk
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| naming::primary_key_name(&t.name, &columns)),
+                columns,
+            });
+        }
+
+        // drizzle-kit lists column-level uniques first, then the table's.
+        for c in &t.columns {
+            if let Some(u) = &c.unique {
+                let columns = vec![c.name.clone()];
+                def.uniques.push(Unique {
+                    name: u
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| naming::unique_name(&t.name, &columns)),
+                    columns,
+                    nulls_not_distinct: u.nulls_not_distinct,
+                });
+            }
+        }
+        for u in &t.uniques {
+            let columns = sql_names(&u.fields);
+            def.uniques.push(Unique {
+                name: u
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| naming::unique_name(&t.name, &columns)),
+                columns,
+                nulls_not_distinct: u.nulls_not_distinct,
+            });
+        }
+
+        let column_fks = t.columns.iter().filter_map(|c| {
+            c.references.as_ref().map(|r| {
+                (
+                    None,
+                    vec![c.name.clone()],
+                    r.table.as_str(),
+                    vec![r.field.clone()],
+                    r.on_delete,
+                    r.on_update,
+                    c.loc,
+                )
+            })
+        });
+        let table_fks = t.foreign_keys.iter().map(|fk| {
+            (
+                fk.name.clone(),
+                sql_names(&fk.fields),
+                fk.ref_table.as_str(),
+                fk.ref_fields.clone(),
+                fk.on_delete,
+                fk.on_update,
+                t.loc,
+            )
+        });
+        for (name, columns, ref_struct, ref_fields, on_delete, on_update, loc) in
+            column_fks.chain(table_fks)
+        {
+            let Some(&target) = self.by_rust_name.get(ref_struct) else {
+                errors.push(err(
+                    loc,
+                    format!(
+                        "`{}` references `{ref_struct}`, which is not a loaded #[derive(Table)] struct",
+                        t.rust_name
+                    ),
+                ));
+                continue;
+            };
+            let target = &self.tables[target];
+            let mut ref_columns = Vec::new();
+            for f in &ref_fields {
+                match target.column_by_field(f) {
+                    Some(col) => ref_columns.push(col.name.clone()),
+                    None => errors.push(err(
+                        loc,
+                        format!(
+                            "`{}` references `{ref_struct}.{f}`, which is not a column",
+                            t.rust_name
+                        ),
+                    )),
+                }
+            }
+            def.foreign_keys.push(ForeignKey {
+                name: name.unwrap_or_else(|| {
+                    naming::foreign_key_name(&t.name, &columns, &target.name, &ref_columns)
+                }),
+                columns,
+                ref_schema: target.schema.clone(),
+                ref_table: target.name.clone(),
+                ref_columns,
+                on_delete: on_delete.unwrap_or(FkAction::NoAction),
+                on_update: on_update.unwrap_or(FkAction::NoAction),
+            });
+        }
+
+        for ix in &t.indexes {
+            let columns = sql_names(&ix.fields);
+            def.indexes.push(IndexDef {
+                name: ix
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| naming::index_name(&t.name, &columns)),
+                columns: columns
+                    .into_iter()
+                    .map(|expression| IndexColumn {
+                        expression,
+                        is_expression: false,
+                        asc: true,
+                        nulls_first: false,
+                        opclass: None,
+                    })
+                    .collect(),
+                unique: ix.unique,
+                concurrently: false,
+                method: ix.method.clone().unwrap_or_else(|| "btree".to_string()),
+                where_clause: None,
+                with: Vec::new(),
+            });
+        }
+        def
+    }
+}

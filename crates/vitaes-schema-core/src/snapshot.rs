@@ -1,0 +1,503 @@
+//! drizzle-kit's PostgreSQL snapshot, version 7 (`meta/NNNN_snapshot.json`).
+//!
+//! Writing builds the JSON in drizzle-kit's key order, so our files read like
+//! its own; reading accepts everything drizzle-kit writes (unknown keys such as
+//! `policies` and `views` are ignored) and cuts names over 63 bytes the way
+//! PostgreSQL stores them, so a project can switch tools without a diff.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::model::{
+    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, IndexColumn, IndexDef,
+    PrimaryKey, Schema, TableDef, Unique,
+};
+use crate::naming::truncate_identifier;
+
+/// The snapshot version this module reads and writes.
+pub const SNAPSHOT_VERSION: &str = "7";
+/// `prevId` of the first snapshot in a chain.
+pub const ZERO_ID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// A snapshot's identity and its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub id: String,
+    pub prev_id: String,
+    pub schema: Schema,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not valid snapshot JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("unsupported snapshot: dialect `{dialect}`, version `{version}` (expected postgresql, version 7)")]
+    Unsupported { dialect: String, version: String },
+    #[error("unknown referential action `{0}`")]
+    Action(String),
+}
+
+/// Serialises a snapshot as drizzle-kit does (`JSON.stringify(_, null, 2)`, no final newline).
+pub fn to_json(snapshot: &Snapshot) -> String {
+    let s = &snapshot.schema;
+    let mut tables = Map::new();
+    for t in &s.tables {
+        tables.insert(format!("{}.{}", t.schema, t.name), table_json(t));
+    }
+    let mut enums = Map::new();
+    for e in &s.enums {
+        enums.insert(
+            format!("{}.{}", e.schema, e.name),
+            json!({ "name": e.name, "schema": e.schema, "values": e.values }),
+        );
+    }
+    let mut schemas = Map::new();
+    for name in &s.schemas {
+        schemas.insert(name.clone(), Value::String(name.clone()));
+    }
+    let doc = json!({
+        "id": snapshot.id,
+        "prevId": snapshot.prev_id,
+        "version": SNAPSHOT_VERSION,
+        "dialect": "postgresql",
+        "tables": tables,
+        "enums": enums,
+        "schemas": schemas,
+        "sequences": {},
+        "roles": {},
+        "policies": {},
+        "views": {},
+        "_meta": { "columns": {}, "schemas": {}, "tables": {} },
+    });
+    serde_json::to_string_pretty(&doc).expect("a JSON value always serialises")
+}
+
+fn table_json(t: &TableDef) -> Value {
+    let mut columns = Map::new();
+    for c in &t.columns {
+        columns.insert(c.name.clone(), column_json(c));
+    }
+    let mut indexes = Map::new();
+    for ix in &t.indexes {
+        indexes.insert(ix.name.clone(), index_json(ix));
+    }
+    let mut fks = Map::new();
+    for fk in &t.foreign_keys {
+        let mut v = Map::new();
+        v.insert("name".into(), json!(fk.name));
+        v.insert("tableFrom".into(), json!(t.name));
+        v.insert("tableTo".into(), json!(fk.ref_table));
+        if fk.ref_schema != "public" {
+            v.insert("schemaTo".into(), json!(fk.ref_schema));
+        }
+        v.insert("columnsFrom".into(), json!(fk.columns));
+        v.insert("columnsTo".into(), json!(fk.ref_columns));
+        v.insert("onDelete".into(), json!(fk.on_delete.as_str()));
+        v.insert("onUpdate".into(), json!(fk.on_update.as_str()));
+        fks.insert(fk.name.clone(), Value::Object(v));
+    }
+    let mut pks = Map::new();
+    if let Some(pk) = &t.primary_key {
+        pks.insert(
+            pk.name.clone(),
+            json!({ "name": pk.name, "columns": pk.columns }),
+        );
+    }
+    let mut uniques = Map::new();
+    for u in &t.uniques {
+        uniques.insert(
+            u.name.clone(),
+            json!({ "name": u.name, "nullsNotDistinct": u.nulls_not_distinct, "columns": u.columns }),
+        );
+    }
+    let mut checks = Map::new();
+    for c in &t.checks {
+        checks.insert(c.name.clone(), json!({ "name": c.name, "value": c.expr }));
+    }
+    json!({
+        "name": t.name,
+        "schema": if t.schema == "public" { "" } else { t.schema.as_str() },
+        "columns": columns,
+        "indexes": indexes,
+        "foreignKeys": fks,
+        "compositePrimaryKeys": pks,
+        "uniqueConstraints": uniques,
+        "policies": {},
+        "checkConstraints": checks,
+        "isRLSEnabled": false,
+    })
+}
+
+fn column_json(c: &ColumnDef) -> Value {
+    let mut v = Map::new();
+    v.insert("name".into(), json!(c.name));
+    v.insert("type".into(), json!(c.sql_type));
+    if let Some(ts) = &c.type_schema {
+        v.insert("typeSchema".into(), json!(ts));
+    }
+    v.insert("primaryKey".into(), json!(c.primary_key));
+    v.insert("notNull".into(), json!(c.not_null));
+    if let Some(d) = &c.default {
+        v.insert("default".into(), default_json(d));
+    }
+    Value::Object(v)
+}
+
+fn default_json(d: &DefaultValue) -> Value {
+    match d {
+        DefaultValue::Bool(b) => json!(b),
+        DefaultValue::Int(i) => json!(i),
+        DefaultValue::Float(f) => json!(f),
+        DefaultValue::Sql(s) => json!(s),
+    }
+}
+
+fn index_json(ix: &IndexDef) -> Value {
+    let columns: Vec<Value> = ix
+        .columns
+        .iter()
+        .map(|c| {
+            let mut v = Map::new();
+            v.insert("expression".into(), json!(c.expression));
+            v.insert("isExpression".into(), json!(c.is_expression));
+            v.insert("asc".into(), json!(c.asc));
+            v.insert(
+                "nulls".into(),
+                json!(if c.nulls_first { "first" } else { "last" }),
+            );
+            if let Some(op) = &c.opclass {
+                v.insert("opclass".into(), json!(op));
+            }
+            Value::Object(v)
+        })
+        .collect();
+    let mut with = Map::new();
+    for (k, val) in &ix.with {
+        with.insert(k.clone(), val.clone());
+    }
+    let mut v = Map::new();
+    v.insert("name".into(), json!(ix.name));
+    v.insert("columns".into(), Value::Array(columns));
+    v.insert("isUnique".into(), json!(ix.unique));
+    if let Some(w) = &ix.where_clause {
+        v.insert("where".into(), json!(w));
+    }
+    v.insert("concurrently".into(), json!(ix.concurrently));
+    v.insert("method".into(), json!(ix.method));
+    v.insert("with".into(), Value::Object(with));
+    Value::Object(v)
+}
+
+// ---- reading ---------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawSnapshot {
+    id: String,
+    #[serde(default)]
+    prev_id: String,
+    version: String,
+    dialect: String,
+    #[serde(default)]
+    tables: Map<String, Value>,
+    #[serde(default)]
+    enums: Map<String, Value>,
+    #[serde(default)]
+    schemas: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawTable {
+    name: String,
+    #[serde(default)]
+    schema: String,
+    #[serde(default)]
+    columns: indexmap_like::Ordered<RawColumn>,
+    #[serde(default)]
+    indexes: indexmap_like::Ordered<RawIndex>,
+    #[serde(default)]
+    foreign_keys: indexmap_like::Ordered<RawForeignKey>,
+    #[serde(default)]
+    composite_primary_keys: indexmap_like::Ordered<RawPrimaryKey>,
+    #[serde(default)]
+    unique_constraints: indexmap_like::Ordered<RawUnique>,
+    #[serde(default)]
+    check_constraints: indexmap_like::Ordered<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawColumn {
+    name: String,
+    #[serde(rename = "type")]
+    sql_type: String,
+    #[serde(default)]
+    type_schema: Option<String>,
+    #[serde(default)]
+    primary_key: bool,
+    #[serde(default)]
+    not_null: bool,
+    #[serde(default)]
+    default: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIndex {
+    name: String,
+    columns: Vec<RawIndexColumn>,
+    #[serde(default)]
+    is_unique: bool,
+    #[serde(default)]
+    concurrently: bool,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default, rename = "where")]
+    where_clause: Option<String>,
+    #[serde(default)]
+    with: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIndexColumn {
+    expression: String,
+    #[serde(default)]
+    is_expression: bool,
+    #[serde(default = "yes")]
+    asc: bool,
+    #[serde(default)]
+    nulls: Option<String>,
+    #[serde(default)]
+    opclass: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawForeignKey {
+    name: String,
+    table_to: String,
+    #[serde(default)]
+    schema_to: Option<String>,
+    columns_from: Vec<String>,
+    columns_to: Vec<String>,
+    #[serde(default)]
+    on_delete: Option<String>,
+    #[serde(default)]
+    on_update: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawPrimaryKey {
+    name: String,
+    columns: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawUnique {
+    name: String,
+    columns: Vec<String>,
+    #[serde(default)]
+    nulls_not_distinct: bool,
+}
+
+#[derive(Deserialize)]
+struct RawCheck {
+    name: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct RawEnum {
+    name: String,
+    #[serde(default)]
+    schema: String,
+    values: Vec<String>,
+}
+
+/// JSON objects keyed by name, read in file order.
+mod indexmap_like {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+
+    pub struct Ordered<T>(pub Vec<T>);
+
+    impl<T> Default for Ordered<T> {
+        fn default() -> Self {
+            Ordered(Vec::new())
+        }
+    }
+
+    impl<'de, T: DeserializeOwned> Deserialize<'de> for Ordered<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+            map.into_iter()
+                .map(|(_, v)| serde_json::from_value(v).map_err(serde::de::Error::custom))
+                .collect::<Result<Vec<T>, _>>()
+                .map(Ordered)
+        }
+    }
+}
+
+/// Reads a drizzle-kit (or our own) PostgreSQL snapshot.
+pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+    let raw: RawSnapshot = serde_json::from_str(text)?;
+    if raw.dialect != "postgresql" || raw.version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::Unsupported {
+            dialect: raw.dialect,
+            version: raw.version,
+        });
+    }
+    let mut schema = Schema {
+        schemas: raw.schemas.keys().map(|k| truncate_identifier(k)).collect(),
+        ..Schema::default()
+    };
+    for (_, value) in raw.enums {
+        let e: RawEnum = serde_json::from_value(value)?;
+        schema.enums.push(EnumDef {
+            name: truncate_identifier(&e.name),
+            schema: schema_name(&e.schema),
+            values: e.values,
+        });
+    }
+    for (_, value) in raw.tables {
+        let t: RawTable = serde_json::from_value(value)?;
+        schema.tables.push(read_table(t)?);
+    }
+    Ok(Snapshot {
+        id: raw.id,
+        prev_id: raw.prev_id,
+        schema,
+    })
+}
+
+fn schema_name(s: &str) -> String {
+    if s.is_empty() {
+        "public".to_string()
+    } else {
+        truncate_identifier(s)
+    }
+}
+
+fn names(v: Vec<String>) -> Vec<String> {
+    v.iter().map(|n| truncate_identifier(n)).collect()
+}
+
+fn action(s: Option<String>) -> Result<FkAction, SnapshotError> {
+    match s {
+        None => Ok(FkAction::NoAction),
+        Some(s) => FkAction::parse(&s).ok_or(SnapshotError::Action(s)),
+    }
+}
+
+fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
+    let columns = t
+        .columns
+        .0
+        .into_iter()
+        .map(|c| ColumnDef {
+            name: truncate_identifier(&c.name),
+            sql_type: c.sql_type,
+            type_schema: c.type_schema,
+            primary_key: c.primary_key,
+            not_null: c.not_null,
+            default: c.default.and_then(read_default),
+        })
+        .collect();
+    let foreign_keys = t
+        .foreign_keys
+        .0
+        .into_iter()
+        .map(|fk| {
+            Ok(ForeignKey {
+                name: truncate_identifier(&fk.name),
+                columns: names(fk.columns_from),
+                ref_schema: schema_name(fk.schema_to.as_deref().unwrap_or("")),
+                ref_table: truncate_identifier(&fk.table_to),
+                ref_columns: names(fk.columns_to),
+                on_delete: action(fk.on_delete)?,
+                on_update: action(fk.on_update)?,
+            })
+        })
+        .collect::<Result<_, SnapshotError>>()?;
+    Ok(TableDef {
+        name: truncate_identifier(&t.name),
+        schema: schema_name(&t.schema),
+        columns,
+        primary_key: t
+            .composite_primary_keys
+            .0
+            .into_iter()
+            .next()
+            .map(|pk| PrimaryKey {
+                name: truncate_identifier(&pk.name),
+                columns: names(pk.columns),
+            }),
+        uniques: t
+            .unique_constraints
+            .0
+            .into_iter()
+            .map(|u| Unique {
+                name: truncate_identifier(&u.name),
+                columns: names(u.columns),
+                nulls_not_distinct: u.nulls_not_distinct,
+            })
+            .collect(),
+        foreign_keys,
+        indexes: t
+            .indexes
+            .0
+            .into_iter()
+            .map(|ix| IndexDef {
+                name: truncate_identifier(&ix.name),
+                columns: ix
+                    .columns
+                    .into_iter()
+                    .map(|c| IndexColumn {
+                        expression: if c.is_expression {
+                            c.expression
+                        } else {
+                            truncate_identifier(&c.expression)
+                        },
+                        is_expression: c.is_expression,
+                        asc: c.asc,
+                        nulls_first: c.nulls.as_deref() == Some("first"),
+                        opclass: c.opclass,
+                    })
+                    .collect(),
+                unique: ix.is_unique,
+                concurrently: ix.concurrently,
+                method: ix.method.unwrap_or_else(|| "btree".to_string()),
+                where_clause: ix.where_clause,
+                with: ix.with.into_iter().collect(),
+            })
+            .collect(),
+        checks: t
+            .check_constraints
+            .0
+            .into_iter()
+            .map(|c| Check {
+                name: truncate_identifier(&c.name),
+                expr: c.value,
+            })
+            .collect(),
+    })
+}
+
+fn read_default(v: Value) -> Option<DefaultValue> {
+    match v {
+        Value::Bool(b) => Some(DefaultValue::Bool(b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Some(DefaultValue::Int(i)),
+            None => n.as_f64().map(DefaultValue::from_float),
+        },
+        Value::String(s) => Some(DefaultValue::Sql(s)),
+        _ => None,
+    }
+}

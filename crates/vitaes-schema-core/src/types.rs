@@ -1,0 +1,160 @@
+//! Column types: Rust type → SQL type mapping (the same for the derive and the
+//! CLI, decided on the written type path) and normalisation of `type = "..."`
+//! to drizzle-kit's spelling.
+
+/// The SQL type of a built-in Rust type, by the last segment of its path, or
+/// `None` when it is not built in (then it is taken to be a `PgEnum`).
+pub fn builtin_sql_type(last_segment: &str, generic: Option<&str>) -> Option<&'static str> {
+    Some(match last_segment {
+        "String" | "str" => "text",
+        "i16" => "smallint",
+        "i32" => "integer",
+        "i64" => "bigint",
+        "f32" => "real",
+        "f64" => "double precision",
+        "bool" => "boolean",
+        "NaiveDateTime" | "PrimitiveDateTime" => "timestamp",
+        "DateTime" if generic == Some("FixedOffset") => "timestamp with time zone",
+        "DateTime" | "OffsetDateTime" => "timestamp with time zone",
+        "NaiveDate" | "Date" => "date",
+        "NaiveTime" | "Time" => "time",
+        "Uuid" => "uuid",
+        "Value" | "JsonValue" => "jsonb",
+        "Decimal" | "BigDecimal" => "numeric",
+        "IpAddr" | "IpNetwork" => "inet",
+        _ => return None,
+    })
+}
+
+/// Normalises a user-written SQL type to the spelling drizzle-kit stores in
+/// snapshots, so `type = "timestamptz"` and `type = "timestamp with time zone"`
+/// mean the same column. Unknown types are passed through lower-cased only when
+/// they are plain words; anything else is kept as written.
+pub fn normalize_sql_type(written: &str) -> String {
+    let trimmed = collapse_spaces(written.trim());
+    let (base, dims) = split_array(&trimmed);
+    let lower = base.to_ascii_lowercase();
+    let (name, args) = match lower.find('(') {
+        Some(open) if lower.ends_with(')') => (
+            lower[..open].trim().to_string(),
+            Some(
+                lower[open + 1..lower.len() - 1]
+                    .split(',')
+                    .map(|a| a.trim().to_string())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        _ => (lower.clone(), None),
+    };
+    let canonical = match name.as_str() {
+        "int" | "int4" | "integer" => "integer",
+        "int2" | "smallint" => "smallint",
+        "int8" | "bigint" => "bigint",
+        "float4" | "real" => "real",
+        "float8" | "double precision" => "double precision",
+        "bool" | "boolean" => "boolean",
+        "character varying" | "varchar" => "varchar",
+        "character" | "char" => "char",
+        "decimal" | "numeric" => "numeric",
+        "timestamptz" | "timestamp with time zone" => "timestamp with time zone",
+        "timestamp" | "timestamp without time zone" => "timestamp",
+        "timetz" | "time with time zone" => "time with time zone",
+        "time" | "time without time zone" => "time",
+        "serial4" | "serial" => "serial",
+        "serial8" | "bigserial" => "bigserial",
+        "serial2" | "smallserial" => "smallserial",
+        other => other,
+    };
+    // Only rewrite what we recognised; keep user spelling (e.g. enum names) otherwise.
+    let recognised = canonical != name || KNOWN.contains(&name.as_str());
+    let mut out = if recognised {
+        match args {
+            // timestamp(3) with time zone is written by drizzle-kit with the precision first.
+            Some(args) if canonical == "timestamp with time zone" => {
+                format!("timestamp ({}) with time zone", args.join(", "))
+            }
+            Some(args) => format!("{canonical}({})", args.join(", ")),
+            None => canonical.to_string(),
+        }
+    } else {
+        base.to_string()
+    };
+    for _ in 0..dims {
+        out.push_str("[]");
+    }
+    out
+}
+
+const KNOWN: &[&str] = &[
+    "text", "json", "jsonb", "uuid", "bytea", "date", "inet", "cidr", "macaddr", "macaddr8",
+    "interval", "point", "line", "money", "xml", "tsvector", "tsquery", "citext",
+];
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn split_array(s: &str) -> (&str, usize) {
+    let mut base = s;
+    let mut dims = 0;
+    while let Some(stripped) = base.strip_suffix("[]") {
+        base = stripped.trim_end();
+        dims += 1;
+    }
+    (base, dims)
+}
+
+/// Broad families of SQL types, for checking that a `default = <literal>` fits its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeFamily {
+    Boolean,
+    Integer,
+    Numeric,
+    Text,
+    Other,
+}
+
+pub fn type_family(sql_type: &str) -> TypeFamily {
+    if sql_type.ends_with("[]") {
+        return TypeFamily::Other;
+    }
+    let base = sql_type.split('(').next().unwrap_or(sql_type).trim();
+    match base {
+        "boolean" => TypeFamily::Boolean,
+        "smallint" | "integer" | "bigint" | "serial" | "bigserial" | "smallserial" => {
+            TypeFamily::Integer
+        }
+        "real" | "double precision" | "numeric" => TypeFamily::Numeric,
+        "text" | "varchar" | "char" | "citext" => TypeFamily::Text,
+        _ => TypeFamily::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_become_drizzle_spellings() {
+        assert_eq!(normalize_sql_type("int4"), "integer");
+        assert_eq!(normalize_sql_type("VARCHAR(255)"), "varchar(255)");
+        assert_eq!(normalize_sql_type("numeric(12,2)"), "numeric(12, 2)");
+        assert_eq!(
+            normalize_sql_type("timestamptz"),
+            "timestamp with time zone"
+        );
+        assert_eq!(normalize_sql_type("text[]"), "text[]");
+        assert_eq!(normalize_sql_type("json"), "json");
+        assert_eq!(normalize_sql_type("MyEnum"), "MyEnum");
+    }
+
+    #[test]
+    fn builtin_types() {
+        assert_eq!(builtin_sql_type("String", None), Some("text"));
+        assert_eq!(
+            builtin_sql_type("DateTime", Some("Utc")),
+            Some("timestamp with time zone")
+        );
+        assert_eq!(builtin_sql_type("Mood", None), None);
+    }
+}

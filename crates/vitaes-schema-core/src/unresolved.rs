@@ -1,0 +1,133 @@
+//! What one annotated struct or enum says, before the other structs are known.
+//!
+//! Names inside attributes are still Rust identifiers (struct and field
+//! names); [`crate::resolve`] turns a set of these into a [`crate::Schema`].
+//! The derive embeds this value in the code it generates, so the compiled
+//! `Table` impl and the CLI's source reader hand the resolver the very same
+//! input.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{DefaultValue, FkAction};
+
+/// A 1-based line and column in a source file, where the parser saw an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Loc {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Loc {
+    pub fn of(span: proc_macro2::Span) -> Loc {
+        let start = span.start();
+        Loc {
+            line: start.line,
+            column: start.column + 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedTable {
+    /// The struct's identifier, used by other tables' references.
+    pub rust_name: String,
+    pub name: String,
+    pub schema: String,
+    pub columns: Vec<UnresolvedColumn>,
+    pub primary_key: Option<UnresolvedPrimaryKey>,
+    pub uniques: Vec<UnresolvedUnique>,
+    pub indexes: Vec<UnresolvedIndex>,
+    pub foreign_keys: Vec<UnresolvedForeignKey>,
+    /// Where the struct is, for the CLI's messages (not set by the derive).
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+impl UnresolvedTable {
+    pub fn column_by_field(&self, field: &str) -> Option<&UnresolvedColumn> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedColumn {
+    /// The Rust field name (raw prefix removed).
+    pub field: String,
+    pub name: String,
+    pub ty: TypeSpec,
+    pub nullable: bool,
+    pub primary_key: bool,
+    pub unique: Option<ColumnUnique>,
+    pub default: Option<DefaultValue>,
+    pub references: Option<ColumnReference>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// How a column's SQL type was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TypeSpec {
+    /// `type = "..."`, already in drizzle-kit's spelling.
+    Sql(String),
+    /// A type that is not built in: a `PgEnum` by its Rust name, in `dims` arrays.
+    Enum { rust_name: String, dims: usize },
+    /// A built-in mapping of the written Rust type.
+    Builtin(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnUnique {
+    pub name: Option<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnReference {
+    /// The referenced struct and field, as written.
+    pub table: String,
+    pub field: String,
+    pub on_delete: Option<FkAction>,
+    pub on_update: Option<FkAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedPrimaryKey {
+    pub name: Option<String>,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedUnique {
+    pub name: Option<String>,
+    pub fields: Vec<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedIndex {
+    pub name: Option<String>,
+    pub fields: Vec<String>,
+    pub unique: bool,
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedForeignKey {
+    pub name: Option<String>,
+    pub fields: Vec<String>,
+    pub ref_table: String,
+    pub ref_fields: Vec<String>,
+    pub on_delete: Option<FkAction>,
+    pub on_update: Option<FkAction>,
+}
+
+/// A `#[derive(PgEnum)]` enum as parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedEnum {
+    pub rust_name: String,
+    pub name: String,
+    pub schema: String,
+    pub values: Vec<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}

@@ -1,0 +1,175 @@
+//! Parse (core) → expand. Errors from the parser become one `compile_error!`
+//! per mistake, each at its own span.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Data, DeriveInput, Fields};
+use vitaes_schema_core::parse::{parse_enum, parse_table};
+
+/// Expands `#[derive(Table)]`: a hidden struct of the columns' SQL names and
+/// `impl vitaes_schema::Table`. The parsed table is embedded as JSON, so the
+/// compiled impl hands the resolver exactly what the CLI's source reader
+/// would.
+pub fn derive_table_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_table(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let columns_ident = format_ident!("__{}Columns", ident);
+    let table_name = &parsed.table.name;
+    let schema_name = &parsed.table.schema;
+
+    // Field idents in declaration order, skipping `#[column(skip)]` fields.
+    let Data::Struct(data) = &input.data else {
+        unreachable!("parse_table accepts structs only")
+    };
+    let Fields::Named(named) = &data.fields else {
+        unreachable!("parse_table accepts named fields only")
+    };
+    let column_fields: Vec<_> = named
+        .named
+        .iter()
+        .filter_map(|f| {
+            let ident = f.ident.as_ref()?;
+            let field = vitaes_schema_core::naming::field_name(&ident.to_string());
+            parsed
+                .table
+                .column_by_field(&field)
+                .map(|c| (ident, c.name.clone()))
+        })
+        .collect();
+    let field_decls = column_fields
+        .iter()
+        .map(|(f, _)| quote!(#vis #f: &'static str));
+    let field_values = column_fields.iter().map(|(f, name)| quote!(#f: #name));
+
+    let field_uses = parsed.field_uses.iter().map(|u| {
+        let (table, field) = (&u.table, &u.field);
+        quote!(let _: &'static str = <#table as ::vitaes_schema::Table>::COLUMNS.#field;)
+    });
+    let enum_checks = parsed
+        .enum_types
+        .iter()
+        .map(|ty| quote!(__vitaes_require_pg_enum::<#ty>();));
+    let json = serde_json::to_string(&parsed.table).expect("an unresolved table serialises");
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #columns_ident {
+            #(#field_decls,)*
+        }
+
+        impl ::vitaes_schema::Table for #ident {
+            const NAME: &'static str = #table_name;
+            const SCHEMA: &'static str = #schema_name;
+            type Columns = #columns_ident;
+            const COLUMNS: #columns_ident = #columns_ident { #(#field_values,)* };
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedTable {
+                #[allow(dead_code)]
+                fn __vitaes_require_pg_enum<T: ::vitaes_schema::PgEnum>() {}
+                #(#field_uses)*
+                #(#enum_checks)*
+                ::vitaes_schema::__private::table_from_json(#json)
+            }
+        }
+    }
+}
+
+/// Expands `#[derive(PgEnum)]`: `impl vitaes_schema::PgEnum`.
+pub fn derive_pg_enum_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_enum(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let (name, schema) = (&parsed.name, &parsed.schema);
+    let values = &parsed.values;
+    let Data::Enum(data) = &input.data else {
+        unreachable!("parse_enum accepts enums only")
+    };
+    let variants = data.variants.iter().map(|v| &v.ident);
+    let json = serde_json::to_string(&parsed).expect("an unresolved enum serialises");
+    quote! {
+        impl ::vitaes_schema::PgEnum for #ident {
+            const NAME: &'static str = #name;
+            const SCHEMA: &'static str = #schema;
+            const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedEnum {
+                ::vitaes_schema::__private::enum_from_json(#json)
+            }
+
+            fn as_value(&self) -> &'static str {
+                match self {
+                    #(Self::#variants => #values,)*
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("expansion is a file"))
+    }
+
+    #[test]
+    fn table_expansion() {
+        let input = quote! {
+            #[table(name = "session", index(name = "idx_session_user", columns(user_id)))]
+            pub struct Session {
+                #[column(primary_key)]
+                pub id: String,
+                #[column(unique)]
+                pub token: String,
+                #[column(references(User, id), on_delete = "cascade")]
+                pub user_id: String,
+                pub expires_at: Option<chrono::NaiveDateTime>,
+                pub mood: Mood,
+            }
+        };
+        insta::assert_snapshot!(pretty(derive_table_inner(input)));
+    }
+
+    #[test]
+    fn pg_enum_expansion() {
+        let input = quote! {
+            #[pg_enum(name = "mood")]
+            pub enum Mood { Sad, Ok, #[pg_enum(rename = "HAPPY")] Happy }
+        };
+        insta::assert_snapshot!(pretty(derive_pg_enum_inner(input)));
+    }
+
+    #[test]
+    fn errors_become_one_compile_error_each() {
+        let input = quote! {
+            #[table(nme = "x")]
+            pub struct T {
+                #[column(primary_key, colour = "red")]
+                pub id: String,
+                #[column(default = [1])]
+                pub n: i32,
+            }
+        };
+        let out = derive_table_inner(input).to_string();
+        assert_eq!(out.matches("compile_error").count(), 3, "{out}");
+        assert!(out.contains("unknown `table` key `nme`"), "{out}");
+        assert!(out.contains("unknown `column` key `colour`"), "{out}");
+        assert!(out.contains("`default` takes a literal"), "{out}");
+    }
+}
