@@ -184,7 +184,7 @@ pub fn find_bindir() -> Result<PathBuf, LocalPgError> {
         });
     }
     looked.push("PG_BINDIR: not set".to_owned());
-    let finders: [fn(&mut Vec<String>) -> Option<PathBuf>; 3] = [
+    let finders: [BindirFinder; 3] = [
         bindir_from_path,
         bindir_from_pg_config,
         bindir_from_debian_layout,
@@ -196,6 +196,9 @@ pub fn find_bindir() -> Result<PathBuf, LocalPgError> {
     }
     Err(LocalPgError::BinariesNotFound { looked })
 }
+
+/// One way of finding the bindir; notes in the `Vec` what it looked at.
+type BindirFinder = fn(&mut Vec<String>) -> Option<PathBuf>;
 
 /// `Ok` if `dir` holds every program in [`REQUIRED_PROGRAMS`], else which one is missing.
 fn check_bindir(dir: &Path) -> Result<(), String> {
@@ -1016,12 +1019,13 @@ mod tests {
             return;
         }
         let cluster = start();
+        // Leading newline: libtest has already printed "test <name> ... ".
         println!(
-            "CLUSTER {} {}",
+            "\nCLUSTER {} {}",
             cluster.port(),
             cluster.root_dir().display()
         );
-        std::thread::sleep(Duration::from_secs(120));
+        std::thread::sleep(Duration::from_secs(60));
         drop(cluster);
     }
 
@@ -1045,28 +1049,58 @@ mod tests {
             .spawn()
             .expect("spawn helper");
         let stdout = child.stdout.take().expect("helper stdout");
-        let line = io::BufReader::new(stdout)
+        let reported = io::BufReader::new(stdout)
             .lines()
             .map_while(Result::ok)
-            .find(|l| l.starts_with("CLUSTER "))
-            .expect("helper reported its cluster");
-        let mut parts = line.split_whitespace().skip(1);
+            .find_map(|l| l.strip_prefix("CLUSTER ").map(str::to_owned));
+        let Some(line) = reported else {
+            let _ = child.kill();
+            panic!("helper exited without reporting its cluster");
+        };
+        let mut parts = line.split_whitespace();
         let port: u16 = parts.next().and_then(|p| p.parse().ok()).expect("port");
         let root = PathBuf::from(parts.next().expect("root"));
         assert!(root.exists() && port_accepts(port));
+        #[cfg(target_os = "linux")]
+        assert!(!live_processes_mentioning(&root).is_empty());
 
         child.kill().expect("SIGKILL helper");
         child.wait().expect("reap helper");
         let t = Instant::now();
         let cleaned = wait_until(Duration::from_secs(10), || {
-            !root.exists() && !port_accepts(port)
+            !root.exists() && !port_accepts(port) && live_processes_mentioning(&root).is_empty()
         });
         eprintln!("guard cleaned up {} in {:?}", root.display(), t.elapsed());
         assert!(
             cleaned,
-            "after kill -9: dir exists={}, port {port} open={}",
+            "after kill -9: dir exists={}, port {port} open={}, processes={:?}",
             root.exists(),
-            port_accepts(port)
+            port_accepts(port),
+            live_processes_mentioning(&root)
         );
+    }
+
+    /// Pids whose command line mentions `root` (the postmaster has
+    /// `-D <root>/data`, the guard has `<root>`). Zombies have an empty
+    /// command line, so only live processes count. Empty off Linux.
+    fn live_processes_mentioning(root: &Path) -> Vec<String> {
+        let needle = root.to_string_lossy().into_owned();
+        let Ok(entries) = fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter(|e| {
+                fs::read(e.path().join("cmdline"))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&needle))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
     }
 }

@@ -269,7 +269,7 @@ impl Ctx<'_> {
                     vec![r.field.clone()],
                     r.on_delete,
                     r.on_update,
-                    c.loc,
+                    r.loc,
                 )
             })
         });
@@ -281,7 +281,7 @@ impl Ctx<'_> {
                 fk.ref_fields.clone(),
                 fk.on_delete,
                 fk.on_update,
-                t.loc,
+                fk.loc,
             )
         });
         for (name, columns, ref_struct, ref_fields, on_delete, on_update, loc) in

@@ -88,6 +88,9 @@ pub struct ColumnReference {
     pub field: String,
     pub on_delete: Option<FkAction>,
     pub on_update: Option<FkAction>,
+    /// Where the referenced struct is named.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +122,8 @@ pub struct UnresolvedForeignKey {
     pub ref_fields: Vec<String>,
     pub on_delete: Option<FkAction>,
     pub on_update: Option<FkAction>,
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// A `#[derive(PgEnum)]` enum as parsed.

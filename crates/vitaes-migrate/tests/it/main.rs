@@ -1,1 +1,12 @@
+//! Integration tests of vitaes-migrate: one binary, one module per area.
+//! Database tests use real PostgreSQL (a throwaway cluster per test process,
+//! or `VITAES_TEST_DATABASE_URL`); drizzle tests use the pinned drizzle-kit
+//! and drizzle-orm in `compat/drizzle`.
 
+mod catalog;
+mod cli;
+mod database;
+mod drizzle;
+mod drizzle_compat;
+mod fixtures;
+mod paths;

@@ -53,7 +53,6 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     let mut explicit_type: Option<String> = None;
     let mut skip = false;
     let mut field_use = None;
-    let mut reference_span = None;
     let mut default_span = None;
     let mut on_delete = None;
     let mut on_update = None;
@@ -133,12 +132,12 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                     if !content.is_empty() {
                         return Err(references_help(content.span()));
                     }
-                    reference_span = Some(meta.path.span());
                     column.references = Some(ColumnReference {
                         table: last_segment(&path),
                         field: naming::field_name(&field.to_string()),
                         on_delete: None,
                         on_update: None,
+                        loc: Loc::of(path.span()),
                     });
                     field_use = Some(FieldUse { table: path, field });
                 }
@@ -179,7 +178,6 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
             }
         }
     }
-    let _ = reference_span;
 
     let mut enum_type = None;
     column.ty = match explicit_type {

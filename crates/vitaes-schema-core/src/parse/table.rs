@@ -275,6 +275,7 @@ fn table_item(
                 ref_fields: Vec::new(),
                 on_delete: None,
                 on_update: None,
+                loc: Loc::of(meta.path.span()),
             };
             let span = meta.path.span();
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
@@ -302,6 +303,7 @@ fn table_item(
                     syn::parenthesized!(list in content);
                     let idents = list.parse_terminated(Ident::parse, Token![,])?;
                     fk.ref_table = last_segment(&path);
+                    fk.loc = Loc::of(path.span());
                     for ident in idents {
                         fk.ref_fields.push(naming::field_name(&ident.to_string()));
                         field_uses.push(FieldUse {
