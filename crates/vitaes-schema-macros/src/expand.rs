@@ -57,7 +57,7 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         .enum_types
         .iter()
         .map(|ty| quote!(__vitaes_require_pg_enum::<#ty>();));
-    let json = serde_json::to_string(&parsed.table).expect("an unresolved table serialises");
+    let json = json_literal(&parsed.table);
 
     quote! {
         #[doc(hidden)]
@@ -100,7 +100,7 @@ pub fn derive_pg_enum_inner(input: TokenStream) -> TokenStream {
         unreachable!("parse_enum accepts enums only")
     };
     let variants = data.variants.iter().map(|v| &v.ident);
-    let json = serde_json::to_string(&parsed).expect("an unresolved enum serialises");
+    let json = json_literal(&parsed);
     quote! {
         impl ::vitaes_schema::PgEnum for #ident {
             const NAME: &'static str = #name;
@@ -118,6 +118,19 @@ pub fn derive_pg_enum_inner(input: TokenStream) -> TokenStream {
             }
         }
     }
+}
+
+/// The parsed item as a pretty-printed raw string literal, so the expansion
+/// stays readable (`cargo expand`, the insta snapshots below).
+fn json_literal(value: &impl serde::Serialize) -> proc_macro2::Literal {
+    let json = serde_json::to_string_pretty(value).expect("parsed items serialise");
+    let mut hashes = String::from("#");
+    while json.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{json}\"{hashes}")
+        .parse()
+        .expect("a raw string literal parses")
 }
 
 #[cfg(test)]
