@@ -351,3 +351,117 @@ impl Ctx<'_> {
         def
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+    use crate::parse::{parse_enum, parse_table};
+
+    fn t(tokens: proc_macro2::TokenStream) -> UnresolvedTable {
+        parse_table(&syn::parse2(tokens).unwrap())
+            .unwrap_or_else(|e| panic!("{:?}", e.located()))
+            .table
+    }
+
+    #[test]
+    fn references_resolve_to_sql_names_with_drizzle_default_names() {
+        let user = t(
+            quote! { #[table(name = "app_user")] struct User { #[column(primary_key, name = "uid")] id: String } },
+        );
+        let post = t(quote! {
+            #[table(unique(columns(title, owner)))]
+            struct BlogPost {
+                #[column(primary_key)] id: i32,
+                #[column(unique)] slug: String,
+                title: String,
+                #[column(references(User, id))] owner: String,
+            }
+        });
+        let schema = resolve(&[user, post], &[]).unwrap();
+        let post = schema.table("public", "blog_post").unwrap();
+        let fk = &post.foreign_keys[0];
+        assert_eq!(fk.name, "blog_post_owner_app_user_uid_fk");
+        assert_eq!(
+            (fk.ref_table.as_str(), fk.ref_columns.as_slice()),
+            ("app_user", &["uid".to_string()][..])
+        );
+        assert_eq!(
+            (fk.on_delete, fk.on_update),
+            (FkAction::NoAction, FkAction::NoAction)
+        );
+        let uniques: Vec<_> = post.uniques.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(
+            uniques,
+            ["blog_post_slug_unique", "blog_post_title_owner_unique"]
+        );
+        assert!(post.columns[0].not_null && post.columns[0].primary_key);
+    }
+
+    #[test]
+    fn enums_resolve_and_unknown_types_are_reported() {
+        let mood = parse_enum(
+            &syn::parse2(quote! { #[pg_enum(schema = "app")] enum Mood { Sad, Happy } }).unwrap(),
+        )
+        .unwrap();
+        let table = t(
+            quote! { struct Diary { #[column(primary_key)] id: i32, mood: Mood, moods: Vec<Mood>, colour: Colour } },
+        );
+        let errors =
+            resolve(std::slice::from_ref(&table), std::slice::from_ref(&mood)).unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert!(
+            errors.0[0].message.contains("unknown type `Colour`"),
+            "{}",
+            errors
+        );
+        assert!(
+            errors.0[0].message.contains("derive PgEnum for Colour"),
+            "{}",
+            errors
+        );
+
+        let table = t(
+            quote! { struct Diary { #[column(primary_key)] id: i32, mood: Mood, moods: Vec<Mood> } },
+        );
+        let schema = resolve(&[table], &[mood]).unwrap();
+        assert_eq!(schema.schemas, ["app"]);
+        let diary = &schema.tables[0];
+        assert_eq!(
+            (
+                diary.columns[1].sql_type.as_str(),
+                diary.columns[1].type_schema.as_deref()
+            ),
+            ("mood", Some("app"))
+        );
+        assert_eq!(diary.columns[2].sql_type, "mood[]");
+    }
+
+    #[test]
+    fn enum_default_must_be_a_variant() {
+        let mood = parse_enum(&syn::parse2(quote! { enum Mood { Sad, Happy } }).unwrap()).unwrap();
+        let table = t(quote! { struct Diary { #[column(default = "angry")] mood: Mood } });
+        let errors = resolve(&[table], &[mood]).unwrap_err();
+        assert!(
+            errors.0[0].message.contains("not a value of enum `Mood`"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn duplicates_and_unknown_references_are_reported_with_both_places() {
+        let a = t(quote! { struct A { #[column(references(Missing, id))] x: i32 } });
+        let b = t(quote! { #[table(name = "a")] struct B { y: i32 } });
+        let a2 = t(quote! { struct A { z: i32 } });
+        let errors = resolve(&[a, b, a2], &[]).unwrap_err();
+        let text = errors.to_string();
+        assert!(text.contains("duplicate struct name `A`"), "{text}");
+        assert!(
+            text.contains("table \"public\".\"a\" is declared twice"),
+            "{text}"
+        );
+        assert!(text.contains("references `Missing`"), "{text}");
+        assert!(errors.0.iter().filter(|e| e.other.is_some()).count() >= 2);
+    }
+}

@@ -47,37 +47,37 @@ pub fn normalize_sql_type(written: &str) -> String {
         _ => (lower.clone(), None),
     };
     let canonical = match name.as_str() {
-        "int" | "int4" | "integer" => "integer",
-        "int2" | "smallint" => "smallint",
-        "int8" | "bigint" => "bigint",
-        "float4" | "real" => "real",
-        "float8" | "double precision" => "double precision",
-        "bool" | "boolean" => "boolean",
-        "character varying" | "varchar" => "varchar",
-        "character" | "char" => "char",
-        "decimal" | "numeric" => "numeric",
-        "timestamptz" | "timestamp with time zone" => "timestamp with time zone",
-        "timestamp" | "timestamp without time zone" => "timestamp",
-        "timetz" | "time with time zone" => "time with time zone",
-        "time" | "time without time zone" => "time",
-        "serial4" | "serial" => "serial",
-        "serial8" | "bigserial" => "bigserial",
-        "serial2" | "smallserial" => "smallserial",
-        other => other,
+        "int" | "int4" | "integer" => Some("integer"),
+        "int2" | "smallint" => Some("smallint"),
+        "int8" | "bigint" => Some("bigint"),
+        "float4" | "real" => Some("real"),
+        "float8" | "double precision" => Some("double precision"),
+        "bool" | "boolean" => Some("boolean"),
+        "character varying" | "varchar" => Some("varchar"),
+        "character" | "char" => Some("char"),
+        "decimal" | "numeric" => Some("numeric"),
+        "timestamptz" | "timestamp with time zone" => Some("timestamp with time zone"),
+        "timestamp" | "timestamp without time zone" => Some("timestamp"),
+        "timetz" | "time with time zone" => Some("time with time zone"),
+        "time" | "time without time zone" => Some("time"),
+        "serial4" | "serial" => Some("serial"),
+        "serial8" | "bigserial" => Some("bigserial"),
+        "serial2" | "smallserial" => Some("smallserial"),
+        other => KNOWN.iter().copied().find(|k| *k == other),
     };
-    // Only rewrite what we recognised; keep user spelling (e.g. enum names) otherwise.
-    let recognised = canonical != name || KNOWN.contains(&name.as_str());
-    let mut out = if recognised {
-        match args {
-            // timestamp(3) with time zone is written by drizzle-kit with the precision first.
-            Some(args) if canonical == "timestamp with time zone" => {
-                format!("timestamp ({}) with time zone", args.join(", "))
-            }
-            Some(args) => format!("{canonical}({})", args.join(", ")),
-            None => canonical.to_string(),
+    // Only rewrite what we recognise; keep the user's spelling (an enum name) otherwise.
+    let mut out = match (canonical, args) {
+        // drizzle-kit writes time precisions as `timestamp (3) with time zone`.
+        (Some(time @ ("timestamp" | "time")), Some(args)) => {
+            format!("{time} ({})", args.join(", "))
         }
-    } else {
-        base.to_string()
+        (Some(zoned @ ("timestamp with time zone" | "time with time zone")), Some(args)) => {
+            let base = zoned.trim_end_matches(" with time zone");
+            format!("{base} ({}) with time zone", args.join(", "))
+        }
+        (Some(canonical), Some(args)) => format!("{canonical}({})", args.join(", ")),
+        (Some(canonical), None) => canonical.to_string(),
+        (None, _) => base.to_string(),
     };
     for _ in 0..dims {
         out.push_str("[]");
@@ -144,6 +144,11 @@ mod tests {
             "timestamp with time zone"
         );
         assert_eq!(normalize_sql_type("text[]"), "text[]");
+        assert_eq!(
+            normalize_sql_type("timestamptz(3)"),
+            "timestamp (3) with time zone"
+        );
+        assert_eq!(normalize_sql_type("timestamp(6)"), "timestamp (6)");
         assert_eq!(normalize_sql_type("json"), "json");
         assert_eq!(normalize_sql_type("MyEnum"), "MyEnum");
     }

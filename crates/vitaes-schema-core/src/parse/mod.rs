@@ -36,3 +36,6 @@ pub fn has_derive(attrs: &[syn::Attribute], derive_name: &str) -> bool {
             found
         })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+use quote::quote;
+use syn::DeriveInput;
+
+use super::*;
+use crate::model::{DefaultValue, FkAction};
+use crate::unresolved::TypeSpec;
+
+fn table(tokens: proc_macro2::TokenStream) -> Result<ParsedTable, ParseErrors> {
+    parse_table(&syn::parse2::<DeriveInput>(tokens).unwrap())
+}
+
+fn messages(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    match table(tokens) {
+        Ok(_) => panic!("expected errors"),
+        Err(e) => e.located().into_iter().map(|(_, m)| m).collect(),
+    }
+}
+
+#[test]
+fn parses_columns_types_and_constraints() {
+    let parsed = table(quote! {
+        #[table(index(name = "ix", columns(email)), unique(name = "u", columns(name, email)))]
+        pub struct UserAccount {
+            #[column(primary_key)] pub id: i64,
+            #[column(unique, name = "e_mail")] pub email: String,
+            pub name: Option<String>,
+            pub tags: Option<Vec<String>>,
+            pub blob: Vec<u8>,
+            pub at: chrono::DateTime<chrono::Utc>,
+            pub mood: Mood,
+            #[column(references(Org, id), on_delete = "set null")] pub org_id: Option<i64>,
+            #[column(skip)] pub cached: u128,
+        }
+    })
+    .unwrap();
+    let t = &parsed.table;
+    assert_eq!(t.name, "user_account");
+    assert_eq!(t.schema, "public");
+    let names: Vec<_> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["id", "e_mail", "name", "tags", "blob", "at", "mood", "org_id"]
+    );
+    assert_eq!(t.columns[0].ty, TypeSpec::Builtin("bigint".into()));
+    assert!(t.columns[0].primary_key && !t.columns[0].nullable);
+    assert!(t.columns[2].nullable);
+    assert_eq!(t.columns[3].ty, TypeSpec::Builtin("text[]".into()));
+    assert_eq!(t.columns[4].ty, TypeSpec::Builtin("bytea".into()));
+    assert_eq!(
+        t.columns[5].ty,
+        TypeSpec::Builtin("timestamp with time zone".into())
+    );
+    assert_eq!(
+        t.columns[6].ty,
+        TypeSpec::Enum {
+            rust_name: "Mood".into(),
+            dims: 0
+        }
+    );
+    let r = t.columns[7].references.as_ref().unwrap();
+    assert_eq!(
+        (r.table.as_str(), r.field.as_str(), r.on_delete),
+        ("Org", "id", Some(FkAction::SetNull))
+    );
+    assert_eq!(t.indexes[0].fields, ["email"]);
+    assert_eq!(t.uniques[0].fields, ["name", "email"]);
+    assert_eq!(parsed.field_uses.len(), 1);
+    assert_eq!(parsed.enum_types.len(), 1);
+}
+
+#[test]
+fn literal_defaults() {
+    let parsed = table(quote! {
+        pub struct D {
+            #[column(default = -5)] pub a: i32,
+            #[column(default = 1.5)] pub b: f64,
+            #[column(default = 2.0)] pub c: f64,
+            #[column(default = "it's")] pub d: String,
+            #[column(default = true)] pub e: bool,
+            #[column(default_now)] pub f: chrono::NaiveDateTime,
+            #[column(default_sql = "'{}'::jsonb")] pub g: serde_json::Value,
+        }
+    })
+    .unwrap();
+    let defaults: Vec<_> = parsed
+        .table
+        .columns
+        .iter()
+        .map(|c| c.default.clone().unwrap())
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            DefaultValue::Int(-5),
+            DefaultValue::Float(1.5),
+            DefaultValue::Int(2),
+            DefaultValue::Sql("'it''s'".into()),
+            DefaultValue::Bool(true),
+            DefaultValue::Sql("now()".into()),
+            DefaultValue::Sql("'{}'::jsonb".into()),
+        ]
+    );
+}
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let errors = messages(quote! {
+        #[table(nme = "x", index(columns(nope)))]
+        pub struct T {
+            #[column(primary_key, colour = "red")] pub id: String,
+            #[column(primary_key)] pub id2: String,
+            #[column(default = true)] pub n: i32,
+            #[column(on_delete = "cascade")] pub o: String,
+            #[column(references(U, id), on_delete = "explode")] pub p: String,
+            #[cfg(feature = "x")] pub q: String,
+        }
+    });
+    let expect = [
+        "unknown `table` key `nme`",
+        "`nope` is not a field of `T`",
+        "unknown `column` key `colour`",
+        "declares two primary keys",
+        "does not fit a column of type `integer`",
+        "need `references(...)`",
+        "`explode` is not a referential action",
+        "`#[cfg]` and `#[cfg_attr]` are not allowed",
+    ];
+    for e in expect {
+        assert!(
+            errors.iter().any(|m| m.contains(e)),
+            "missing {e:?} in {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+}
+
+#[test]
+fn duplicate_column_names_are_an_error() {
+    let errors = messages(quote! {
+        pub struct T { pub a: i32, #[column(name = "a")] pub b: i32 }
+    });
+    assert!(errors[0].contains("duplicate column `a`"), "{errors:?}");
+}
+
+#[test]
+fn long_user_names_are_an_error() {
+    let long = "n".repeat(64);
+    let errors = messages(quote! { #[table(name = #long)] pub struct T { pub a: i32 } });
+    assert!(errors[0].contains("64 bytes long"), "{errors:?}");
+}
+
+#[test]
+fn errors_carry_their_positions() {
+    let src = "#[derive(Table)]\npub struct T {\n    #[column(bogus)]\n    pub a: i32,\n}\n";
+    let file = syn::parse_file(src).unwrap();
+    let syn::Item::Struct(s) = &file.items[0] else {
+        panic!()
+    };
+    let errors = parse_table(&DeriveInput::from(s.clone())).err().unwrap();
+    let (loc, msg) = &errors.located()[0];
+    assert_eq!((loc.line, loc.column), (3, 14), "{msg}");
+}
+
+#[test]
+fn pg_enum_values_are_snake_case_unless_renamed() {
+    let e = parse_enum(
+        &syn::parse2(quote! {
+            #[pg_enum(name = "mood_kind", schema = "app")]
+            enum Mood { VerySad, Ok, #[pg_enum(rename = "HAPPY")] Happy }
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!((e.name.as_str(), e.schema.as_str()), ("mood_kind", "app"));
+    assert_eq!(e.values, ["very_sad", "ok", "HAPPY"]);
+}
+
+#[test]
+fn has_derive_sees_bare_and_qualified_names() {
+    let s: DeriveInput =
+        syn::parse2(quote! { #[derive(Debug, vitaes_schema::Table)] struct T; }).unwrap();
+    assert!(has_derive(&s.attrs, "Table"));
+    assert!(!has_derive(&s.attrs, "PgEnum"));
+}
