@@ -294,22 +294,39 @@ fn describe(err: &tokio_postgres::Error) -> String {
 
 /// The panic message for "no usable server": what was tried and how to fix it.
 fn no_server_help(err: &TestDbError) -> String {
-    let tried = match std::env::var_os(TEST_DATABASE_URL_ENV).filter(|v| !v.is_empty()) {
-        Some(_) => format!("{TEST_DATABASE_URL_ENV} is set, so a database was to be created on that server"),
-        None => format!(
-            "{TEST_DATABASE_URL_ENV} is not set, so a throwaway local cluster was to be \
-             started with initdb/pg_ctl (found via PG_BINDIR, PATH, pg_config, /usr/lib/postgresql/*/bin)"
-        ),
+    let url_set = std::env::var_os(TEST_DATABASE_URL_ENV).is_some_and(|v| !v.is_empty());
+    let (tried, fix) = if url_set {
+        (
+            format!(
+                "{TEST_DATABASE_URL_ENV} is set, so a database was to be created on that server"
+            ),
+            format!(
+                "  - fix {TEST_DATABASE_URL_ENV} (postgresql://user:password@host:5432/postgres, \
+                 a role allowed to CREATE DATABASE, server reachable without TLS);\n  \
+                 - or unset it to use a throwaway local cluster instead."
+            ),
+        )
+    } else {
+        (
+            format!(
+                "{TEST_DATABASE_URL_ENV} is not set, so a throwaway local cluster was to be \
+                 started with initdb/pg_ctl (looked for via PG_BINDIR, PATH, pg_config, \
+                 /usr/lib/postgresql/*/bin)"
+            ),
+            format!(
+                "  - install the PostgreSQL server, e.g. `apt-get install postgresql` \
+                 (Debian/Ubuntu) or `brew install postgresql` (macOS);\n  \
+                 - or set PG_BINDIR to the directory containing initdb and pg_ctl;\n  \
+                 - or set {TEST_DATABASE_URL_ENV}=postgresql://user:password@host:5432/postgres \
+                 (a role allowed to CREATE DATABASE)."
+            ),
+        )
     };
     format!(
-        "this test needs PostgreSQL, and none could be used.\n\
+        "this test needs PostgreSQL, and none could be used (DATABASE_URL is never used).\n\
          Tried: {tried}.\n\
          Error: {err}\n\
-         Fix one of:\n  \
-         - install the PostgreSQL server, e.g. `apt-get install postgresql` (Debian/Ubuntu) or `brew install postgresql` (macOS);\n  \
-         - set PG_BINDIR to the directory containing initdb and pg_ctl;\n  \
-         - set {TEST_DATABASE_URL_ENV}=postgresql://user:password@host:5432/postgres \
-         (a role allowed to CREATE DATABASE; DATABASE_URL is never used)."
+         Fix:\n{fix}"
     )
 }
 

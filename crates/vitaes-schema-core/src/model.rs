@@ -68,6 +68,40 @@ pub struct ColumnDef {
     pub primary_key: bool,
     pub not_null: bool,
     pub default: Option<DefaultValue>,
+    pub identity: Option<Identity>,
+    /// The expression of a stored generated column.
+    pub generated: Option<String>,
+}
+
+/// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY` with its sequence options,
+/// spelled out as drizzle-kit records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub kind: IdentityKind,
+    pub name: String,
+    pub schema: String,
+    pub increment: String,
+    pub start_with: String,
+    pub min_value: String,
+    pub max_value: String,
+    pub cache: String,
+    pub cycle: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityKind {
+    Always,
+    ByDefault,
+}
+
+impl IdentityKind {
+    /// drizzle-kit's snapshot spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityKind::Always => "always",
+            IdentityKind::ByDefault => "byDefault",
+        }
+    }
 }
 
 /// A column default as drizzle-kit records it in a snapshot: JSON booleans and

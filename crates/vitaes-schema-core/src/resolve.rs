@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::{
-    ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, IndexColumn, IndexDef, PrimaryKey,
-    Schema, TableDef, Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
+    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming;
-use crate::unresolved::{Loc, TypeSpec, UnresolvedEnum, UnresolvedTable};
+use crate::unresolved::{IndexTarget, Loc, TypeSpec, UnresolvedEnum, UnresolvedTable};
 
 /// One resolution mistake. `item` indexes the input: the CLI maps it back to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +132,27 @@ pub fn resolve(
     }
 }
 
+/// An identity column's sequence as drizzle-kit spells it out: named
+/// `<table>_<column>_seq`, starting at 1, up to the type's maximum.
+fn identity(kind: IdentityKind, t: &UnresolvedTable, column: &str, sql_type: &str) -> Identity {
+    let max = match sql_type {
+        "smallint" => "32767",
+        "bigint" => "9223372036854775807",
+        _ => "2147483647",
+    };
+    Identity {
+        kind,
+        name: naming::truncate_identifier(&format!("{}_{column}_seq", t.name)),
+        schema: t.schema.clone(),
+        increment: "1".to_string(),
+        start_with: "1".to_string(),
+        min_value: "1".to_string(),
+        max_value: max.to_string(),
+        cache: "1".to_string(),
+        cycle: false,
+    }
+}
+
 fn add_schema(schemas: &mut Vec<String>, schema: &str) {
     if schema != "public" && !schemas.iter().any(|s| s == schema) {
         schemas.push(schema.to_string());
@@ -213,6 +234,7 @@ impl Ctx<'_> {
                     }
                 }
             };
+            let identity = c.identity.map(|kind| identity(kind, t, &c.name, &sql_type));
             def.columns.push(ColumnDef {
                 name: c.name.clone(),
                 sql_type,
@@ -220,6 +242,8 @@ impl Ctx<'_> {
                 primary_key: c.primary_key,
                 not_null: c.primary_key || !c.nullable,
                 default: c.default.clone(),
+                identity,
+                generated: c.generated.clone(),
             });
         }
 
@@ -325,27 +349,41 @@ impl Ctx<'_> {
         }
 
         for ix in &t.indexes {
-            let columns = sql_names(&ix.fields);
-            def.indexes.push(IndexDef {
-                name: ix
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| naming::index_name(&t.name, &columns)),
-                columns: columns
-                    .into_iter()
-                    .map(|expression| IndexColumn {
+            let columns: Vec<IndexColumn> = ix
+                .columns
+                .iter()
+                .map(|c| {
+                    let (expression, is_expression) = match &c.target {
+                        IndexTarget::Field(f) => (sql_of(f), false),
+                        IndexTarget::Expr(e) => (e.clone(), true),
+                    };
+                    IndexColumn {
                         expression,
-                        is_expression: false,
-                        asc: true,
-                        nulls_first: false,
-                        opclass: None,
-                    })
-                    .collect(),
+                        is_expression,
+                        asc: c.asc,
+                        nulls_first: c.nulls_first,
+                        opclass: c.opclass.clone(),
+                    }
+                })
+                .collect();
+            let name = ix.name.clone().unwrap_or_else(|| {
+                let names: Vec<String> = columns.iter().map(|c| c.expression.clone()).collect();
+                naming::index_name(&t.name, &names)
+            });
+            def.indexes.push(IndexDef {
+                name,
+                columns,
                 unique: ix.unique,
-                concurrently: false,
+                concurrently: ix.concurrently,
                 method: ix.method.clone().unwrap_or_else(|| "btree".to_string()),
-                where_clause: None,
-                with: Vec::new(),
+                where_clause: ix.where_clause.clone(),
+                with: ix.with.clone(),
+            });
+        }
+        for c in &t.checks {
+            def.checks.push(Check {
+                name: c.name.clone(),
+                expr: c.expr.clone(),
             });
         }
         def

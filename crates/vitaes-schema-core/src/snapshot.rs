@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, IndexColumn, IndexDef,
-    PrimaryKey, Schema, TableDef, Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
+    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming::truncate_identifier;
 
@@ -140,6 +140,25 @@ fn column_json(c: &ColumnDef) -> Value {
     if let Some(d) = &c.default {
         v.insert("default".into(), default_json(d));
     }
+    if let Some(g) = &c.generated {
+        v.insert("generated".into(), json!({ "as": g, "type": "stored" }));
+    }
+    if let Some(i) = &c.identity {
+        v.insert(
+            "identity".into(),
+            json!({
+                "type": i.kind.as_str(),
+                "name": i.name,
+                "schema": i.schema,
+                "increment": i.increment,
+                "startWith": i.start_with,
+                "minValue": i.min_value,
+                "maxValue": i.max_value,
+                "cache": i.cache,
+                "cycle": i.cycle,
+            }),
+        );
+    }
     Value::Object(v)
 }
 
@@ -240,6 +259,38 @@ struct RawColumn {
     not_null: bool,
     #[serde(default)]
     default: Option<Value>,
+    #[serde(default)]
+    identity: Option<RawIdentity>,
+    #[serde(default)]
+    generated: Option<RawGenerated>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIdentity {
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    #[serde(default)]
+    schema: String,
+    #[serde(default)]
+    increment: Option<String>,
+    #[serde(default)]
+    start_with: Option<String>,
+    #[serde(default)]
+    min_value: Option<String>,
+    #[serde(default)]
+    max_value: Option<String>,
+    #[serde(default)]
+    cache: Option<String>,
+    #[serde(default)]
+    cycle: bool,
+}
+
+#[derive(Deserialize)]
+struct RawGenerated {
+    #[serde(rename = "as")]
+    expr: String,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +459,22 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             primary_key: c.primary_key,
             not_null: c.not_null,
             default: c.default.and_then(read_default),
+            identity: c.identity.map(|i| Identity {
+                kind: if i.kind == "byDefault" {
+                    IdentityKind::ByDefault
+                } else {
+                    IdentityKind::Always
+                },
+                name: truncate_identifier(&i.name),
+                schema: schema_name(&i.schema),
+                increment: i.increment.unwrap_or_else(|| "1".into()),
+                start_with: i.start_with.unwrap_or_else(|| "1".into()),
+                min_value: i.min_value.unwrap_or_else(|| "1".into()),
+                max_value: i.max_value.unwrap_or_default(),
+                cache: i.cache.unwrap_or_else(|| "1".into()),
+                cycle: i.cycle,
+            }),
+            generated: c.generated.map(|g| g.expr),
         })
         .collect();
     let foreign_keys = t

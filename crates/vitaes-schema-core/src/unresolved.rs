@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DefaultValue, FkAction};
+use crate::model::{DefaultValue, FkAction, IdentityKind};
 
 /// A 1-based line and column in a source file, where the parser saw an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -38,6 +38,9 @@ pub struct UnresolvedTable {
     pub uniques: Vec<UnresolvedUnique>,
     pub indexes: Vec<UnresolvedIndex>,
     pub foreign_keys: Vec<UnresolvedForeignKey>,
+    pub checks: Vec<UnresolvedCheck>,
+    /// `renamed_from = "old"`: the table's previous SQL name, for the diff.
+    pub renamed_from: Option<String>,
     /// Where the struct is, for the CLI's messages (not set by the derive).
     #[serde(skip)]
     pub loc: Loc,
@@ -60,6 +63,13 @@ pub struct UnresolvedColumn {
     pub unique: Option<ColumnUnique>,
     pub default: Option<DefaultValue>,
     pub references: Option<ColumnReference>,
+    pub identity: Option<IdentityKind>,
+    /// `serial`: a serial/bigserial/smallserial by the integer width.
+    pub serial: bool,
+    /// `generated = "<expr>"`: a stored generated column.
+    pub generated: Option<String>,
+    /// `renamed_from = "old"`: the column's previous SQL name, for the diff.
+    pub renamed_from: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -106,12 +116,38 @@ pub struct UnresolvedUnique {
     pub nulls_not_distinct: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnresolvedIndex {
     pub name: Option<String>,
-    pub fields: Vec<String>,
+    pub columns: Vec<UnresolvedIndexColumn>,
     pub unique: bool,
     pub method: Option<String>,
+    pub concurrently: bool,
+    pub where_clause: Option<String>,
+    /// Storage parameters, `with(fillfactor = 70)`.
+    pub with: Vec<(String, serde_json::Value)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedIndexColumn {
+    pub target: IndexTarget,
+    pub asc: bool,
+    pub nulls_first: bool,
+    pub opclass: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IndexTarget {
+    /// A field of this struct.
+    Field(String),
+    /// An SQL expression, `expr("lower(email)")`.
+    Expr(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedCheck {
+    pub name: String,
+    pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

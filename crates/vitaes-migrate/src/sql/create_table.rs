@@ -1,5 +1,5 @@
 use vitaes_schema_core::naming::quote_ident;
-use vitaes_schema_core::{ColumnDef, TableDef};
+use vitaes_schema_core::{ColumnDef, Identity, IdentityKind, TableDef};
 
 use super::{column_list, table_ref};
 
@@ -49,10 +49,41 @@ fn column_line(c: &ColumnDef) -> String {
         line.push_str(" DEFAULT ");
         line.push_str(&d.to_sql());
     }
-    if c.not_null {
+    if let Some(g) = &c.generated {
+        line.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
+    // An identity column is NOT NULL by definition; drizzle-kit leaves it out.
+    if c.not_null && c.identity.is_none() {
         line.push_str(" NOT NULL");
     }
+    if let Some(i) = &c.identity {
+        line.push_str(&identity_clause(i));
+    }
     line
+}
+
+/// ` GENERATED ALWAYS AS IDENTITY (sequence name "t_id_seq" INCREMENT BY 1 ...)`.
+fn identity_clause(i: &Identity) -> String {
+    let kind = match i.kind {
+        IdentityKind::Always => "ALWAYS",
+        IdentityKind::ByDefault => "BY DEFAULT",
+    };
+    let mut options = format!("sequence name {}", table_ref(&i.schema, &i.name));
+    for (label, value) in [
+        ("INCREMENT BY", &i.increment),
+        ("MINVALUE", &i.min_value),
+        ("MAXVALUE", &i.max_value),
+        ("START WITH", &i.start_with),
+        ("CACHE", &i.cache),
+    ] {
+        if !value.is_empty() {
+            options.push_str(&format!(" {label} {value}"));
+        }
+    }
+    if i.cycle {
+        options.push_str(" CYCLE");
+    }
+    format!(" GENERATED {kind} AS IDENTITY ({options})")
 }
 
 /// Types drizzle-kit writes bare; anything else (an enum) is quoted and,

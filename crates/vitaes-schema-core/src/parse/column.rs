@@ -7,14 +7,15 @@ use syn::{
 };
 
 use super::errors::ParseErrors;
+use super::sql_expr::sql_value;
 use super::table::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
-use crate::model::DefaultValue;
+use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
 use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};
 use crate::unresolved::{ColumnReference, ColumnUnique, Loc, TypeSpec, UnresolvedColumn};
 
-const COLUMN_KEYS: &str =
-    "name, type, primary_key, unique, default, default_sql, default_now, references, on_delete, on_update, skip";
+const COLUMN_KEYS: &str = "name, type, primary_key, unique, default, default_sql, default_now, \
+     references, on_delete, on_update, identity, serial, generated, renamed_from, skip";
 
 pub(super) struct ParsedColumn {
     pub column: UnresolvedColumn,
@@ -48,6 +49,10 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
         unique: None,
         default: None,
         references: None,
+        identity: None,
+        serial: false,
+        generated: None,
+        renamed_from: None,
         loc: Loc::of(ident.span()),
     };
     let mut explicit_type: Option<String> = None;
@@ -56,6 +61,8 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     let mut default_span = None;
     let mut on_delete = None;
     let mut on_update = None;
+    let mut identity_span = None;
+    let mut serial_span = None;
 
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("column")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -112,8 +119,37 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                 }
                 "default_sql" => {
                     seen(errors, column.default.is_some());
+                    column.default = Some(DefaultValue::Sql(sql_value(&meta, "default_sql", errors)?));
+                }
+                "identity" => {
+                    seen(errors, column.identity.is_some());
                     let lit: LitStr = meta.value()?.parse()?;
-                    column.default = Some(DefaultValue::Sql(lit.value()));
+                    column.identity = Some(match lit.value().as_str() {
+                        "always" => IdentityKind::Always,
+                        "by_default" => IdentityKind::ByDefault,
+                        other => {
+                            errors.push_help(
+                                lit.span(),
+                                &format!("`{other}` is not an identity kind"),
+                                "the correct form is identity = \"always\" or identity = \"by_default\"",
+                            );
+                            IdentityKind::Always
+                        }
+                    });
+                    identity_span = Some(meta.path.span());
+                }
+                "serial" => {
+                    seen(errors, column.serial);
+                    column.serial = true;
+                    serial_span = Some(meta.path.span());
+                }
+                "generated" => {
+                    seen(errors, column.generated.is_some());
+                    column.generated = Some(sql_value(&meta, "generated", errors)?);
+                }
+                "renamed_from" => {
+                    seen(errors, column.renamed_from.is_some());
+                    column.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
                 }
                 "default_now" => {
                     seen(errors, column.default.is_some());
@@ -198,6 +234,56 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
 
     if let (Some(default), Some(span)) = (&column.default, default_span) {
         check_default_fits(default, &column.ty, span, errors);
+    }
+    let integer = match &column.ty {
+        TypeSpec::Builtin(s) | TypeSpec::Sql(s) => type_family(s) == TypeFamily::Integer,
+        TypeSpec::Enum { .. } => false,
+    };
+    if let Some(span) = identity_span {
+        if !integer {
+            errors.push_help(
+                span,
+                "`identity` needs an integer column (i16, i32, i64)",
+                "use an integer field, or drop `identity`",
+            );
+        }
+        if column.default.is_some() || column.generated.is_some() || column.serial {
+            errors.push(syn::Error::new(
+                span,
+                "an identity column cannot also have a default, `serial` or `generated`",
+            ));
+        }
+    }
+    if let Some(span) = serial_span {
+        match &column.ty {
+            TypeSpec::Builtin(s) if integer => {
+                column.ty = TypeSpec::Builtin(
+                    match s.as_str() {
+                        "smallint" => "smallserial",
+                        "bigint" => "bigserial",
+                        _ => "serial",
+                    }
+                    .to_string(),
+                );
+            }
+            _ => errors.push_help(
+                span,
+                "`serial` needs an i16, i32 or i64 field",
+                "use an integer field, or identity = \"by_default\"",
+            ),
+        }
+        if column.default.is_some() || column.generated.is_some() {
+            errors.push(syn::Error::new(
+                span,
+                "a serial column cannot also have a default or `generated`",
+            ));
+        }
+    }
+    if column.generated.is_some() && column.default.is_some() {
+        errors.push(syn::Error::new(
+            ident.span(),
+            "a generated column cannot also have a default",
+        ));
     }
 
     Some(ParsedColumn {

@@ -8,10 +8,12 @@
 mod column;
 mod errors;
 mod pg_enum;
+mod sql_expr;
 mod table;
 
 pub use errors::ParseErrors;
 pub use pg_enum::parse_enum;
+pub use sql_expr::parse_expression;
 pub use table::{parse_table, FieldUse, ParsedTable};
 
 /// Whether an item's `#[derive(...)]` list names `derive_name` (`Table`,

@@ -9,11 +9,12 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
 
 use super::column::parse_column;
 use super::errors::ParseErrors;
+use super::sql_expr::sql_value;
 use crate::model::FkAction;
 use crate::naming;
 use crate::unresolved::{
-    Loc, UnresolvedForeignKey, UnresolvedIndex, UnresolvedPrimaryKey, UnresolvedTable,
-    UnresolvedUnique,
+    IndexTarget, Loc, UnresolvedCheck, UnresolvedForeignKey, UnresolvedIndex,
+    UnresolvedIndexColumn, UnresolvedPrimaryKey, UnresolvedTable, UnresolvedUnique,
 };
 
 /// A parsed table plus what only the derive needs: the cross-table field uses
@@ -46,6 +47,8 @@ pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
         uniques: Vec::new(),
         indexes: Vec::new(),
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
+        renamed_from: None,
         loc: Loc::of(input.ident.span()),
     };
     let mut field_uses = Vec::new();
@@ -172,40 +175,57 @@ fn table_item(
             table.schema = checked_name(&lit, errors);
         }
         "index" => {
-            let mut index = UnresolvedIndex {
-                name: None,
-                fields: Vec::new(),
-                unique: false,
-                method: None,
-            };
-            meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
-                "name" => {
-                    index.name = Some(checked_name(&inner.value()?.parse()?, errors));
-                    Ok(())
-                }
-                "columns" => {
-                    index.fields = own_fields(&inner, level)?;
-                    Ok(())
-                }
-                "unique" => {
-                    index.unique = true;
-                    Ok(())
-                }
-                "method" => {
-                    let lit: LitStr = inner.value()?.parse()?;
-                    index.method = Some(lit.value());
-                    Ok(())
-                }
-                _ => unknown_key(&inner, "index", "name, columns, unique, method", errors),
-            })?;
-            if index.fields.is_empty() {
+            let span = meta.path.span();
+            let index = parse_index(&meta, level, errors)?;
+            let has_expr = index
+                .columns
+                .iter()
+                .any(|c| matches!(c.target, IndexTarget::Expr(_)));
+            if index.columns.is_empty() {
                 errors.push_help(
-                    meta.path.span(),
+                    span,
                     "an index needs at least one column",
-                    "the correct form is index(name = \"...\", columns(a, b))",
+                    "the correct form is index(name = \"...\", columns(a, b desc))",
+                );
+            } else if has_expr && index.name.is_none() {
+                errors.push_help(
+                    span,
+                    "an index on an expression needs a name",
+                    "the correct form is index(name = \"...\", columns(expr(\"lower(email)\")))",
+                );
+            }
+            if index.unique && index.method.as_deref().is_some_and(|m| m != "btree") {
+                errors.push_help(
+                    span,
+                    "a unique index must use the btree method",
+                    "PostgreSQL supports unique indexes only for btree; drop `method` or `unique`",
                 );
             }
             table.indexes.push(index);
+        }
+        "check" => {
+            let mut name = None;
+            let mut expr = None;
+            let span = meta.path.span();
+            meta.parse_nested_meta(|inner| {
+                match meta_key(&inner).as_str() {
+                    "name" => name = Some(checked_name(&inner.value()?.parse()?, errors)),
+                    "expr" => expr = Some(sql_value(&inner, "expr", errors)?),
+                    _ => unknown_key(&inner, "check", "name, expr", errors)?,
+                }
+                Ok(())
+            })?;
+            match (name, expr) {
+                (Some(name), Some(expr)) => table.checks.push(UnresolvedCheck { name, expr }),
+                _ => errors.push_help(
+                    span,
+                    "a check constraint needs a name and an expression",
+                    "the correct form is check(name = \"...\", expr = \"price > 0\")",
+                ),
+            }
+        }
+        "renamed_from" => {
+            table.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
         }
         "unique" => {
             let mut unique = UnresolvedUnique {
@@ -341,7 +361,7 @@ fn table_item(
             unknown_key(
                 &meta,
                 "table",
-                "name, schema, index, unique, primary_key, foreign_key",
+                "name, schema, renamed_from, index, unique, primary_key, foreign_key, check",
                 errors,
             )?;
         }
@@ -436,4 +456,138 @@ pub(super) fn fk_action(lit: &LitStr, errors: &mut ParseErrors) -> FkAction {
         );
         FkAction::NoAction
     })
+}
+
+/// `index(name = "...", columns(a, b desc, expr("lower(x)") nulls first, d opclass = "..."),
+/// unique, method = "gin", where = "<expr>", concurrently, with(fillfactor = 70))`.
+fn parse_index(
+    meta: &ParseNestedMeta,
+    level: &mut TableLevel,
+    errors: &mut ParseErrors,
+) -> syn::Result<UnresolvedIndex> {
+    let mut index = UnresolvedIndex {
+        name: None,
+        columns: Vec::new(),
+        unique: false,
+        method: None,
+        concurrently: false,
+        where_clause: None,
+        with: Vec::new(),
+    };
+    meta.parse_nested_meta(|inner| {
+        match meta_key(&inner).as_str() {
+            "name" => index.name = Some(checked_name(&inner.value()?.parse()?, errors)),
+            "columns" => {
+                let content;
+                syn::parenthesized!(content in inner.input);
+                while !content.is_empty() {
+                    index.columns.push(index_column(&content, level, errors)?);
+                    if content.is_empty() {
+                        break;
+                    }
+                    content.parse::<Token![,]>()?;
+                }
+            }
+            "unique" => index.unique = true,
+            "concurrently" => index.concurrently = true,
+            "method" => {
+                let lit: LitStr = inner.value()?.parse()?;
+                index.method = Some(lit.value());
+            }
+            "where" => index.where_clause = Some(sql_value(&inner, "where", errors)?),
+            "with" => {
+                inner.parse_nested_meta(|param| {
+                    let key = meta_key(&param);
+                    let value: syn::Lit = param.value()?.parse()?;
+                    let json = match &value {
+                        syn::Lit::Int(i) => serde_json::json!(i.base10_parse::<i64>()?),
+                        syn::Lit::Float(f) => serde_json::json!(f.base10_parse::<f64>()?),
+                        syn::Lit::Bool(b) => serde_json::json!(b.value),
+                        syn::Lit::Str(s) => serde_json::json!(s.value()),
+                        _ => {
+                            return Err(syn::Error::new(
+                                value.span(),
+                                "a storage parameter takes a number, bool or string",
+                            ))
+                        }
+                    };
+                    index.with.push((key, json));
+                    Ok(())
+                })?;
+            }
+            _ => unknown_key(
+                &inner,
+                "index",
+                "name, columns, unique, method, where, concurrently, with",
+                errors,
+            )?,
+        }
+        Ok(())
+    })?;
+    Ok(index)
+}
+
+/// One element of an index's `columns(...)`: a field or `expr("...")`, then
+/// `asc`/`desc`, `nulls first`/`nulls last`, `opclass = "..."`. Bare `desc`
+/// means SQL's DESC, whose nulls come first.
+fn index_column(
+    input: syn::parse::ParseStream,
+    level: &mut TableLevel,
+    errors: &mut ParseErrors,
+) -> syn::Result<UnresolvedIndexColumn> {
+    let head: Ident = input.parse()?;
+    let target = if head == "expr" && input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in input);
+        let lit: LitStr = content.parse()?;
+        super::sql_expr::check_expression(&lit, "expr", errors);
+        IndexTarget::Expr(lit.value())
+    } else {
+        let name = naming::field_name(&head.to_string());
+        level.own_fields.push(head);
+        IndexTarget::Field(name)
+    };
+    let mut column = UnresolvedIndexColumn {
+        target,
+        asc: true,
+        nulls_first: false,
+        opclass: None,
+    };
+    let mut nulls_given = false;
+    while input.peek(Ident) {
+        let word: Ident = input.parse()?;
+        match word.to_string().as_str() {
+            "asc" => column.asc = true,
+            "desc" => column.asc = false,
+            "nulls" => {
+                let which: Ident = input.parse()?;
+                nulls_given = true;
+                column.nulls_first = match which.to_string().as_str() {
+                    "first" => true,
+                    "last" => false,
+                    _ => {
+                        return Err(syn::Error::new(
+                            which.span(),
+                            "expected `first` or `last`\n  help: the correct form is `a nulls first`",
+                        ))
+                    }
+                };
+            }
+            "opclass" => {
+                input.parse::<Token![=]>()?;
+                let lit: LitStr = input.parse()?;
+                column.opclass = Some(lit.value());
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    word.span(),
+                    format!("unknown index column option `{word}`\n  help: after a column come `asc`, `desc`, `nulls first`, `nulls last` or `opclass = \"...\"`"),
+                ))
+            }
+        }
+    }
+    if !nulls_given {
+        column.nulls_first = !column.asc;
+    }
+    Ok(column)
 }

@@ -3,7 +3,7 @@ use syn::DeriveInput;
 
 use super::*;
 use crate::model::{DefaultValue, FkAction};
-use crate::unresolved::TypeSpec;
+use crate::unresolved::{IndexTarget, TypeSpec};
 
 fn table(tokens: proc_macro2::TokenStream) -> Result<ParsedTable, ParseErrors> {
     parse_table(&syn::parse2::<DeriveInput>(tokens).unwrap())
@@ -62,7 +62,10 @@ fn parses_columns_types_and_constraints() {
         (r.table.as_str(), r.field.as_str(), r.on_delete),
         ("Org", "id", Some(FkAction::SetNull))
     );
-    assert_eq!(t.indexes[0].fields, ["email"]);
+    assert_eq!(
+        t.indexes[0].columns[0].target,
+        IndexTarget::Field("email".into())
+    );
     assert_eq!(t.uniques[0].fields, ["name", "email"]);
     assert_eq!(parsed.field_uses.len(), 1);
     assert_eq!(parsed.enum_types.len(), 1);
@@ -181,4 +184,110 @@ fn has_derive_sees_bare_and_qualified_names() {
         syn::parse2(quote! { #[derive(Debug, vitaes_schema::Table)] struct T; }).unwrap();
     assert!(has_derive(&s.attrs, "Table"));
     assert!(!has_derive(&s.attrs, "PgEnum"));
+}
+
+#[test]
+fn index_columns_with_order_nulls_expressions_and_options() {
+    let parsed = table(quote! {
+        #[table(index(
+            name = "ix",
+            columns(a, b desc, c desc nulls last, expr("lower(d)") nulls first, e opclass = "jsonb_path_ops"),
+            method = "gin",
+            where = "a > 0",
+            concurrently,
+            with(fillfactor = 70)
+        ))]
+        pub struct T { pub a: i32, pub b: i32, pub c: i32, pub d: String, pub e: serde_json::Value }
+    })
+    .unwrap();
+    let ix = &parsed.table.indexes[0];
+    let cols: Vec<_> = ix
+        .columns
+        .iter()
+        .map(|c| (c.target.clone(), c.asc, c.nulls_first, c.opclass.clone()))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            (IndexTarget::Field("a".into()), true, false, None),
+            (IndexTarget::Field("b".into()), false, true, None),
+            (IndexTarget::Field("c".into()), false, false, None),
+            (IndexTarget::Expr("lower(d)".into()), true, true, None),
+            (
+                IndexTarget::Field("e".into()),
+                true,
+                false,
+                Some("jsonb_path_ops".into())
+            ),
+        ]
+    );
+    assert_eq!(ix.method.as_deref(), Some("gin"));
+    assert_eq!(ix.where_clause.as_deref(), Some("a > 0"));
+    assert!(ix.concurrently);
+    assert_eq!(ix.with, [("fillfactor".to_string(), serde_json::json!(70))]);
+}
+
+#[test]
+fn identity_serial_generated_and_checks() {
+    let parsed = table(quote! {
+        #[table(check(name = "positive", expr = "n > 0"), renamed_from = "old_t")]
+        pub struct T {
+            #[column(identity = "always")] pub id: i64,
+            #[column(serial)] pub n: i32,
+            #[column(generated = "lower(name)")] pub lname: String,
+            #[column(renamed_from = "nm")] pub name: String,
+        }
+    })
+    .unwrap();
+    let t = &parsed.table;
+    assert_eq!(
+        t.columns[0].identity,
+        Some(crate::model::IdentityKind::Always)
+    );
+    assert_eq!(t.columns[1].ty, TypeSpec::Builtin("serial".into()));
+    assert_eq!(t.columns[2].generated.as_deref(), Some("lower(name)"));
+    assert_eq!(t.columns[3].renamed_from.as_deref(), Some("nm"));
+    assert_eq!(t.checks[0].expr, "n > 0");
+    assert_eq!(t.renamed_from.as_deref(), Some("old_t"));
+}
+
+#[test]
+fn sql_fragments_are_checked_with_an_escape_hatch() {
+    let errors = messages(quote! {
+        #[table(check(name = "c", expr = "n >"), index(name = "i", columns(expr("lower(x"))))]
+        pub struct T {
+            #[column(default_sql = "now(")] pub a: String,
+            #[column(generated = "1 +")] pub n: i32,
+            #[column(identity = "always")] pub s: String,
+            #[column(default_sql = unchecked("weird syntax here"))] pub ok: String,
+        }
+    });
+    for e in [
+        "invalid SQL in `expr`",
+        "invalid SQL in `default_sql`",
+        "invalid SQL in `generated`",
+        "`identity` needs an integer column",
+    ] {
+        assert!(
+            errors.iter().any(|m| m.contains(e)),
+            "missing {e:?} in {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+}
+
+#[test]
+fn expression_index_needs_a_name_and_unique_needs_btree() {
+    let errors = messages(quote! {
+        #[table(index(columns(expr("lower(x)"))), index(name = "g", columns(x), unique, method = "gin"))]
+        pub struct T { pub x: String }
+    });
+    assert!(
+        errors[0].contains("an index on an expression needs a name"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].contains("unique index must use the btree method"),
+        "{errors:?}"
+    );
 }
