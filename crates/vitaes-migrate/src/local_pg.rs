@@ -511,19 +511,21 @@ struct Guard {
     pipe: Option<ChildStdin>,
 }
 
-/// The guard's script. `$1` = pg_ctl path, `$2` = cluster root.
+/// The guard's script. `$1` = pg_ctl path, `$2` = cluster root (named at
+/// the top: inside a shell function `$1`/`$2` would be the function's own).
 ///
 /// INT/HUP/QUIT are ignored so a terminal Ctrl-C or hang-up cannot kill the
 /// guard before it has cleaned up; it still exits on TERM/KILL. If the
 /// directory is already gone, [`Cluster::stop`] did the work. If the first
 /// stop finds no server, we may have died while `pg_ctl start` was launching
 /// it, before `postmaster.pid` existed: try once more a second later.
-const GUARD_SCRIPT: &str = r#"trap '' INT HUP QUIT
+const GUARD_SCRIPT: &str = r#"pg_ctl=$1 root=$2
+trap '' INT HUP QUIT
 read _ignored
-[ -d "$2" ] || exit 0
-stop_pg() { "$1" -D "$2/data" -m immediate -w -t 30 stop >/dev/null 2>&1; }
+[ -d "$root" ] || exit 0
+stop_pg() { "$pg_ctl" -D "$root/data" -m immediate -w -t 30 stop >/dev/null 2>&1; }
 stop_pg || { sleep 1; stop_pg; }
-rm -rf "$2"
+rm -rf "$root"
 "#;
 
 impl Guard {

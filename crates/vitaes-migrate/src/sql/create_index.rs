@@ -23,7 +23,7 @@ pub fn render(table: &TableDef, ix: &IndexDef) -> String {
                 other => format!("{k}={other}"),
             })
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(",");
         sql.push_str(&format!(" WITH ({params})"));
     }
     if let Some(w) = &ix.where_clause {

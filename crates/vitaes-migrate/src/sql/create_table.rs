@@ -86,8 +86,9 @@ fn identity_clause(i: &Identity) -> String {
     format!(" GENERATED {kind} AS IDENTITY ({options})")
 }
 
-/// Types drizzle-kit writes bare; anything else (an enum) is quoted and,
-/// outside `public`, schema-qualified.
+/// drizzle-kit's `pgNativeTypes`: a type whose spelling starts with one of
+/// these is written bare; any other (`"inet"`, `"bytea"`) is quoted, exactly as
+/// drizzle-kit does, since PostgreSQL accepts both.
 const NATIVE_TYPES: &[&str] = &[
     "uuid",
     "smallint",
@@ -106,14 +107,11 @@ const NATIVE_TYPES: &[&str] = &[
     "time",
     "time with time zone",
     "time without time zone",
-    "time",
     "timestamp",
     "timestamp with time zone",
     "timestamp without time zone",
     "date",
     "interval",
-    "bigint",
-    "bigserial",
     "double precision",
     "interval year",
     "interval month",
@@ -131,21 +129,18 @@ const NATIVE_TYPES: &[&str] = &[
     "char",
     "vector",
     "geometry",
-    "inet",
-    "cidr",
-    "macaddr",
-    "macaddr8",
-    "bytea",
-    "smallserial",
-    "point",
-    "line",
+    "halfvec",
+    "sparsevec",
+    "bit",
 ];
 
 /// A column's type as it appears in DDL.
 pub fn column_type(c: &ColumnDef) -> String {
     let base = c.sql_type.trim_end_matches("[]");
     let dims = &c.sql_type[base.len()..];
-    if NATIVE_TYPES.iter().any(|n| c.sql_type.starts_with(n)) {
+    // Enums are always quoted: drizzle-kit's prefix test would leave an enum
+    // named `text_kind` bare, which breaks for names that need quoting.
+    if c.type_schema.is_none() && NATIVE_TYPES.iter().any(|n| c.sql_type.starts_with(n)) {
         return c.sql_type.clone();
     }
     let prefix = match &c.type_schema {

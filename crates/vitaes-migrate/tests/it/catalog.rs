@@ -87,3 +87,16 @@ pub async fn apply_sql(client: &mut Client, sql: &str) {
     }
     tx.commit().await.expect("commit");
 }
+
+/// Runs each statement on its own (autocommit), for files with statements
+/// that cannot run in a transaction block.
+pub async fn apply_each(client: &Client, sql: &str) {
+    for statement in sql.split("--> statement-breakpoint") {
+        if !statement.trim().is_empty() {
+            client
+                .batch_execute(statement)
+                .await
+                .unwrap_or_else(|e| panic!("statement failed: {e}\n{statement}"));
+        }
+    }
+}

@@ -8,5 +8,7 @@ mod cli;
 mod database;
 mod drizzle;
 mod drizzle_compat;
+mod every;
+mod every_schema;
 mod fixtures;
 mod paths;
