@@ -574,7 +574,7 @@ pub struct Cluster {
 
 impl Cluster {
     /// Initializes and starts a new cluster. Blocking (it runs `initdb` and
-    /// `pg_ctl`; about half a second); call it from a plain thread or
+    /// `pg_ctl`; 0.5–2 s, nearly all of it initdb); call it from a plain thread or
     /// `spawn_blocking`, not directly on an async executor thread.
     pub fn start(opts: ClusterOptions) -> Result<Self, LocalPgError> {
         let bindir = match opts.bindir.clone() {

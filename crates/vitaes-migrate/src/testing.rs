@@ -27,6 +27,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_postgres::{Client, NoTls};
 
 use crate::local_pg::{percent_encode, Cluster, ClusterOptions, LocalPgError};
+use vitaes_schema_core::naming::quote_ident;
 
 /// Environment variable naming an existing server to create test databases on.
 pub const TEST_DATABASE_URL_ENV: &str = "VITAES_TEST_DATABASE_URL";
@@ -120,8 +121,8 @@ pub fn test_database_blocking() -> TestDatabase {
     created.unwrap_or_else(|err| panic!("{}", no_server_help(&err)))
 }
 
-/// The process-wide local cluster, started on first call (blocking, about
-/// half a second). Kept in a static so it outlives every test's runtime; it
+/// The process-wide local cluster, started on first call (blocking, 0.5–2 s,
+/// mostly initdb). Kept in a static so it outlives every test's runtime; it
 /// is never dropped, and its guard process deletes it when the process exits.
 /// A start failure is remembered, so later callers fail fast with the same error.
 pub fn shared_cluster() -> Result<&'static Cluster, TestDbError> {
@@ -343,11 +344,6 @@ fn unique_database_name() -> String {
     )
 }
 
-/// Quotes an SQL identifier: `a"b` -> `"a""b"`.
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// Replaces the database in a `postgres[ql]://` URL, keeping user, password,
 /// host, port and query parameters. `None` if `url` is not such a URL.
 fn with_database(url: &str, dbname: &str) -> Option<String> {
@@ -456,7 +452,6 @@ mod tests {
         let (a, b) = (unique_database_name(), unique_database_name());
         assert_ne!(a, b);
         assert!(a.starts_with(TEST_DATABASE_PREFIX) && a.len() < 63, "{a}");
-        assert_eq!(quote_ident(r#"a"b"#), r#""a""b""#);
     }
 
     #[tokio::test]

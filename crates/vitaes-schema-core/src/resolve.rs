@@ -223,7 +223,7 @@ impl Ctx<'_> {
                         }
                         None => {
                             errors.push(err(
-                                c.loc,
+                                c.ty_loc,
                                 format!(
                                     "unknown type `{rust_name}` of `{}.{}`: derive PgEnum for {rust_name} or add #[column(type = \"...\")]",
                                     t.rust_name, c.field
@@ -294,6 +294,7 @@ impl Ctx<'_> {
                     r.on_delete,
                     r.on_update,
                     r.loc,
+                    vec![r.field_loc],
                 )
             })
         });
@@ -306,9 +307,10 @@ impl Ctx<'_> {
                 fk.on_delete,
                 fk.on_update,
                 fk.loc,
+                fk.ref_field_locs.clone(),
             )
         });
-        for (name, columns, ref_struct, ref_fields, on_delete, on_update, loc) in
+        for (name, columns, ref_struct, ref_fields, on_delete, on_update, loc, field_locs) in
             column_fks.chain(table_fks)
         {
             let Some(&target) = self.by_rust_name.get(ref_struct) else {
@@ -323,13 +325,13 @@ impl Ctx<'_> {
             };
             let target = &self.tables[target];
             let mut ref_columns = Vec::new();
-            for f in &ref_fields {
+            for (i, f) in ref_fields.iter().enumerate() {
                 match target.column_by_field(f) {
                     Some(col) => ref_columns.push(col.name.clone()),
                     None => errors.push(err(
-                        loc,
+                        field_locs.get(i).copied().unwrap_or(loc),
                         format!(
-                            "`{}` references `{ref_struct}.{f}`, which is not a column",
+                            "no field `{f}` on `{ref_struct}`: `{}` references a column that does not exist",
                             t.rust_name
                         ),
                     )),

@@ -72,6 +72,9 @@ pub struct UnresolvedColumn {
     pub renamed_from: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
+    /// Where the field's type is written.
+    #[serde(skip)]
+    pub ty_loc: Loc,
 }
 
 /// How a column's SQL type was given.
@@ -98,9 +101,11 @@ pub struct ColumnReference {
     pub field: String,
     pub on_delete: Option<FkAction>,
     pub on_update: Option<FkAction>,
-    /// Where the referenced struct is named.
+    /// Where the referenced struct and field are named.
     #[serde(skip)]
     pub loc: Loc,
+    #[serde(skip)]
+    pub field_loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +165,9 @@ pub struct UnresolvedForeignKey {
     pub on_update: Option<FkAction>,
     #[serde(skip)]
     pub loc: Loc,
+    /// Where each referenced field is named.
+    #[serde(skip)]
+    pub ref_field_locs: Vec<Loc>,
 }
 
 /// A `#[derive(PgEnum)]` enum as parsed.

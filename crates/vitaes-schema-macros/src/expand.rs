@@ -160,6 +160,31 @@ mod tests {
     }
 
     #[test]
+    fn table_with_composite_keys_and_index_options_expansion() {
+        let input = quote! {
+            #[table(
+                schema = "billing",
+                primary_key(columns(org_id, user_id)),
+                foreign_key(columns(org_id, user_id), references(Membership, columns(org_id, user_id)), on_delete = "cascade"),
+                index(name = "ix_at", columns(at desc nulls last, expr("lower(note)")), where = "at IS NOT NULL"),
+                check(name = "positive", expr = "org_id > 0")
+            )]
+            pub(crate) struct Event {
+                pub org_id: i32,
+                pub user_id: String,
+                #[column(identity = "always")]
+                pub seq: i64,
+                pub at: Option<chrono::DateTime<chrono::Utc>>,
+                #[column(name = "note_text")]
+                pub note: String,
+                #[column(skip)]
+                pub cache: Vec<u8>,
+            }
+        };
+        insta::assert_snapshot!(pretty(derive_table_inner(input)));
+    }
+
+    #[test]
     fn pg_enum_expansion() {
         let input = quote! {
             #[pg_enum(name = "mood")]

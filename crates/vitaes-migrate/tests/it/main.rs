@@ -12,3 +12,4 @@ mod every;
 mod every_schema;
 mod fixtures;
 mod paths;
+mod ui_cases;

@@ -54,6 +54,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
         generated: None,
         renamed_from: None,
         loc: Loc::of(ident.span()),
+        ty_loc: Loc::of(inner_ty.span()),
     };
     let mut explicit_type: Option<String> = None;
     let mut skip = false;
@@ -174,6 +175,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                         on_delete: None,
                         on_update: None,
                         loc: Loc::of(path.span()),
+                        field_loc: Loc::of(field.span()),
                     });
                     field_use = Some(FieldUse { table: path, field });
                 }

@@ -296,6 +296,7 @@ fn table_item(
                 on_delete: None,
                 on_update: None,
                 loc: Loc::of(meta.path.span()),
+                ref_field_locs: Vec::new(),
             };
             let span = meta.path.span();
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
@@ -326,6 +327,7 @@ fn table_item(
                     fk.loc = Loc::of(path.span());
                     for ident in idents {
                         fk.ref_fields.push(naming::field_name(&ident.to_string()));
+                        fk.ref_field_locs.push(Loc::of(ident.span()));
                         field_uses.push(FieldUse {
                             table: path.clone(),
                             field: ident,
