@@ -155,6 +155,8 @@ pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
 struct TableLevel {
     /// Field names used in `columns(...)`, checked once all items are read.
     own_fields: Vec<Ident>,
+    /// Single-valued keys already given, to report duplicates.
+    seen_keys: std::collections::HashSet<String>,
 }
 
 fn table_item(
@@ -165,6 +167,12 @@ fn table_item(
     errors: &mut ParseErrors,
 ) -> syn::Result<()> {
     let key = meta_key(&meta);
+    if matches!(key.as_str(), "name" | "schema" | "renamed_from") && !level.seen_keys.insert(key.clone()) {
+        errors.push(syn::Error::new(
+            meta.path.span(),
+            format!("duplicate `table` key `{key}`"),
+        ));
+    }
     match key.as_str() {
         "name" => {
             let lit: LitStr = meta.value()?.parse()?;

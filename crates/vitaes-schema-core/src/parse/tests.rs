@@ -291,3 +291,13 @@ fn expression_index_needs_a_name_and_unique_needs_btree() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn duplicate_table_keys_are_an_error() {
+    let errors = messages(quote! {
+        #[table(name = "a")]
+        #[table(name = "b")]
+        pub struct T { pub x: i32 }
+    });
+    assert_eq!(errors, ["duplicate `table` key `name`"]);
+}
