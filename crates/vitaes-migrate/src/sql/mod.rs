@@ -1,34 +1,95 @@
-//! SQL rendering: one module per statement kind, each statement's text as
-//! drizzle-kit 0.31 writes it for the same object. Every identifier goes
+//! SQL rendering: one module per kind of object, each statement's text as
+//! drizzle-kit 0.31 writes it for the same change — except where drizzle-kit's
+//! text fails on PostgreSQL, which each renderer notes. Every identifier goes
 //! through [`vitaes_schema_core::naming::quote_ident`].
 
-mod create_enum;
-mod create_index;
-mod create_schema;
-mod create_table;
-mod foreign_key;
+mod columns;
+mod constraints;
+mod enums;
+mod indexes;
+mod schemas;
+mod tables;
 
 use vitaes_schema_core::naming::quote_ident;
 
-use crate::diff::{Change, Plan};
+use crate::diff::{Change, Plan, TableRef};
 
-pub use create_table::column_type;
+pub use tables::column_type;
 
 /// drizzle-kit's separator between statements in a migration file.
 pub const BREAKPOINT: &str = "--> statement-breakpoint\n";
 
 /// The statements of a plan, in the plan's order.
 pub fn render(plan: &Plan) -> Vec<String> {
-    plan.changes.iter().map(render_change).collect()
+    plan.changes.iter().flat_map(render_change).collect()
 }
 
-fn render_change(change: &Change) -> String {
+/// The statements of one change (an enum rebuild or a type change may take several).
+pub fn render_change(change: &Change) -> Vec<String> {
+    use Change::*;
     match change {
-        Change::CreateSchema(name) => create_schema::render(name),
-        Change::CreateEnum(e) => create_enum::render(e),
-        Change::CreateTable(t) => create_table::render(t),
-        Change::AddForeignKey { table, fk } => foreign_key::render_add(table, fk),
-        Change::CreateIndex { table, index } => create_index::render(table, index),
+        CreateSchema(name) => vec![schemas::create(name)],
+        DropSchema(name) => vec![schemas::drop(name)],
+        CreateEnum(e) => vec![enums::create(e)],
+        DropEnum(e) => vec![enums::drop(e)],
+        AddEnumValue {
+            enum_def,
+            value,
+            before,
+        } => vec![enums::add_value(enum_def, value, before.as_deref())],
+        RebuildEnum { new, columns } => enums::rebuild(new, columns),
+        CreateTable(t) => vec![tables::create(t)],
+        DropTable(t) => vec![tables::drop(t)],
+        AddColumn { table, column } => vec![columns::add(table, column)],
+        DropColumn { table, column } => vec![columns::drop(table, column)],
+        AlterColumnType {
+            table,
+            from,
+            to,
+            from_enum,
+            to_enum,
+        } => columns::set_type(table, from, to, *from_enum, *to_enum),
+        SetDefault {
+            table,
+            column,
+            default,
+        } => vec![columns::set_default(table, column, &default.to_sql())],
+        DropDefault { table, column } => vec![columns::alter(table, column, "DROP DEFAULT")],
+        SetNotNull { table, column } => vec![columns::alter(table, column, "SET NOT NULL")],
+        DropNotNull { table, column } => vec![columns::alter(table, column, "DROP NOT NULL")],
+        AddIdentity {
+            table,
+            column,
+            identity,
+        } => vec![columns::add_identity(table, column, identity)],
+        DropIdentity { table, column } => vec![columns::alter(table, column, "DROP IDENTITY")],
+        AlterIdentity {
+            table,
+            column,
+            from,
+            to,
+        } => columns::alter_identity(table, column, from, to),
+        SetGenerated { table, column } => columns::set_generated(table, column),
+        DropGenerated { table, column } => vec![columns::alter(table, column, "DROP EXPRESSION")],
+        AddColumnPrimaryKey { table, column } => {
+            vec![constraints::add_column_primary_key(table, column)]
+        }
+        AddPrimaryKey { table, pk } => vec![constraints::add_primary_key(table, pk)],
+        DropPrimaryKey { table, name } => vec![constraints::drop(table, name)],
+        AlterPrimaryKey {
+            table,
+            old_name,
+            pk,
+        } => vec![constraints::alter_primary_key(table, old_name, pk)],
+        AddUnique { table, unique } => vec![constraints::add_unique(table, unique)],
+        DropUnique { table, name } | DropCheck { table, name } => {
+            vec![constraints::drop(table, name)]
+        }
+        AddCheck { table, check } => vec![constraints::add_check(table, check)],
+        AddForeignKey { table, fk } => vec![constraints::add_foreign_key(table, fk)],
+        DropForeignKey { table, name } => vec![constraints::drop_foreign_key(table, name)],
+        CreateIndex { table, index } => vec![indexes::create(table, index)],
+        DropIndex { table, name } => vec![indexes::drop(table, name)],
     }
 }
 
@@ -47,6 +108,10 @@ pub(crate) fn table_ref(schema: &str, name: &str) -> String {
     } else {
         format!("{}.{}", quote_ident(schema), quote_ident(name))
     }
+}
+
+pub(crate) fn table_sql(t: &TableRef) -> String {
+    table_ref(&t.schema, &t.name)
 }
 
 /// A quoted, comma-separated column list without spaces: `"a","b"`.

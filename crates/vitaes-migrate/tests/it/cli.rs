@@ -225,20 +225,29 @@ fn a_new_table_becomes_the_next_migration_chained_to_the_first() {
 }
 
 #[test]
-fn unsupported_change_is_refused_with_exit_1_and_writes_nothing() {
+fn a_possible_rename_is_refused_with_exit_1_and_writes_nothing() {
     let p = project(CONFIG);
     bin(p.path()).arg("generate").assert().success();
-    std::fs::remove_file(p.path().join("src/schema/app.rs")).unwrap();
+    let app = p.path().join("src/schema/app.rs");
+    let text = std::fs::read_to_string(&app)
+        .unwrap()
+        .replace("pub thumbnail_url:", "pub thumbnail:");
+    std::fs::write(&app, text).unwrap();
     bin(p.path())
         .arg("generate")
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "table \"public\".\"resume\" was removed",
+            "thumbnail_url removed and thumbnail added",
         ));
-    assert!(!p.path().join("migrations/0001_changes.sql").exists());
     assert_eq!(
         std::fs::read_dir(p.path().join("migrations"))
+            .unwrap()
+            .count(),
+        2
+    );
+    assert_eq!(
+        std::fs::read_dir(p.path().join("migrations/meta"))
             .unwrap()
             .count(),
         2

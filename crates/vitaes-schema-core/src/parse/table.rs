@@ -167,7 +167,9 @@ fn table_item(
     errors: &mut ParseErrors,
 ) -> syn::Result<()> {
     let key = meta_key(&meta);
-    if matches!(key.as_str(), "name" | "schema" | "renamed_from") && !level.seen_keys.insert(key.clone()) {
+    if matches!(key.as_str(), "name" | "schema" | "renamed_from")
+        && !level.seen_keys.insert(key.clone())
+    {
         errors.push(syn::Error::new(
             meta.path.span(),
             format!("duplicate `table` key `{key}`"),

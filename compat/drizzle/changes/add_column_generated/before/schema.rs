@@ -1,0 +1,10 @@
+//! Rust twin of `before/schema.ts` (add_column_generated).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    pub first: Option<String>,
+    pub last: Option<String>,
+}

@@ -1,0 +1,4 @@
+CREATE TABLE "users" (
+	"first" text,
+	"last" text
+);

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "full" text GENERATED ALWAYS AS ("first" || ' ' || "last") STORED;

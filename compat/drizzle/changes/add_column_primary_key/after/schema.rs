@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (add_column_primary_key).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+    pub name: Option<String>,
+}

@@ -1,0 +1,10 @@
+//! Rust twin of `before/schema.ts` (add_column_primary_key).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    pub id: Option<i32>,
+    pub name: Option<String>,
+}

@@ -1,0 +1,14 @@
+//! Rust twin of `after/schema.ts` (add_composite_pk).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(
+    name = "memberships",
+    primary_key(columns(user_id, group_id))
+)]
+pub struct Memberships {
+    pub user_id: i32,
+    pub group_id: i32,
+    pub role_id: i32,
+}

@@ -1,0 +1,5 @@
+CREATE TABLE "memberships" (
+	"user_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"role_id" integer NOT NULL
+);

@@ -1,0 +1,1 @@
+ALTER TABLE "memberships" ADD CONSTRAINT "memberships_user_id_group_id_pk" PRIMARY KEY("user_id","group_id");

@@ -1,0 +1,2 @@
+ALTER TABLE "users" drop column "full";--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "full" text GENERATED ALWAYS AS ("first" || ' ' || "last") STORED;

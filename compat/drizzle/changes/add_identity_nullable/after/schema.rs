@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (add_identity_nullable).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "items")]
+pub struct Items {
+    #[column(identity = "always")]
+    pub id: i32,
+    pub name: Option<String>,
+}

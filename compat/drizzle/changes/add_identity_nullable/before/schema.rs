@@ -1,0 +1,10 @@
+//! Rust twin of `before/schema.ts` (add_identity_nullable).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "items")]
+pub struct Items {
+    pub id: Option<i32>,
+    pub name: Option<String>,
+}

@@ -1,0 +1,5 @@
+CREATE TABLE "posts" (
+	"id" integer PRIMARY KEY NOT NULL,
+	"title" text NOT NULL,
+	"draft" boolean NOT NULL
+);

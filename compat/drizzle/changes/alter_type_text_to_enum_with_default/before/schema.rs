@@ -1,0 +1,19 @@
+//! Rust twin of `before/schema.ts` (alter_type_text_to_enum_with_default).
+
+use vitaes_schema::{PgEnum, Table};
+
+#[derive(PgEnum)]
+#[pg_enum(name = "mood")]
+pub enum Mood {
+    Happy,
+    Sad,
+}
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(default = "happy")]
+    pub mood: Option<String>,
+}

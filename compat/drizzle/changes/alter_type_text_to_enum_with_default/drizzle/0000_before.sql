@@ -1,0 +1,5 @@
+CREATE TYPE "public"."mood" AS ENUM('happy', 'sad');--> statement-breakpoint
+CREATE TABLE "users" (
+	"id" integer PRIMARY KEY NOT NULL,
+	"mood" text DEFAULT 'happy'
+);

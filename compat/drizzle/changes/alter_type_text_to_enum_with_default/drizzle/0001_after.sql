@@ -1,0 +1,2 @@
+ALTER TABLE "users" ALTER COLUMN "mood" SET DEFAULT 'happy'::"public"."mood";--> statement-breakpoint
+ALTER TABLE "users" ALTER COLUMN "mood" SET DATA TYPE "public"."mood" USING "mood"::"public"."mood";

@@ -1,0 +1,6 @@
+import { integer, pgTable, primaryKey } from 'drizzle-orm/pg-core';
+export const memberships = pgTable('memberships', {
+  userId: integer('user_id').notNull(),
+  groupId: integer('group_id').notNull(),
+  roleId: integer('role_id').notNull(),
+}, (t) => [primaryKey({ name: 'memberships_pk', columns: [t.userId, t.groupId] })]);

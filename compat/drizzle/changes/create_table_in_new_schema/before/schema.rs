@@ -1,0 +1,10 @@
+//! Rust twin of `before/schema.ts` (create_table_in_new_schema).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+}

@@ -1,0 +1,12 @@
+//! Rust twin of `before/schema.ts` (drop_column).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+    pub name: Option<String>,
+    pub nickname: Option<String>,
+}

@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (drop_composite_pk).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "memberships")]
+pub struct Memberships {
+    pub user_id: i32,
+    pub group_id: i32,
+    pub role_id: i32,
+}

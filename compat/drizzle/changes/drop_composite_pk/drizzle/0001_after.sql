@@ -1,0 +1,1 @@
+ALTER TABLE "memberships" DROP CONSTRAINT "memberships_user_id_group_id_pk";

@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (drop_default).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "tasks")]
+pub struct Tasks {
+    #[column(primary_key)]
+    pub id: i32,
+    pub status: Option<String>,
+}

@@ -1,0 +1,10 @@
+//! Rust twin of `after/schema.ts` (drop_enum).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "users" DROP COLUMN "mood";--> statement-breakpoint
+DROP TYPE "public"."mood";

@@ -1,0 +1,18 @@
+//! Rust twin of `after/schema.ts` (drop_fk).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "posts")]
+pub struct Posts {
+    #[column(primary_key)]
+    pub id: i32,
+    pub author_id: Option<i32>,
+}
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+}

@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (drop_generated).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub full: Option<String>,
+}

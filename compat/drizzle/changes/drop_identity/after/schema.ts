@@ -1,0 +1,2 @@
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+export const items = pgTable('items', { id: integer('id').primaryKey(), name: text('name') });

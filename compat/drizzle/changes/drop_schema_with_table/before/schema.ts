@@ -1,0 +1,4 @@
+import { integer, pgSchema, pgTable } from 'drizzle-orm/pg-core';
+export const archive = pgSchema('archive');
+export const oldUsers = archive.table('old_users', { id: integer('id').primaryKey() });
+export const users = pgTable('users', { id: integer('id').primaryKey() });

@@ -1,0 +1,2 @@
+DROP TABLE "archive"."old_users" CASCADE;--> statement-breakpoint
+DROP SCHEMA "archive";

@@ -1,0 +1,3 @@
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+export const users = pgTable('users', { id: integer('id').primaryKey() });
+export const posts = pgTable('posts', { id: integer('id').primaryKey(), title: text('title') });

@@ -1,0 +1,12 @@
+//! Rust twin of `after/schema.ts` (drop_unique).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+    pub email: Option<String>,
+    pub code: Option<String>,
+}

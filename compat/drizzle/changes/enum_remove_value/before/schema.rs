@@ -1,0 +1,20 @@
+//! Rust twin of `before/schema.ts` (enum_remove_value).
+
+use vitaes_schema::{PgEnum, Table};
+
+#[derive(PgEnum)]
+#[pg_enum(name = "status")]
+pub enum Status {
+    Open,
+    Pending,
+    Closed,
+}
+
+#[derive(Table)]
+#[table(name = "tickets")]
+pub struct Tickets {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(default = "open")]
+    pub status: Status,
+}

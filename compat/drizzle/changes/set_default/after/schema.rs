@@ -1,0 +1,12 @@
+//! Rust twin of `after/schema.ts` (set_default).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "tasks")]
+pub struct Tasks {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(default = "new")]
+    pub status: Option<String>,
+}

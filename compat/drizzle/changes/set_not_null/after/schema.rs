@@ -1,0 +1,11 @@
+//! Rust twin of `after/schema.ts` (set_not_null).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "users")]
+pub struct Users {
+    #[column(primary_key)]
+    pub id: i32,
+    pub name: String,
+}

@@ -1,0 +1,187 @@
+//! What a plan is made of: one [`Change`] per statement (or per fixed group
+//! of statements, such as an enum rebuild), carrying what the SQL renderer
+//! needs and nothing it must look up.
+
+use vitaes_schema_core::{
+    Check, ColumnDef, DefaultValue, EnumDef, ForeignKey, Identity, IndexDef, PrimaryKey, TableDef,
+    Unique,
+};
+
+/// A table's qualified name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableRef {
+    pub schema: String,
+    pub name: String,
+}
+
+impl TableRef {
+    pub fn of(t: &TableDef) -> TableRef {
+        TableRef {
+            schema: t.schema.clone(),
+            name: t.name.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for TableRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\".\"{}\"", self.schema, self.name)
+    }
+}
+
+/// A column of an enum being rebuilt: converted to text before the type is
+/// re-created and back after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumColumn {
+    pub table: TableRef,
+    pub column: String,
+    /// Array dimensions (`mood[]` is 1).
+    pub dims: usize,
+    /// The default the column has while the type is rebuilt, if any.
+    pub default: Option<DefaultValue>,
+    /// `false` for a column that stops using the enum in this plan (dropped,
+    /// or changing type): it is only converted to text.
+    pub convert_back: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    CreateSchema(String),
+    DropSchema(String),
+    CreateEnum(EnumDef),
+    DropEnum(EnumDef),
+    /// `ALTER TYPE ... ADD VALUE 'v' [BEFORE 'w']`.
+    AddEnumValue {
+        enum_def: EnumDef,
+        value: String,
+        before: Option<String>,
+    },
+    /// Values removed or reordered: through text and back.
+    RebuildEnum {
+        new: EnumDef,
+        columns: Vec<EnumColumn>,
+    },
+    CreateTable(TableDef),
+    DropTable(TableRef),
+    AddColumn {
+        table: TableRef,
+        column: ColumnDef,
+    },
+    DropColumn {
+        table: TableRef,
+        column: String,
+    },
+    AlterColumnType {
+        table: TableRef,
+        from: ColumnDef,
+        to: ColumnDef,
+        from_enum: bool,
+        to_enum: bool,
+    },
+    SetDefault {
+        table: TableRef,
+        column: String,
+        default: DefaultValue,
+    },
+    DropDefault {
+        table: TableRef,
+        column: String,
+    },
+    SetNotNull {
+        table: TableRef,
+        column: String,
+    },
+    DropNotNull {
+        table: TableRef,
+        column: String,
+    },
+    AddIdentity {
+        table: TableRef,
+        column: String,
+        identity: Identity,
+    },
+    DropIdentity {
+        table: TableRef,
+        column: String,
+    },
+    AlterIdentity {
+        table: TableRef,
+        column: String,
+        from: Identity,
+        to: Identity,
+    },
+    /// A column becomes generated, or its expression changes: PostgreSQL 15
+    /// cannot alter it in place, so it is dropped and added again.
+    SetGenerated {
+        table: TableRef,
+        column: ColumnDef,
+    },
+    DropGenerated {
+        table: TableRef,
+        column: String,
+    },
+    /// A column-level key (`ADD PRIMARY KEY ("c")`).
+    AddColumnPrimaryKey {
+        table: TableRef,
+        column: String,
+    },
+    AddPrimaryKey {
+        table: TableRef,
+        pk: PrimaryKey,
+    },
+    /// Drops a primary key by its stored name (`<table>_pkey` for a column-level key).
+    DropPrimaryKey {
+        table: TableRef,
+        name: String,
+    },
+    /// A composite key keeping its name with other columns.
+    AlterPrimaryKey {
+        table: TableRef,
+        old_name: String,
+        pk: PrimaryKey,
+    },
+    AddUnique {
+        table: TableRef,
+        unique: Unique,
+    },
+    DropUnique {
+        table: TableRef,
+        name: String,
+    },
+    AddCheck {
+        table: TableRef,
+        check: Check,
+    },
+    DropCheck {
+        table: TableRef,
+        name: String,
+    },
+    AddForeignKey {
+        table: TableRef,
+        fk: ForeignKey,
+    },
+    DropForeignKey {
+        table: TableRef,
+        name: String,
+    },
+    CreateIndex {
+        table: TableRef,
+        index: IndexDef,
+    },
+    DropIndex {
+        table: TableRef,
+        name: String,
+    },
+}
+
+/// The changes that turn one schema into another, in an order that applies.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}

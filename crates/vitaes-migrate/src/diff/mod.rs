@@ -1,0 +1,351 @@
+//! The diff: a pure function from two schemas to an ordered [`Plan`]. No
+//! files, no database — `generate` feeds it the last snapshot, `push` the
+//! live schema.
+//!
+//! Changes are collected into groups and the groups concatenated in
+//! drizzle-kit's order (schemas, enums, tables, drops of constraints, column
+//! alterations, additions, column drops, enum and schema drops last), so that
+//! every plan applies: foreign keys between new tables come after both
+//! tables, an index on a dropped column is dropped before the column, an enum
+//! is dropped after the columns that used it.
+//!
+//! A drop and an add of the same kind side by side (two columns of one
+//! table, two tables or enums of one schema) may be a rename; the diff never
+//! guesses and returns [`Ambiguities`] instead.
+
+pub mod casts;
+mod change;
+mod enums;
+pub mod normalize;
+mod tables;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use vitaes_schema_core::{EnumDef, Schema, TableDef};
+
+pub use change::{Change, EnumColumn, Plan, TableRef};
+
+/// Changes in the order their groups are applied.
+#[derive(Default)]
+struct Groups {
+    create_schemas: Vec<Change>,
+    create_enums: Vec<Change>,
+    add_enum_values: Vec<Change>,
+    create_tables: Vec<Change>,
+    drop_tables: Vec<Change>,
+    drop_uniques: Vec<Change>,
+    drop_checks: Vec<Change>,
+    drop_fks: Vec<Change>,
+    rebuild_enums: Vec<Change>,
+    drop_indexes: Vec<Change>,
+    drop_pks: Vec<Change>,
+    alterations: Vec<Change>,
+    add_pks: Vec<Change>,
+    add_columns: Vec<Change>,
+    created_fks: Vec<Change>,
+    created_indexes: Vec<Change>,
+    added_fks: Vec<Change>,
+    added_indexes: Vec<Change>,
+    drop_columns: Vec<Change>,
+    altered_pks: Vec<Change>,
+    add_uniques: Vec<Change>,
+    add_checks: Vec<Change>,
+    drop_enums: Vec<Change>,
+    drop_schemas: Vec<Change>,
+}
+
+impl Groups {
+    fn into_plan(self) -> Plan {
+        let changes = [
+            self.create_schemas,
+            self.create_enums,
+            self.add_enum_values,
+            self.create_tables,
+            self.drop_tables,
+            self.drop_uniques,
+            self.drop_checks,
+            self.drop_fks,
+            self.rebuild_enums,
+            self.drop_indexes,
+            self.drop_pks,
+            self.alterations,
+            self.add_pks,
+            self.add_columns,
+            self.created_fks,
+            self.created_indexes,
+            self.added_fks,
+            self.added_indexes,
+            self.drop_columns,
+            self.altered_pks,
+            self.add_uniques,
+            self.add_checks,
+            self.drop_enums,
+            self.drop_schemas,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Plan { changes }
+    }
+}
+
+/// A drop and an add that may be one rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ambiguity {
+    Tables {
+        schema: String,
+        dropped: Vec<String>,
+        added: Vec<String>,
+    },
+    Columns {
+        table: TableRef,
+        dropped: Vec<String>,
+        added: Vec<String>,
+    },
+    Enums {
+        schema: String,
+        dropped: Vec<String>,
+        added: Vec<String>,
+    },
+}
+
+impl fmt::Display for Ambiguity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, place, dropped, added) = match self {
+            Ambiguity::Tables {
+                schema,
+                dropped,
+                added,
+            } => ("tables", format!("schema \"{schema}\""), dropped, added),
+            Ambiguity::Columns {
+                table,
+                dropped,
+                added,
+            } => ("columns", format!("table {table}"), dropped, added),
+            Ambiguity::Enums {
+                schema,
+                dropped,
+                added,
+            } => ("enums", format!("schema \"{schema}\""), dropped, added),
+        };
+        write!(
+            f,
+            "{what} of {place}: {} removed and {} added — renamed, or dropped and created?",
+            dropped.join(", "),
+            added.join(", ")
+        )
+    }
+}
+
+/// Every ambiguity in a diff; nothing is planned until each is decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguities(pub Vec<Ambiguity>);
+
+/// Plans the changes that turn `old` into `new`.
+pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
+    let mut g = Groups::default();
+    let mut ambiguities = Vec::new();
+
+    for s in &new.schemas {
+        if !old.schemas.contains(s) {
+            g.create_schemas.push(Change::CreateSchema(s.clone()));
+        }
+    }
+    for s in &old.schemas {
+        if !new.schemas.contains(s) {
+            g.drop_schemas.push(Change::DropSchema(s.clone()));
+        }
+    }
+
+    // Tables: matched by schema and name.
+    let old_tables: HashSet<(&str, &str)> = old
+        .tables
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
+    let new_tables: HashSet<(&str, &str)> = new
+        .tables
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
+    let dropped: Vec<&TableDef> = old
+        .tables
+        .iter()
+        .filter(|t| !new_tables.contains(&(t.schema.as_str(), t.name.as_str())))
+        .collect();
+    let added: Vec<&TableDef> = new
+        .tables
+        .iter()
+        .filter(|t| !old_tables.contains(&(t.schema.as_str(), t.name.as_str())))
+        .collect();
+    ambiguities.extend(table_ambiguities(&dropped, &added));
+
+    let enum_plan = enums::diff_enums(old, new, &mut ambiguities);
+    if !ambiguities.is_empty() {
+        return Err(Ambiguities(ambiguities));
+    }
+
+    g.create_enums
+        .extend(enum_plan.created.iter().cloned().map(Change::CreateEnum));
+    g.drop_enums
+        .extend(enum_plan.dropped.iter().cloned().map(Change::DropEnum));
+    g.add_enum_values
+        .extend(enum_plan.added_values.iter().cloned());
+
+    for t in &added {
+        let table = TableRef::of(t);
+        g.create_tables.push(Change::CreateTable((*t).clone()));
+        for fk in &t.foreign_keys {
+            g.created_fks.push(Change::AddForeignKey {
+                table: table.clone(),
+                fk: fk.clone(),
+            });
+        }
+        for ix in &t.indexes {
+            g.created_indexes.push(Change::CreateIndex {
+                table: table.clone(),
+                index: ix.clone(),
+            });
+        }
+    }
+    for t in &dropped {
+        g.drop_tables.push(Change::DropTable(TableRef::of(t)));
+    }
+
+    // Enum rebuilds know which columns to carry through text.
+    let rebuilt: Vec<&EnumDef> = enum_plan.rebuilt.iter().collect();
+    let mut rebuilt_columns: HashSet<(TableRef, String)> = HashSet::new();
+    for e in &rebuilt {
+        let columns = enums::rebuild_columns(e, old, new);
+        for c in &columns {
+            rebuilt_columns.insert((c.table.clone(), c.column.clone()));
+        }
+        g.rebuild_enums.push(Change::RebuildEnum {
+            new: (*e).clone(),
+            columns,
+        });
+    }
+
+    for nt in &new.tables {
+        let Some(ot) = old.table(&nt.schema, &nt.name) else {
+            continue;
+        };
+        if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, &mut g) {
+            ambiguities.push(a);
+        }
+    }
+    if !ambiguities.is_empty() {
+        return Err(Ambiguities(ambiguities));
+    }
+    Ok(g.into_plan())
+}
+
+/// Tables dropped and added in one schema, or one name moving between schemas.
+fn table_ambiguities(dropped: &[&TableDef], added: &[&TableDef]) -> Vec<Ambiguity> {
+    let mut schemas: Vec<&str> = dropped.iter().map(|t| t.schema.as_str()).collect();
+    schemas.dedup();
+    let mut out = Vec::new();
+    for schema in schemas {
+        let d: Vec<String> = dropped
+            .iter()
+            .filter(|t| t.schema == schema)
+            .map(|t| t.name.clone())
+            .collect();
+        let a: Vec<String> = added
+            .iter()
+            .filter(|t| t.schema == schema || d.contains(&t.name))
+            .map(|t| {
+                if t.schema == schema {
+                    t.name.clone()
+                } else {
+                    format!("{}.{}", t.schema, t.name)
+                }
+            })
+            .collect();
+        if !d.is_empty() && !a.is_empty() {
+            out.push(Ambiguity::Tables {
+                schema: schema.to_string(),
+                dropped: d,
+                added: a,
+            });
+        }
+    }
+    out
+}
+
+/// A short descriptive tag for a plan: `init` for a first migration, else
+/// named after what it mostly does.
+pub fn describe(old: &Schema, plan: &Plan) -> String {
+    if old.is_empty() {
+        return "init".to_string();
+    }
+    let created: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let raw = match (created.as_slice(), plan.changes.first()) {
+        ([one], _) => format!("create_{one}"),
+        ([_, _, ..], _) => format!("create_{}_tables", created.len()),
+        ([], Some(first)) => describe_change(first),
+        ([], None) => "changes".to_string(),
+    };
+    sanitize_tag(&raw)
+}
+
+fn describe_change(c: &Change) -> String {
+    match c {
+        Change::CreateSchema(s) => format!("create_schema_{s}"),
+        Change::DropSchema(s) => format!("drop_schema_{s}"),
+        Change::CreateEnum(e) => format!("create_enum_{}", e.name),
+        Change::DropEnum(e) => format!("drop_enum_{}", e.name),
+        Change::AddEnumValue { enum_def, .. } => format!("extend_{}", enum_def.name),
+        Change::RebuildEnum { new, .. } => format!("change_{}", new.name),
+        Change::DropTable(t) => format!("drop_{}", t.name),
+        Change::AddColumn { table, column } => format!("add_{}_{}", table.name, column.name),
+        Change::DropColumn { table, column } => format!("drop_{}_{column}", table.name),
+        Change::CreateIndex { index, .. } => format!("add_index_{}", index.name),
+        Change::DropIndex { name, .. } => format!("drop_index_{name}"),
+        Change::AddForeignKey { fk, .. } => format!("add_{}", fk.name),
+        Change::DropForeignKey { name, .. } => format!("drop_{name}"),
+        Change::AddUnique { unique, .. } => format!("add_{}", unique.name),
+        Change::DropUnique { name, .. } => format!("drop_{name}"),
+        Change::AddCheck { check, .. } => format!("add_{}", check.name),
+        Change::DropCheck { name, .. } => format!("drop_{name}"),
+        Change::CreateTable(t) => format!("create_{}", t.name),
+        Change::AddPrimaryKey { table, .. }
+        | Change::AddColumnPrimaryKey { table, .. }
+        | Change::DropPrimaryKey { table, .. }
+        | Change::AlterPrimaryKey { table, .. } => format!("{}_primary_key", table.name),
+        Change::AlterColumnType { table, .. }
+        | Change::SetDefault { table, .. }
+        | Change::DropDefault { table, .. }
+        | Change::SetNotNull { table, .. }
+        | Change::DropNotNull { table, .. }
+        | Change::AddIdentity { table, .. }
+        | Change::DropIdentity { table, .. }
+        | Change::AlterIdentity { table, .. }
+        | Change::SetGenerated { table, .. }
+        | Change::DropGenerated { table, .. } => format!("alter_{}", table.name),
+    }
+}
+
+/// Lower-case ASCII letters, digits and `_`, at most 40 characters.
+pub fn sanitize_tag(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    out.truncate(40);
+    out.trim_matches('_').to_string()
+}

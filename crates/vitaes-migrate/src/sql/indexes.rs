@@ -1,0 +1,69 @@
+use vitaes_schema_core::naming::quote_ident;
+use vitaes_schema_core::{IndexColumn, IndexDef};
+
+use super::{table_ref, table_sql};
+use crate::diff::TableRef;
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] "n" ON "t" USING btree ("c" DESC NULLS LAST) WITH (...) WHERE ...;`
+pub fn create(table: &TableRef, ix: &IndexDef) -> String {
+    let columns = ix.columns.iter().map(column).collect::<Vec<_>>().join(",");
+    let mut sql = format!(
+        "CREATE {}INDEX {}{} ON {} USING {} ({columns})",
+        if ix.unique { "UNIQUE " } else { "" },
+        if ix.concurrently { "CONCURRENTLY " } else { "" },
+        quote_ident(&ix.name),
+        table_sql(table),
+        ix.method,
+    );
+    if !ix.with.is_empty() {
+        let params = ix
+            .with
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        sql.push_str(&format!(" WITH ({params})"));
+    }
+    if let Some(w) = &ix.where_clause {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    sql.push(';');
+    sql
+}
+
+/// `DROP INDEX "n";` (schema-qualified outside public, where the index lives with its table).
+pub fn drop(table: &TableRef, name: &str) -> String {
+    format!("DROP INDEX {};", table_ref(&table.schema, name))
+}
+
+/// One index element as drizzle-kit writes it: ascending with NULLS LAST
+/// (btree's default) and opclass columns get no suffix.
+fn column(c: &IndexColumn) -> String {
+    let mut out = if c.is_expression {
+        c.expression.clone()
+    } else {
+        quote_ident(&c.expression)
+    };
+    match &c.opclass {
+        Some(op) => {
+            out.push(' ');
+            out.push_str(op);
+        }
+        None => {
+            if !c.asc {
+                out.push_str(" DESC");
+            }
+            if !(c.asc && !c.nulls_first) {
+                out.push_str(if c.nulls_first {
+                    " NULLS FIRST"
+                } else {
+                    " NULLS LAST"
+                });
+            }
+        }
+    }
+    out
+}
