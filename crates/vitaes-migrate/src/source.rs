@@ -7,10 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use syn::Item;
-use vitaes_schema_core::parse::{has_derive, parse_enum, parse_table};
+use vitaes_schema_core::parse::{has_derive, parse_enum, parse_schema, parse_table};
 use vitaes_schema_core::resolve::ItemRef;
 use vitaes_schema_core::unresolved::Loc;
-use vitaes_schema_core::{resolve, Schema, UnresolvedEnum, UnresolvedTable};
+use vitaes_schema_core::{
+    resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+};
 
 use crate::error::{Error, Result, SourceMessage};
 
@@ -20,6 +22,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let files = collect_files(paths)?;
     let mut tables: Vec<(UnresolvedTable, usize)> = Vec::new();
     let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
+    let mut schemas: Vec<UnresolvedSchema> = Vec::new();
     let mut messages = Vec::new();
 
     for (file_idx, file) in files.iter().enumerate() {
@@ -34,21 +37,21 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         };
         let mut file_tables = Vec::new();
         let mut file_enums = Vec::new();
+        let mut file_schemas = Vec::new();
         collect_items(&parsed.items, &mut |item| {
             let input = match item {
-                Item::Struct(s) if has_derive(&s.attrs, "Table") => {
-                    syn::DeriveInput::from(s.clone())
-                }
-                Item::Enum(e) if has_derive(&e.attrs, "PgEnum") => {
-                    syn::DeriveInput::from(e.clone())
-                }
-                Item::Struct(_) | Item::Enum(_) => return,
+                Item::Struct(s) => syn::DeriveInput::from(s.clone()),
+                Item::Enum(e) => syn::DeriveInput::from(e.clone()),
                 _ => return,
             };
             let result = if has_derive(&input.attrs, "Table") {
                 parse_table(&input).map(|p| file_tables.push(p.table))
-            } else {
+            } else if has_derive(&input.attrs, "PgEnum") {
                 parse_enum(&input).map(|e| file_enums.push(e))
+            } else if has_derive(&input.attrs, "PgSchema") {
+                parse_schema(&input).map(|s| file_schemas.push(s))
+            } else {
+                return;
             };
             if let Err(errors) = result {
                 for (loc, text) in errors.located() {
@@ -58,6 +61,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         });
         file_tables.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        schemas.extend(file_schemas);
         tables.extend(file_tables.into_iter().map(|t| (t, file_idx)));
         enums.extend(file_enums.into_iter().map(|e| (e, file_idx)));
     }
@@ -67,7 +72,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
 
     let table_list: Vec<UnresolvedTable> = tables.iter().map(|(t, _)| t.clone()).collect();
     let enum_list: Vec<UnresolvedEnum> = enums.iter().map(|(e, _)| e.clone()).collect();
-    resolve(&table_list, &enum_list).map_err(|errors| {
+    resolve_with_schemas(&table_list, &enum_list, &schemas).map_err(|errors| {
         let file_of = |item: ItemRef| match item {
             ItemRef::Table(i) => &files[tables[i].1],
             ItemRef::Enum(i) => &files[enums[i].1],

@@ -16,5 +16,5 @@ pub mod types;
 pub mod unresolved;
 
 pub use model::*;
-pub use resolve::{resolve, ResolveError, ResolveErrors};
-pub use unresolved::{UnresolvedEnum, UnresolvedTable};
+pub use resolve::{resolve, resolve_with_schemas, ResolveError, ResolveErrors};
+pub use unresolved::{UnresolvedEnum, UnresolvedSchema, UnresolvedTable};

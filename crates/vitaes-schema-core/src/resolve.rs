@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::{
-    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
-    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IndexColumn, IndexDef,
+    PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming;
-use crate::unresolved::{IndexTarget, Loc, TypeSpec, UnresolvedEnum, UnresolvedTable};
+use crate::unresolved::{
+    IdentitySpec, IndexTarget, Loc, TypeSpec, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+};
 
 /// One resolution mistake. `item` indexes the input: the CLI maps it back to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,16 @@ pub fn resolve(
     tables: &[UnresolvedTable],
     enums: &[UnresolvedEnum],
 ) -> Result<Schema, ResolveErrors> {
+    resolve_with_schemas(tables, enums, &[])
+}
+
+/// [`resolve`] with schemas declared by `#[derive(PgSchema)]`, which come
+/// first in the schema's list, before those only named by tables and enums.
+pub fn resolve_with_schemas(
+    tables: &[UnresolvedTable],
+    enums: &[UnresolvedEnum],
+    schemas: &[UnresolvedSchema],
+) -> Result<Schema, ResolveErrors> {
     let mut errors = Vec::new();
     let mut by_rust_name: HashMap<&str, usize> = HashMap::new();
     let mut by_sql_name: HashMap<(&str, &str), usize> = HashMap::new();
@@ -107,6 +119,9 @@ pub fn resolve(
     }
 
     let mut out = Schema::default();
+    for s in schemas {
+        add_schema(&mut out.schemas, &s.name);
+    }
     for e in enums {
         add_schema(&mut out.schemas, &e.schema);
         out.enums.push(EnumDef {
@@ -133,23 +148,40 @@ pub fn resolve(
 }
 
 /// An identity column's sequence as drizzle-kit spells it out: named
-/// `<table>_<column>_seq`, starting at 1, up to the type's maximum.
-fn identity(kind: IdentityKind, t: &UnresolvedTable, column: &str, sql_type: &str) -> Identity {
-    let max = match sql_type {
-        "smallint" => "32767",
-        "bigint" => "9223372036854775807",
-        _ => "2147483647",
+/// `<table>_<column>_seq`; unless given, increments by 1 from 1 up to the
+/// type's maximum (down from -1 to its minimum when the increment is negative).
+fn identity(spec: &IdentitySpec, t: &UnresolvedTable, column: &str, sql_type: &str) -> Identity {
+    let (type_min, type_max) = match sql_type {
+        "smallint" => ("-32768", "32767"),
+        "bigint" => ("-9223372036854775808", "9223372036854775807"),
+        _ => ("-2147483648", "2147483647"),
     };
+    let increment = spec.increment.unwrap_or(1);
+    let text =
+        |v: Option<i64>, default: &str| v.map_or_else(|| default.to_string(), |v| v.to_string());
+    let min_value = text(spec.min_value, if increment < 0 { type_min } else { "1" });
+    let max_value = text(spec.max_value, if increment < 0 { "-1" } else { type_max });
+    let start_with = text(
+        spec.start,
+        if increment < 0 {
+            &max_value
+        } else {
+            &min_value
+        },
+    );
     Identity {
-        kind,
-        name: naming::truncate_identifier(&format!("{}_{column}_seq", t.name)),
+        kind: spec.kind,
+        name: spec
+            .name
+            .clone()
+            .unwrap_or_else(|| naming::truncate_identifier(&format!("{}_{column}_seq", t.name))),
         schema: t.schema.clone(),
-        increment: "1".to_string(),
-        start_with: "1".to_string(),
-        min_value: "1".to_string(),
-        max_value: max.to_string(),
-        cache: "1".to_string(),
-        cycle: false,
+        increment: increment.to_string(),
+        start_with,
+        min_value,
+        max_value,
+        cache: text(spec.cache, "1"),
+        cycle: spec.cycle,
     }
 }
 
@@ -234,7 +266,10 @@ impl Ctx<'_> {
                     }
                 }
             };
-            let identity = c.identity.map(|kind| identity(kind, t, &c.name, &sql_type));
+            let identity = c
+                .identity
+                .as_ref()
+                .map(|spec| identity(spec, t, &c.name, &sql_type));
             def.columns.push(ColumnDef {
                 name: c.name.clone(),
                 sql_type,

@@ -63,7 +63,7 @@ pub struct UnresolvedColumn {
     pub unique: Option<ColumnUnique>,
     pub default: Option<DefaultValue>,
     pub references: Option<ColumnReference>,
-    pub identity: Option<IdentityKind>,
+    pub identity: Option<IdentitySpec>,
     /// `serial`: a serial/bigserial/smallserial by the integer width.
     pub serial: bool,
     /// `generated = "<expr>"`: a stored generated column.
@@ -75,6 +75,20 @@ pub struct UnresolvedColumn {
     /// Where the field's type is written.
     #[serde(skip)]
     pub ty_loc: Loc,
+}
+
+/// `identity = "always"` or `identity(by_default, start = 10, increment = 2, ...)`:
+/// options left out take drizzle-kit's defaults (from 1 up to the type's maximum).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySpec {
+    pub kind: IdentityKind,
+    pub name: Option<String>,
+    pub increment: Option<i64>,
+    pub start: Option<i64>,
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: bool,
 }
 
 /// How a column's SQL type was given.
@@ -177,6 +191,16 @@ pub struct UnresolvedEnum {
     pub name: String,
     pub schema: String,
     pub values: Vec<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A `#[derive(PgSchema)]` unit struct: declares a schema, even one with no
+/// tables yet (drizzle-kit's `pgSchema("name")`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedSchema {
+    pub rust_name: String,
+    pub name: String,
     #[serde(skip)]
     pub loc: Loc,
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields};
-use vitaes_schema_core::parse::{parse_enum, parse_table};
+use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table};
 
 /// Expands `#[derive(Table)]`: a hidden struct of the columns' SQL names and
 /// `impl vitaes_schema::Table`. The parsed table is embedded as JSON, so the
@@ -115,6 +115,30 @@ pub fn derive_pg_enum_inner(input: TokenStream) -> TokenStream {
                 match self {
                     #(Self::#variants => #values,)*
                 }
+            }
+        }
+    }
+}
+
+/// Expands `#[derive(PgSchema)]`: `impl vitaes_schema::PgSchema`.
+pub fn derive_pg_schema_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_schema(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let name = &parsed.name;
+    let json = json_literal(&parsed);
+    quote! {
+        impl ::vitaes_schema::PgSchema for #ident {
+            const NAME: &'static str = #name;
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedSchema {
+                ::vitaes_schema::__private::schema_from_json(#json)
             }
         }
     }

@@ -18,3 +18,9 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
     expand::derive_pg_enum_inner(input.into()).into()
 }
+
+/// Declares a PostgreSQL schema (a unit struct), even before it has tables.
+#[proc_macro_derive(PgSchema, attributes(pg_schema))]
+pub fn derive_pg_schema(input: TokenStream) -> TokenStream {
+    expand::derive_pg_schema_inner(input.into()).into()
+}

@@ -25,8 +25,10 @@
 
 pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
-pub use vitaes_schema_core::{ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedTable};
-pub use vitaes_schema_macros::{PgEnum, Table};
+pub use vitaes_schema_core::{
+    ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+};
+pub use vitaes_schema_macros::{PgEnum, PgSchema, Table};
 
 /// A table: implemented by `#[derive(Table)]`.
 pub trait Table {
@@ -58,6 +60,12 @@ pub trait PgEnum {
     fn as_value(&self) -> &'static str;
 }
 
+/// A PostgreSQL schema: implemented by `#[derive(PgSchema)]` on a unit struct.
+pub trait PgSchema {
+    const NAME: &'static str;
+    fn unresolved() -> UnresolvedSchema;
+}
+
 /// Assembles a [`Schema`] from compiled tables and enums through the same
 /// resolver the CLI uses. List tables in the order migrations should create
 /// them (drizzle-kit's order: source file, then struct name).
@@ -65,6 +73,7 @@ pub trait PgEnum {
 pub struct SchemaBuilder {
     tables: Vec<UnresolvedTable>,
     enums: Vec<UnresolvedEnum>,
+    schemas: Vec<UnresolvedSchema>,
 }
 
 impl SchemaBuilder {
@@ -82,8 +91,13 @@ impl SchemaBuilder {
         self
     }
 
+    pub fn pg_schema<S: PgSchema>(mut self) -> Self {
+        self.schemas.push(S::unresolved());
+        self
+    }
+
     pub fn build(self) -> Result<Schema, ResolveErrors> {
-        vitaes_schema_core::resolve(&self.tables, &self.enums)
+        vitaes_schema_core::resolve_with_schemas(&self.tables, &self.enums, &self.schemas)
     }
 }
 
@@ -97,5 +111,9 @@ pub mod __private {
 
     pub fn enum_from_json(json: &str) -> UnresolvedEnum {
         serde_json::from_str(json).expect("the derive embeds a valid enum")
+    }
+
+    pub fn schema_from_json(json: &str) -> UnresolvedSchema {
+        serde_json::from_str(json).expect("the derive embeds a valid schema")
     }
 }

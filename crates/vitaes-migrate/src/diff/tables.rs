@@ -330,7 +330,7 @@ fn alter_column(
             column: column.clone(),
         });
     }
-    if oc.not_null != nc.not_null && !(nc.primary_key && !oc.primary_key) {
+    if oc.not_null != nc.not_null {
         g.alterations.push(if nc.not_null {
             Change::SetNotNull {
                 table: table.clone(),

@@ -20,14 +20,31 @@ pub struct CatalogDump {
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'drizzle') AND n.nspname NOT LIKE 'pg_toast%'";
 
 pub async fn dump(client: &Client) -> CatalogDump {
+    dump_with(client, true).await
+}
+
+/// The dump with columns listed by name only, for databases that reached the
+/// same schema by different paths (an added column comes last).
+pub async fn dump_unordered(client: &Client) -> CatalogDump {
+    dump_with(client, false).await
+}
+
+async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
+    let attnum = if column_order {
+        "a.attnum::text"
+    } else {
+        "'_'"
+    };
     let sql = format!(
         "SELECT 'table ' || n.nspname || '.' || c.relname
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE c.relkind = 'r' AND {USER_SCHEMAS}
          UNION ALL
-         SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attnum || ' ' || a.attname
+         SELECT 'column ' || n.nspname || '.' || c.relname || '.' || {attnum} || ' ' || a.attname
                 || ' ' || format_type(a.atttypid, a.atttypmod)
                 || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
+                || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
                 || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
            FROM pg_attribute a
            JOIN pg_class c ON c.oid = a.attrelid
@@ -46,7 +63,24 @@ pub async fn dump(client: &Client) -> CatalogDump {
            FROM pg_index i
            JOIN pg_class c ON c.oid = i.indrelid
            JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE {USER_SCHEMAS}"
+          WHERE {USER_SCHEMAS}
+         UNION ALL
+         SELECT 'sequence ' || n.nspname || '.' || c.relname || ' ' || s.seqincrement || ' ' || s.seqmin
+                || ' ' || s.seqmax || ' ' || s.seqstart || ' ' || s.seqcache || ' ' || s.seqcycle
+           FROM pg_sequence s
+           JOIN pg_class c ON c.oid = s.seqrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE {USER_SCHEMAS}
+         UNION ALL
+         SELECT 'enum ' || n.nspname || '.' || t.typname || ' '
+                || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+           FROM pg_enum e
+           JOIN pg_type t ON t.oid = e.enumtypid
+           JOIN pg_namespace n ON n.oid = t.typnamespace
+          GROUP BY n.nspname, t.typname
+         UNION ALL
+         SELECT 'schema ' || n.nspname FROM pg_namespace n
+          WHERE {USER_SCHEMAS} AND n.nspname <> 'public'"
     );
     let mut lines: Vec<String> = client
         .query(&sql, &[])
@@ -99,4 +133,24 @@ pub async fn apply_each(client: &Client, sql: &str) {
                 .unwrap_or_else(|e| panic!("statement failed: {e}\n{statement}"));
         }
     }
+}
+
+/// Applies a migration file as a migrator would: in one transaction, or
+/// statement by statement when it holds `CREATE INDEX CONCURRENTLY`.
+pub async fn apply_migration(client: &mut Client, sql: &str) -> Result<(), tokio_postgres::Error> {
+    let statements: Vec<&str> = sql
+        .split("--> statement-breakpoint")
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    if sql.contains("CONCURRENTLY") {
+        for s in statements {
+            client.batch_execute(s).await?;
+        }
+        return Ok(());
+    }
+    let tx = client.transaction().await?;
+    for s in statements {
+        tx.batch_execute(s).await?;
+    }
+    tx.commit().await
 }

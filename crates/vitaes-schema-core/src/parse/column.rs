@@ -12,7 +12,9 @@ use super::table::{checked_name, fk_action, last_segment, meta_key, unknown_key,
 use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
 use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};
-use crate::unresolved::{ColumnReference, ColumnUnique, Loc, TypeSpec, UnresolvedColumn};
+use crate::unresolved::{
+    ColumnReference, ColumnUnique, IdentitySpec, Loc, TypeSpec, UnresolvedColumn,
+};
 
 const COLUMN_KEYS: &str = "name, type, primary_key, unique, default, default_sql, default_now, \
      references, on_delete, on_update, identity, serial, generated, renamed_from, skip";
@@ -120,23 +122,12 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                 }
                 "default_sql" => {
                     seen(errors, column.default.is_some());
-                    column.default = Some(DefaultValue::Sql(sql_value(&meta, "default_sql", errors)?));
+                    column.default =
+                        Some(DefaultValue::Sql(sql_value(&meta, "default_sql", errors)?));
                 }
                 "identity" => {
                     seen(errors, column.identity.is_some());
-                    let lit: LitStr = meta.value()?.parse()?;
-                    column.identity = Some(match lit.value().as_str() {
-                        "always" => IdentityKind::Always,
-                        "by_default" => IdentityKind::ByDefault,
-                        other => {
-                            errors.push_help(
-                                lit.span(),
-                                &format!("`{other}` is not an identity kind"),
-                                "the correct form is identity = \"always\" or identity = \"by_default\"",
-                            );
-                            IdentityKind::Always
-                        }
-                    });
+                    column.identity = Some(identity_spec(&meta, errors)?);
                     identity_span = Some(meta.path.span());
                 }
                 "serial" => {
@@ -450,4 +441,96 @@ fn check_default_fits(
             "give a literal of the column's type, or an SQL expression with default_sql = \"...\"",
         );
     }
+}
+
+/// `identity = "always" | "by_default"`, or
+/// `identity(always | by_default, name = "...", start = 1, increment = 1, min_value = 1,
+/// max_value = 100, cache = 1, cycle)`.
+fn identity_spec(
+    meta: &syn::meta::ParseNestedMeta,
+    errors: &mut ParseErrors,
+) -> syn::Result<IdentitySpec> {
+    const FORM: &str = "the correct form is identity = \"always\", identity = \"by_default\", or \
+        identity(always, start = 1, increment = 1, min_value = 1, max_value = 100, cache = 1, cycle)";
+    let mut spec = IdentitySpec {
+        kind: IdentityKind::Always,
+        name: None,
+        increment: None,
+        start: None,
+        min_value: None,
+        max_value: None,
+        cache: None,
+        cycle: false,
+    };
+    if meta.input.peek(Token![=]) {
+        let lit: LitStr = meta.value()?.parse()?;
+        spec.kind = match lit.value().as_str() {
+            "always" => IdentityKind::Always,
+            "by_default" => IdentityKind::ByDefault,
+            other => {
+                errors.push_help(
+                    lit.span(),
+                    &format!("`{other}` is not an identity kind"),
+                    FORM,
+                );
+                IdentityKind::Always
+            }
+        };
+        return Ok(spec);
+    }
+    let mut kind_given = false;
+    meta.parse_nested_meta(|inner| {
+        let key = meta_key(&inner);
+        let number = |inner: &syn::meta::ParseNestedMeta| -> syn::Result<i64> {
+            let expr: Expr = inner.value()?.parse()?;
+            match &expr {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Int(i), ..
+                }) => i.base10_parse(),
+                Expr::Unary(ExprUnary {
+                    op: UnOp::Neg(_),
+                    expr,
+                    ..
+                }) => match &**expr {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Int(i), ..
+                    }) => i.base10_parse::<i64>().map(|v| -v),
+                    _ => Err(syn::Error::new(expr.span(), "expected an integer")),
+                },
+                _ => Err(syn::Error::new(expr.span(), "expected an integer")),
+            }
+        };
+        match key.as_str() {
+            "always" => {
+                spec.kind = IdentityKind::Always;
+                kind_given = true;
+            }
+            "by_default" => {
+                spec.kind = IdentityKind::ByDefault;
+                kind_given = true;
+            }
+            "name" => spec.name = Some(checked_name(&inner.value()?.parse()?, errors)),
+            "start" => spec.start = Some(number(&inner)?),
+            "increment" => spec.increment = Some(number(&inner)?),
+            "min_value" => spec.min_value = Some(number(&inner)?),
+            "max_value" => spec.max_value = Some(number(&inner)?),
+            "cache" => spec.cache = Some(number(&inner)?),
+            "cycle" => spec.cycle = true,
+            _ => unknown_key(
+                &inner,
+                "identity",
+                "always, by_default, name, start, increment, min_value, max_value, cache, cycle",
+                errors,
+            )?,
+        }
+        Ok(())
+    })?;
+    if !kind_given {
+        errors.push_help(
+            meta.path.span(),
+            "`identity(...)` needs `always` or `by_default`",
+            FORM,
+        );
+    }
+    Ok(spec)
 }

@@ -12,7 +12,7 @@ mod sql_expr;
 mod table;
 
 pub use errors::ParseErrors;
-pub use pg_enum::parse_enum;
+pub use pg_enum::{parse_enum, parse_schema};
 pub use sql_expr::parse_expression;
 pub use table::{parse_table, FieldUse, ParsedTable};
 

@@ -7,7 +7,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use super::errors::ParseErrors;
 use super::table::{checked_name, meta_key, unknown_key};
 use crate::naming;
-use crate::unresolved::{Loc, UnresolvedEnum};
+use crate::unresolved::{Loc, UnresolvedEnum, UnresolvedSchema};
 
 /// Parses a `#[derive(PgEnum)]` enum: unit variants only, values snake_case
 /// unless renamed.
@@ -80,6 +80,47 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
         errors.push(syn::Error::new(
             input.ident.span(),
             "a `PgEnum` needs at least one variant",
+        ));
+    }
+    errors.finish(result)
+}
+
+/// Parses a `#[derive(PgSchema)]` struct: `#[pg_schema(name = "...")]`, the
+/// name defaulting to the struct name in snake_case.
+pub fn parse_schema(input: &DeriveInput) -> Result<UnresolvedSchema, ParseErrors> {
+    let mut errors = ParseErrors::default();
+    let rust_name = naming::field_name(&input.ident.to_string());
+    let mut result = UnresolvedSchema {
+        name: naming::snake_case(&rust_name),
+        rust_name,
+        loc: Loc::of(input.ident.span()),
+    };
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("pg_schema"))
+    {
+        let parsed = attr.parse_nested_meta(|meta| {
+            match meta_key(&meta).as_str() {
+                "name" => result.name = checked_name(&meta.value()?.parse()?, &mut errors),
+                _ => unknown_key(&meta, "pg_schema", "name", &mut errors)?,
+            }
+            Ok(())
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+    if !matches!(&input.data, Data::Struct(s) if matches!(s.fields, Fields::Unit)) {
+        errors.push(syn::Error::new(
+            input.ident.span(),
+            "`PgSchema` is derived for a unit struct: `pub struct Billing;`",
+        ));
+    }
+    if result.name == "public" {
+        errors.push(syn::Error::new(
+            input.ident.span(),
+            "`public` exists already; declare only other schemas",
         ));
     }
     errors.finish(result)

@@ -241,7 +241,7 @@ fn identity_serial_generated_and_checks() {
     .unwrap();
     let t = &parsed.table;
     assert_eq!(
-        t.columns[0].identity,
+        t.columns[0].identity.as_ref().map(|i| i.kind),
         Some(crate::model::IdentityKind::Always)
     );
     assert_eq!(t.columns[1].ty, TypeSpec::Builtin("serial".into()));
@@ -300,4 +300,47 @@ fn duplicate_table_keys_are_an_error() {
         pub struct T { pub x: i32 }
     });
     assert_eq!(errors, ["duplicate `table` key `name`"]);
+}
+
+#[test]
+fn identity_with_sequence_options() {
+    let parsed = table(quote! {
+        pub struct T {
+            #[column(identity(by_default, start = 100, increment = 5, cache = 2, cycle))] pub id: i64,
+            #[column(identity(increment = -1))] pub down: i32,
+        }
+    });
+    let errors = match parsed {
+        Ok(_) => panic!("identity without a kind must fail"),
+        Err(e) => e.located().into_iter().map(|(_, m)| m).collect::<Vec<_>>(),
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("needs `always` or `by_default`"),
+        "{errors:?}"
+    );
+
+    let t = table(quote! {
+        pub struct T { #[column(identity(by_default, start = 100, increment = 5, cache = 2, cycle))] pub id: i64 }
+    })
+    .unwrap()
+    .table;
+    let spec = t.columns[0].identity.clone().unwrap();
+    assert_eq!(spec.kind, crate::model::IdentityKind::ByDefault);
+    assert_eq!(
+        (spec.start, spec.increment, spec.cache, spec.cycle),
+        (Some(100), Some(5), Some(2), true)
+    );
+    let schema = crate::resolve(&[t], &[]).unwrap();
+    let id = schema.tables[0].columns[0].identity.clone().unwrap();
+    assert_eq!(
+        (
+            id.start_with.as_str(),
+            id.increment.as_str(),
+            id.min_value.as_str(),
+            id.max_value.as_str(),
+            id.cache.as_str()
+        ),
+        ("100", "5", "1", "9223372036854775807", "2")
+    );
 }

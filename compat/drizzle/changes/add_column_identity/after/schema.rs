@@ -8,8 +8,6 @@ pub struct Items {
     pub name: Option<String>,
     #[column(identity = "always")]
     pub id: i32,
-    // TS: generatedByDefaultAsIdentity({ startWith: 100, increment: 5 }); only the
-    // default sequence options are expressible here.
-    #[column(identity = "by_default")]
+    #[column(identity(by_default, start = 100, increment = 5))]
     pub seq: i64,
 }

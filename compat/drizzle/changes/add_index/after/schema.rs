@@ -3,10 +3,7 @@
 use vitaes_schema::Table;
 
 #[derive(Table)]
-#[table(
-    name = "posts",
-    index(name = "posts_title_idx", columns(title))
-)]
+#[table(name = "posts", index(name = "posts_title_idx", columns(title)))]
 pub struct Posts {
     #[column(primary_key)]
     pub id: i32,

@@ -5,9 +5,7 @@ use vitaes_schema::Table;
 #[derive(Table)]
 #[table(name = "items")]
 pub struct Items {
-    // TS: generatedByDefaultAsIdentity({ startWith: 10, increment: 2, cache: 5 }); only the
-    // default sequence options are expressible here.
-    #[column(primary_key, identity = "by_default")]
+    #[column(primary_key, identity(by_default, start = 10, increment = 2, cache = 5))]
     pub id: i32,
     pub name: Option<String>,
 }

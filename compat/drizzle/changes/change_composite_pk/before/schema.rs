@@ -3,10 +3,7 @@
 use vitaes_schema::Table;
 
 #[derive(Table)]
-#[table(
-    name = "memberships",
-    primary_key(columns(user_id, group_id))
-)]
+#[table(name = "memberships", primary_key(columns(user_id, group_id)))]
 pub struct Memberships {
     pub user_id: i32,
     pub group_id: i32,

@@ -5,7 +5,12 @@ use vitaes_schema::Table;
 #[derive(Table)]
 #[table(
     name = "posts",
-    index(name = "posts_title_idx", columns(title), unique, where = "\"posts\".\"draft\" = false")
+    index(
+        name = "posts_title_idx",
+        columns(title),
+        unique,
+        where = "\"posts\".\"draft\" = false"
+    )
 )]
 pub struct Posts {
     #[column(primary_key)]

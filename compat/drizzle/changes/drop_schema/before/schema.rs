@@ -1,9 +1,9 @@
 //! Rust twin of `before/schema.ts` (drop_schema).
 
-use vitaes_schema::Table;
+use vitaes_schema::{PgSchema, Table};
 
-// TS: `export const archive = pgSchema('archive');` declares a schema with no
-// tables; a Rust schema file has no way to declare an empty schema.
+#[derive(PgSchema)]
+pub struct Archive;
 
 #[derive(Table)]
 #[table(name = "users")]
