@@ -72,7 +72,8 @@ impl MigrationsDir {
     }
 
     /// Writes a new migration: its SQL, its snapshot (chained to the previous
-    /// one) and the journal entry. Returns the SQL file's path.
+    /// one) and the journal entry. Returns the SQL file's path and the new
+    /// snapshot's id.
     pub fn write_migration(
         &mut self,
         name: &str,
@@ -80,7 +81,7 @@ impl MigrationsDir {
         schema: &Schema,
         prev_id: Option<&str>,
         now_ms: u64,
-    ) -> Result<PathBuf> {
+    ) -> Result<(PathBuf, String)> {
         let idx = self.journal.entries.last().map_or(0, |e| e.idx + 1);
         let tag = format!("{idx:04}_{name}");
         let meta = self.root.join("meta");
@@ -103,7 +104,7 @@ impl MigrationsDir {
             breakpoints: true,
         });
         write(&journal_path(&self.root), &self.journal.to_json())?;
-        Ok(sql_path)
+        Ok((sql_path, snapshot.id))
     }
 }
 

@@ -12,5 +12,6 @@ mod drizzle_compat;
 mod every;
 mod every_schema;
 mod fixtures;
+mod generate_rules;
 mod paths;
 mod ui_cases;

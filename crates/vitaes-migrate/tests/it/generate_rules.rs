@@ -1,0 +1,191 @@
+//! What `generate` does beyond one diff: switching from a drizzle-kit
+//! folder, enum values added and used at once, notes on risky additions.
+
+use std::path::Path;
+
+use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
+use vitaes_migrate::config::Config;
+use vitaes_migrate::testing::test_database;
+
+use crate::catalog::apply_migration;
+use crate::every_schema;
+use crate::paths::{repo_root, vitaes_fixture_dir, vitaes_schema_dir};
+
+fn generate(schema: &Path, out: &Path) -> (Generated, String) {
+    let mut printed = Vec::new();
+    let args = GenerateArgs {
+        schema: vec![schema.to_path_buf()],
+        out: Some(out.to_path_buf()),
+        name: None,
+    };
+    let result = generate::run(&args, &Config::default(), out, &mut printed).expect("generate");
+    (result, String::from_utf8(printed).unwrap())
+}
+
+/// Copies a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn switching_from_a_drizzle_kit_folder_generates_nothing() {
+    for (fixture, schema) in [
+        (vitaes_fixture_dir(), vitaes_schema_dir()),
+        (
+            repo_root().join("compat/drizzle/fixtures/every"),
+            every_schema::source_path(),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture, dir.path());
+        let (result, printed) = generate(&schema, dir.path());
+        assert_eq!(
+            result,
+            Generated::NothingToDo,
+            "{}: {printed}",
+            fixture.display()
+        );
+        assert!(printed.contains("nothing to migrate"));
+    }
+}
+
+#[test]
+fn switching_still_sees_a_real_change() {
+    // The check above can fail: the same folder against a changed schema is not empty.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&vitaes_fixture_dir(), dir.path());
+    let schema = tempfile::tempdir().unwrap();
+    for f in ["auth.rs", "app.rs"] {
+        let text = std::fs::read_to_string(vitaes_schema_dir().join(f)).unwrap();
+        std::fs::write(
+            schema.path().join(f),
+            text.replace("pub image: Option<String>,", "pub image: String,"),
+        )
+        .unwrap();
+    }
+    let (result, _) = generate(schema.path(), dir.path());
+    assert!(
+        matches!(result, Generated::Written { ref sql_paths } if sql_paths.len() == 1),
+        "{result:?}"
+    );
+}
+
+const MOOD_V1: &str = r#"
+use vitaes_schema::{PgEnum, Table};
+#[derive(PgEnum)]
+pub enum Mood { Sad, Happy }
+#[derive(Table)]
+pub struct Diary { #[column(primary_key)] pub id: i32, #[column(default = "happy")] pub mood: Mood }
+"#;
+
+const MOOD_V2: &str = r#"
+use vitaes_schema::{PgEnum, Table};
+#[derive(PgEnum)]
+pub enum Mood { Sad, Meh, Happy, Ecstatic }
+#[derive(Table)]
+#[table(check(name = "no_meh_on_day_one", expr = "id > 1 OR mood <> 'meh'"))]
+pub struct Diary { #[column(primary_key)] pub id: i32, #[column(default = "ecstatic")] pub mood: Mood }
+"#;
+
+#[tokio::test]
+async fn enum_values_added_and_used_become_their_own_migration_first() {
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("schema.rs");
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(&file, MOOD_V1).unwrap();
+    generate(&file, out.path());
+    std::fs::write(&file, MOOD_V2).unwrap();
+    let (result, printed) = generate(&file, out.path());
+    let Generated::Written { sql_paths } = result else {
+        panic!("{printed}")
+    };
+    assert_eq!(sql_paths.len(), 2, "{printed}");
+    assert!(
+        printed.contains("written as a migration of their own first"),
+        "{printed}"
+    );
+    let first = std::fs::read_to_string(&sql_paths[0]).unwrap();
+    let second = std::fs::read_to_string(&sql_paths[1]).unwrap();
+    assert_eq!(
+        first,
+        "ALTER TYPE \"public\".\"mood\" ADD VALUE 'meh' BEFORE 'happy';--> statement-breakpoint\n\
+         ALTER TYPE \"public\".\"mood\" ADD VALUE 'ecstatic';"
+    );
+    assert!(
+        second.contains("SET DEFAULT 'ecstatic'") && second.contains("'meh'"),
+        "{second}"
+    );
+    assert!(!second.contains("ADD VALUE"), "{second}");
+
+    // Each in its own transaction, they apply; the values are usable.
+    let db = test_database().await;
+    let mut client = db.connect().await;
+    let mut files: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 3);
+    for f in &files {
+        apply_migration(&mut client, &std::fs::read_to_string(f).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+    client
+        .batch_execute("INSERT INTO diary (id) VALUES (1)")
+        .await
+        .unwrap();
+    let mood: String = client
+        .query_one("SELECT mood::text FROM diary", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(mood, "ecstatic");
+    // Together in one transaction they would not: that is why they are split.
+    let db2 = test_database().await;
+    let mut c2 = db2.connect().await;
+    apply_migration(&mut c2, &std::fs::read_to_string(&files[0]).unwrap())
+        .await
+        .unwrap();
+    let joined = format!("{first}--> statement-breakpoint\n{second}");
+    let err = apply_migration(&mut c2, &joined)
+        .await
+        .expect_err("unsafe use of a new enum value");
+    assert!(
+        err.to_string().contains("unsafe use of new value")
+            || format!("{err:?}").contains("unsafe use of new value"),
+        "{err:?}"
+    );
+
+    assert_eq!(generate(&file, out.path()).0, Generated::NothingToDo);
+}
+
+#[test]
+fn a_not_null_column_without_default_is_noted() {
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("schema.rs");
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(
+        &file,
+        "#[derive(Table)] pub struct T { #[column(primary_key)] pub id: i32 }",
+    )
+    .unwrap();
+    generate(&file, out.path());
+    std::fs::write(&file, "#[derive(Table)] pub struct T { #[column(primary_key)] pub id: i32, pub name: String, #[column(default = 0)] pub n: i32 }").unwrap();
+    let (_, printed) = generate(&file, out.path());
+    assert!(
+        printed.contains("note: column \"name\" of \"public\".\"t\" is NOT NULL without a default"),
+        "{printed}"
+    );
+    assert!(!printed.contains("column \"n\""), "{printed}");
+}
