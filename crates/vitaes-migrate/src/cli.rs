@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::diff::{NoRename, Rename};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "vitaes-migrate",
@@ -31,5 +33,11 @@ pub enum Command {
         /// The migration's tag suffix (`NNNN_<name>.sql`).
         #[arg(long)]
         name: Option<String>,
+        /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new.
+        #[arg(long, value_name = "KIND:OLD=NEW")]
+        rename: Vec<Rename>,
+        /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new.
+        #[arg(long, value_name = "KIND:NEW")]
+        no_rename: Vec<NoRename>,
     },
 }

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod error;
 pub mod local_pg;
 pub mod migrations_dir;
+pub mod renames_cli;
 pub mod source;
 pub mod sql;
 pub mod testing;

@@ -7,6 +7,8 @@ use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::config::Config;
+use vitaes_migrate::diff::RenameDecisions;
+use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -24,13 +26,25 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
     let config = Config::load(cli.config.as_deref(), &cwd)?;
     let mut stdout = std::io::stdout();
     match cli.command {
-        Command::Generate { schema, out, name } => {
-            generate::run(
-                &GenerateArgs { schema, out, name },
-                &config,
-                &cwd,
-                &mut stdout,
-            )?;
+        Command::Generate {
+            schema,
+            out,
+            name,
+            rename,
+            no_rename,
+        } => {
+            let args = GenerateArgs {
+                schema,
+                out,
+                name,
+                renames: RenameDecisions {
+                    renames: rename,
+                    no_renames: no_rename,
+                },
+            };
+            let mut terminal = terminal_prompter();
+            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
+            generate::run_with(&args, &config, &cwd, &mut stdout, prompter)?;
         }
     }
     Ok(())

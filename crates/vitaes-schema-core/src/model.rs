@@ -49,6 +49,9 @@ pub struct TableDef {
     pub foreign_keys: Vec<ForeignKey>,
     pub indexes: Vec<IndexDef>,
     pub checks: Vec<Check>,
+    /// `renamed_from = "old"`: a hint for the diff, not part of the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 impl TableDef {
@@ -71,6 +74,9 @@ pub struct ColumnDef {
     pub identity: Option<Identity>,
     /// The expression of a stored generated column.
     pub generated: Option<String>,
+    /// `renamed_from = "old"`: a hint for the diff, not part of the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY` with its sequence options,

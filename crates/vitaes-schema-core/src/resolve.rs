@@ -223,6 +223,7 @@ impl Ctx<'_> {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             checks: Vec::new(),
+            renamed_from: t.renamed_from.clone(),
         };
 
         for c in &t.columns {
@@ -279,6 +280,7 @@ impl Ctx<'_> {
                 default: c.default.clone(),
                 identity,
                 generated: c.generated.clone(),
+                renamed_from: c.renamed_from.clone(),
             });
         }
 

@@ -475,6 +475,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
                 cycle: i.cycle,
             }),
             generated: c.generated.map(|g| g.expr),
+            renamed_from: None,
         })
         .collect();
     let foreign_keys = t
@@ -554,6 +555,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
                 expr: c.value,
             })
             .collect(),
+        renamed_from: None,
     })
 }
 

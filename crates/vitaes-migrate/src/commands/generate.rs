@@ -8,9 +8,10 @@ use vitaes_schema_core::naming::quote_literal;
 use vitaes_schema_core::Schema;
 
 use crate::config::Config;
-use crate::diff::{self, describe, sanitize_tag, Change, Plan};
+use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
+use crate::renames_cli::{self, Prompter};
 use crate::source::load_schema;
 use crate::sql;
 
@@ -19,6 +20,8 @@ pub struct GenerateArgs {
     pub schema: Vec<PathBuf>,
     pub out: Option<PathBuf>,
     pub name: Option<String>,
+    /// Renames decided up front (`--rename`, `--no-rename`).
+    pub renames: RenameDecisions,
 }
 
 /// What `generate` did.
@@ -32,11 +35,23 @@ pub enum Generated {
     },
 }
 
+/// Generates without a terminal: an ambiguity not decided in `args` is refused.
 pub fn run(
     args: &GenerateArgs,
     config: &Config,
     cwd: &Path,
     out: &mut dyn Write,
+) -> Result<Generated> {
+    run_with(args, config, cwd, out, None)
+}
+
+/// Generates, asking `prompter` about ambiguities when there is one.
+pub fn run_with(
+    args: &GenerateArgs,
+    config: &Config,
+    cwd: &Path,
+    out: &mut dyn Write,
+    mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<Generated> {
     let schema_paths = config.schema_paths(&args.schema, cwd)?;
     let out_dir = config.out_dir(args.out.as_deref(), cwd);
@@ -63,13 +78,22 @@ pub fn run(
         .map(|s| s.schema.clone())
         .unwrap_or_default();
 
-    let plan = plan_changes(&old, &desired)?;
+    let mut decisions = args.renames.clone();
+    let plan = loop {
+        match diff::diff_with(&old, &desired, &decisions) {
+            Ok(plan) => break plan,
+            Err(ambiguities) => match prompter.as_deref_mut() {
+                Some(p) => renames_cli::ask(&ambiguities, p, &mut decisions)?,
+                None => return Err(renames_cli::refusal(&ambiguities)),
+            },
+        }
+    };
     if plan.is_empty() {
         let _ = writeln!(out, "No schema changes, nothing to migrate 😴");
         return Ok(Generated::NothingToDo);
     }
 
-    let steps = match split_used_enum_values(&old, &desired, &plan)? {
+    let steps = match split_used_enum_values(&old, &desired, &plan, &decisions)? {
         Some((intermediate, first, rest)) => {
             let _ = writeln!(
                 out,
@@ -113,14 +137,8 @@ pub fn run(
     Ok(Generated::Written { sql_paths })
 }
 
-fn plan_changes(old: &Schema, new: &Schema) -> Result<Plan> {
-    diff::diff(old, new).map_err(|a| {
-        Error::Refused(format!(
-            "cannot tell a rename from a drop and an add; nothing was written:\n{}\n  \
-             help: to drop and add, generate in two steps (first without the new item, then with it)",
-            a.0.iter().map(|l| format!("  - {l}")).collect::<Vec<_>>().join("\n")
-        ))
-    })
+fn plan_changes(old: &Schema, new: &Schema, decisions: &RenameDecisions) -> Result<Plan> {
+    diff::diff_with(old, new, decisions).map_err(|a| renames_cli::refusal(&a))
 }
 
 /// When the plan adds enum values and another statement uses one of them, the
@@ -130,6 +148,7 @@ fn split_used_enum_values(
     old: &Schema,
     desired: &Schema,
     plan: &Plan,
+    decisions: &RenameDecisions,
 ) -> Result<Option<(Schema, Plan, Plan)>> {
     let added: Vec<(&str, &str, &str)> = plan
         .changes
@@ -173,8 +192,8 @@ fn split_used_enum_values(
             }
         }
     }
-    let first = plan_changes(old, &intermediate)?;
-    let rest = plan_changes(&intermediate, desired)?;
+    let first = plan_changes(old, &intermediate, &RenameDecisions::default())?;
+    let rest = plan_changes(&intermediate, desired, decisions)?;
     Ok(Some((intermediate, first, rest)))
 }
 

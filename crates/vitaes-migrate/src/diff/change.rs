@@ -61,8 +61,48 @@ pub enum Change {
         new: EnumDef,
         columns: Vec<EnumColumn>,
     },
+    RenameEnum {
+        schema: String,
+        from: String,
+        to: String,
+    },
+    MoveEnum {
+        name: String,
+        from: String,
+        to: String,
+    },
     CreateTable(TableDef),
     DropTable(TableRef),
+    /// `ALTER TABLE "from"."t" SET SCHEMA "to"`.
+    MoveTable {
+        name: String,
+        from: String,
+        to: String,
+    },
+    RenameTable {
+        table: TableRef,
+        to: String,
+    },
+    RenameColumn {
+        table: TableRef,
+        from: String,
+        to: String,
+    },
+    RenameConstraint {
+        table: TableRef,
+        from: String,
+        to: String,
+    },
+    RenameIndex {
+        schema: String,
+        from: String,
+        to: String,
+    },
+    RenameSequence {
+        schema: String,
+        from: String,
+        to: String,
+    },
     AddColumn {
         table: TableRef,
         column: ColumnDef,

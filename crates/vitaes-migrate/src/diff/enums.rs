@@ -5,7 +5,7 @@ use vitaes_schema_core::{EnumDef, Schema};
 
 use super::casts::base_type;
 use super::change::{Change, EnumColumn, TableRef};
-use super::Ambiguity;
+use super::{Ambiguity, RenameDecisions};
 
 pub(super) struct EnumPlan {
     pub created: Vec<EnumDef>,
@@ -15,7 +15,12 @@ pub(super) struct EnumPlan {
     pub rebuilt: Vec<EnumDef>,
 }
 
-pub(super) fn diff_enums(old: &Schema, new: &Schema, ambiguities: &mut Vec<Ambiguity>) -> EnumPlan {
+pub(super) fn diff_enums(
+    old: &Schema,
+    new: &Schema,
+    decisions: &RenameDecisions,
+    ambiguities: &mut Vec<Ambiguity>,
+) -> EnumPlan {
     let find = |s: &Schema, e: &EnumDef| {
         s.enums
             .iter()
@@ -45,7 +50,7 @@ pub(super) fn diff_enums(old: &Schema, new: &Schema, ambiguities: &mut Vec<Ambig
             .collect();
         let a: Vec<String> = created
             .iter()
-            .filter(|e| e.schema == schema)
+            .filter(|e| e.schema == schema && !decisions.is_new_enum(&e.schema, &e.name))
             .map(|e| e.name.clone())
             .collect();
         if !a.is_empty() {

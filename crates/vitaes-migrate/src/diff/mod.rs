@@ -17,6 +17,7 @@ pub mod casts;
 mod change;
 mod enums;
 pub mod normalize;
+pub mod renames;
 mod tables;
 
 use std::collections::HashSet;
@@ -25,15 +26,23 @@ use std::fmt;
 use vitaes_schema_core::{EnumDef, Schema, TableDef};
 
 pub use change::{Change, EnumColumn, Plan, TableRef};
+pub use renames::{NoRename, QualifiedName, Rename, RenameDecisions};
+
+use renames::RenameChanges;
 
 /// Changes in the order their groups are applied.
 #[derive(Default)]
 struct Groups {
     create_schemas: Vec<Change>,
     create_enums: Vec<Change>,
+    rename_enums: Vec<Change>,
     add_enum_values: Vec<Change>,
     create_tables: Vec<Change>,
     drop_tables: Vec<Change>,
+    move_tables: Vec<Change>,
+    rename_tables: Vec<Change>,
+    rename_columns: Vec<Change>,
+    rename_derived: Vec<Change>,
     drop_uniques: Vec<Change>,
     drop_checks: Vec<Change>,
     drop_fks: Vec<Change>,
@@ -60,9 +69,14 @@ impl Groups {
         let changes = [
             self.create_schemas,
             self.create_enums,
+            self.rename_enums,
             self.add_enum_values,
             self.create_tables,
             self.drop_tables,
+            self.move_tables,
+            self.rename_tables,
+            self.rename_columns,
+            self.rename_derived,
             self.drop_uniques,
             self.drop_checks,
             self.drop_fks,
@@ -142,10 +156,28 @@ impl fmt::Display for Ambiguity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ambiguities(pub Vec<Ambiguity>);
 
-/// Plans the changes that turn `old` into `new`.
+/// Plans the changes that turn `old` into `new`, with no renames decided.
 pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
+    diff_with(old, new, &RenameDecisions::default())
+}
+
+/// Plans the changes that turn `old` into `new`: renames come from hints in
+/// `new` and from `decisions`; any drop-and-add left that may be a rename is
+/// an [`Ambiguity`].
+pub fn diff_with(
+    old: &Schema,
+    new: &Schema,
+    decisions: &RenameDecisions,
+) -> Result<Plan, Ambiguities> {
     let mut g = Groups::default();
     let mut ambiguities = Vec::new();
+    let mut r = RenameChanges::default();
+    let old = &apply_renames(old, new, decisions, &mut r);
+    g.rename_enums = r.enums;
+    g.move_tables = r.moves;
+    g.rename_tables = r.tables;
+    g.rename_columns = r.columns;
+    g.rename_derived = r.derived;
 
     for s in &new.schemas {
         if !old.schemas.contains(s) {
@@ -179,9 +211,14 @@ pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
         .iter()
         .filter(|t| !old_tables.contains(&(t.schema.as_str(), t.name.as_str())))
         .collect();
-    ambiguities.extend(table_ambiguities(&dropped, &added));
+    let undecided: Vec<&TableDef> = added
+        .iter()
+        .copied()
+        .filter(|t| !decisions.is_new_table(&t.schema, &t.name))
+        .collect();
+    ambiguities.extend(table_ambiguities(&dropped, &undecided));
 
-    let enum_plan = enums::diff_enums(old, new, &mut ambiguities);
+    let enum_plan = enums::diff_enums(old, new, decisions, &mut ambiguities);
     if !ambiguities.is_empty() {
         return Err(Ambiguities(ambiguities));
     }
@@ -231,7 +268,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
         let Some(ot) = old.table(&nt.schema, &nt.name) else {
             continue;
         };
-        if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, &mut g) {
+        if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, decisions, &mut g) {
             ambiguities.push(a);
         }
     }
@@ -239,6 +276,86 @@ pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
         return Err(Ambiguities(ambiguities));
     }
     Ok(g.into_plan())
+}
+
+/// The old schema with every rename (hinted or decided) applied, the rename
+/// statements collected in `out`. A rename acts only while its old name is in
+/// the old schema and its new name is not.
+fn apply_renames(
+    old: &Schema,
+    new: &Schema,
+    decisions: &RenameDecisions,
+    out: &mut RenameChanges,
+) -> Schema {
+    let mut renamed = old.clone();
+    for e in &new.enums {
+        let exists = |s: &Schema, schema: &str, name: &str| {
+            s.enums.iter().any(|x| x.schema == schema && x.name == name)
+        };
+        if exists(&renamed, &e.schema, &e.name) {
+            continue;
+        }
+        if let Some(from) = decisions.enum_rename_to(&e.schema, &e.name) {
+            if exists(&renamed, &from.schema, &from.name) && !exists(new, &from.schema, &from.name)
+            {
+                let to = QualifiedName {
+                    schema: e.schema.clone(),
+                    name: e.name.clone(),
+                };
+                renames::rename_enum(&mut renamed, &from.clone(), &to, out);
+            }
+        }
+    }
+    for t in &new.tables {
+        if renamed.table(&t.schema, &t.name).is_some() {
+            continue;
+        }
+        let from = decisions
+            .table_rename_to(&t.schema, &t.name)
+            .cloned()
+            .or_else(|| {
+                t.renamed_from.as_ref().map(|r| QualifiedName {
+                    schema: t.schema.clone(),
+                    name: r.clone(),
+                })
+            });
+        if let Some(from) = from {
+            if renamed.table(&from.schema, &from.name).is_some()
+                && new.table(&from.schema, &from.name).is_none()
+            {
+                let from = TableRef {
+                    schema: from.schema,
+                    name: from.name,
+                };
+                let to = QualifiedName {
+                    schema: t.schema.clone(),
+                    name: t.name.clone(),
+                };
+                renames::rename_table(&mut renamed, &from, &to, out);
+            }
+        }
+    }
+    for t in &new.tables {
+        let table = TableRef::of(t);
+        for c in &t.columns {
+            let Some(ot) = renamed.table(&t.schema, &t.name) else {
+                break;
+            };
+            if ot.column(&c.name).is_some() {
+                continue;
+            }
+            let from = decisions
+                .column_rename_to(&table, &c.name)
+                .map(str::to_string)
+                .or_else(|| c.renamed_from.clone());
+            if let Some(from) = from {
+                if ot.column(&from).is_some() && t.column(&from).is_none() {
+                    renames::rename_column(&mut renamed, &table, &from, &c.name, out);
+                }
+            }
+        }
+    }
+    renamed
 }
 
 /// Tables dropped and added in one schema, or one name moving between schemas.
@@ -317,6 +434,16 @@ fn describe_change(c: &Change) -> String {
         Change::AddCheck { check, .. } => format!("add_{}", check.name),
         Change::DropCheck { name, .. } => format!("drop_{name}"),
         Change::CreateTable(t) => format!("create_{}", t.name),
+        Change::RenameEnum { to, .. } => format!("rename_enum_{to}"),
+        Change::MoveEnum { name, to, .. } => format!("move_{name}_to_{to}"),
+        Change::MoveTable { name, to, .. } => format!("move_{name}_to_{to}"),
+        Change::RenameTable { table, to } => format!("rename_{}_to_{to}", table.name),
+        Change::RenameColumn { table, to, .. } => format!("rename_{}_{to}", table.name),
+        Change::RenameConstraint { to, .. }
+        | Change::RenameIndex { to, .. }
+        | Change::RenameSequence { to, .. } => {
+            format!("rename_{to}")
+        }
         Change::AddPrimaryKey { table, .. }
         | Change::AddColumnPrimaryKey { table, .. }
         | Change::DropPrimaryKey { table, .. }

@@ -8,12 +8,13 @@ use vitaes_schema_core::{Check, ColumnDef, DefaultValue, ForeignKey, IndexDef, T
 
 use super::change::{Change, TableRef};
 use super::normalize::same;
-use super::{Ambiguity, Groups};
+use super::{Ambiguity, Groups, RenameDecisions};
 
 pub(super) fn diff_table(
     ot: &TableDef,
     nt: &TableDef,
     rebuilt_columns: &HashSet<(TableRef, String)>,
+    decisions: &RenameDecisions,
     g: &mut Groups,
 ) -> Result<(), Ambiguity> {
     let table = TableRef::of(nt);
@@ -29,7 +30,11 @@ pub(super) fn diff_table(
         .iter()
         .filter(|c| ot.column(&c.name).is_none())
         .collect();
-    if !dropped.is_empty() && !added.is_empty() {
+    let undecided = added
+        .iter()
+        .filter(|c| !decisions.is_new_column(&table, &c.name))
+        .count();
+    if !dropped.is_empty() && undecided > 0 {
         return Err(Ambiguity::Columns {
             table,
             dropped: dropped.iter().map(|c| c.name.clone()).collect(),

@@ -7,6 +7,7 @@ mod columns;
 mod constraints;
 mod enums;
 mod indexes;
+mod renames;
 mod schemas;
 mod tables;
 
@@ -38,6 +39,14 @@ pub fn render_change(change: &Change) -> Vec<String> {
             before,
         } => vec![enums::add_value(enum_def, value, before.as_deref())],
         RebuildEnum { new, columns } => enums::rebuild(new, columns),
+        RenameEnum { schema, from, to } => vec![renames::enum_rename(schema, from, to)],
+        MoveEnum { name, from, to } => vec![renames::enum_move(name, from, to)],
+        MoveTable { name, from, to } => vec![renames::table_move(name, from, to)],
+        RenameTable { table, to } => vec![renames::table(table, to)],
+        RenameColumn { table, from, to } => vec![renames::column(table, from, to)],
+        RenameConstraint { table, from, to } => vec![renames::constraint(table, from, to)],
+        RenameIndex { schema, from, to } => vec![renames::index(schema, from, to)],
+        RenameSequence { schema, from, to } => vec![renames::sequence(schema, from, to)],
         CreateTable(t) => vec![tables::create(t)],
         DropTable(t) => vec![tables::drop(t)],
         AddColumn { table, column } => vec![columns::add(table, column)],

@@ -61,6 +61,7 @@ fn generate_into(schema: &Path, out: &Path) -> Result<Generated, vitaes_migrate:
         schema: vec![schema.to_path_buf()],
         out: Some(out.to_path_buf()),
         name: None,
+        ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new())
 }

@@ -24,6 +24,7 @@ fn generate_every() -> tempfile::TempDir {
         schema: vec![every_schema::source_path()],
         out: Some(out.path().to_path_buf()),
         name: None,
+        ..Default::default()
     };
     generate::run(&args, &Config::default(), out.path(), &mut Vec::new()).expect("generate");
     out

@@ -17,6 +17,7 @@ fn generate(schema: &Path, out: &Path) -> (Generated, String) {
         schema: vec![schema.to_path_buf()],
         out: Some(out.to_path_buf()),
         name: None,
+        ..Default::default()
     };
     let result = generate::run(&args, &Config::default(), out, &mut printed).expect("generate");
     (result, String::from_utf8(printed).unwrap())

@@ -32,6 +32,7 @@ pub fn generate_vitaes() -> tempfile::TempDir {
         schema: vec![vitaes_schema_dir()],
         out: Some(out.path().to_path_buf()),
         name: None,
+        ..Default::default()
     };
     let config = vitaes_migrate::config::Config::default();
     let mut sink = Vec::new();

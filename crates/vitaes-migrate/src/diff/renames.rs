@@ -1,0 +1,614 @@
+//! Renames: decided, never guessed. A rename comes from a hint in the code
+//! (`renamed_from = "old"`, acting only while the old name is in the old
+//! schema and the new one is not), from a decision (`--rename`, a terminal
+//! prompt, or the library's [`RenameDecisions`]), and everything whose default
+//! name derives from the renamed object is renamed with it, so the result
+//! equals a database created under the new name.
+//!
+//! Renames are applied to a copy of the old schema; the diff then compares
+//! that copy with the new schema as usual.
+
+use std::fmt;
+use std::str::FromStr;
+
+use vitaes_schema_core::naming::{
+    self, foreign_key_name, index_name, pkey_name, primary_key_name, unique_name,
+};
+use vitaes_schema_core::{ColumnDef, Schema};
+
+use super::change::{Change, TableRef};
+
+/// `[schema.]name`; no schema means `public`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    fn parse(s: &str) -> Option<QualifiedName> {
+        let (schema, name) = match s.split_once('.') {
+            Some((schema, name)) => (schema, name),
+            None => ("public", s),
+        };
+        (!schema.is_empty() && !name.is_empty() && !name.contains('.')).then(|| QualifiedName {
+            schema: schema.to_string(),
+            name: name.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.schema == "public" {
+            write!(f, "{}", self.name)
+        } else {
+            write!(f, "{}.{}", self.schema, self.name)
+        }
+    }
+}
+
+/// One decided rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rename {
+    /// A table renamed and/or moved to another schema.
+    Table {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    Column {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    Enum {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+}
+
+/// An added object that is really new (a drop and an add, not a rename).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoRename {
+    Table(QualifiedName),
+    Column { table: QualifiedName, name: String },
+    Enum(QualifiedName),
+}
+
+/// What was meant, for every ambiguity the diff would otherwise report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenameDecisions {
+    pub renames: Vec<Rename>,
+    pub no_renames: Vec<NoRename>,
+}
+
+/// A `--rename` / `--no-rename` value that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRename(pub String);
+
+impl fmt::Display for BadRename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot read `{}`: expected column:[schema.]table.old=new, table:[schema.]old=[schema.]new or enum:[schema.]old=new",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadRename {}
+
+impl FromStr for Rename {
+    type Err = BadRename;
+
+    /// `column:[schema.]table.old=new`, `table:[schema.]old=[schema.]new`, `enum:[schema.]old=new`.
+    fn from_str(s: &str) -> Result<Rename, BadRename> {
+        let bad = || BadRename(s.to_string());
+        let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
+        let (from, to) = rest.split_once('=').ok_or_else(bad)?;
+        match kind {
+            "table" | "enum" => {
+                let from = QualifiedName::parse(from).ok_or_else(bad)?;
+                let to = if to.contains('.') {
+                    QualifiedName::parse(to).ok_or_else(bad)?
+                } else {
+                    QualifiedName {
+                        schema: from.schema.clone(),
+                        name: to.to_string(),
+                    }
+                };
+                if to.name.is_empty() {
+                    return Err(bad());
+                }
+                Ok(if kind == "table" {
+                    Rename::Table { from, to }
+                } else {
+                    Rename::Enum { from, to }
+                })
+            }
+            "column" => {
+                let (table, old) = from.rsplit_once('.').ok_or_else(bad)?;
+                let table = QualifiedName::parse(table).ok_or_else(bad)?;
+                if old.is_empty() || to.is_empty() {
+                    return Err(bad());
+                }
+                Ok(Rename::Column {
+                    table,
+                    from: old.to_string(),
+                    to: to.to_string(),
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl FromStr for NoRename {
+    type Err = BadRename;
+
+    /// `table:[schema.]new`, `column:[schema.]table.new`, `enum:[schema.]new`.
+    fn from_str(s: &str) -> Result<NoRename, BadRename> {
+        let bad = || BadRename(s.to_string());
+        let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
+        match kind {
+            "table" => Ok(NoRename::Table(QualifiedName::parse(rest).ok_or_else(bad)?)),
+            "enum" => Ok(NoRename::Enum(QualifiedName::parse(rest).ok_or_else(bad)?)),
+            "column" => {
+                let (table, name) = rest.rsplit_once('.').ok_or_else(bad)?;
+                Ok(NoRename::Column {
+                    table: QualifiedName::parse(table).ok_or_else(bad)?,
+                    name: name.to_string(),
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl RenameDecisions {
+    pub(super) fn table_rename_to(&self, schema: &str, name: &str) -> Option<&QualifiedName> {
+        self.renames.iter().find_map(|r| match r {
+            Rename::Table { from, to } if to.schema == schema && to.name == name => Some(from),
+            _ => None,
+        })
+    }
+
+    pub(super) fn column_rename_to(&self, table: &TableRef, name: &str) -> Option<&str> {
+        self.renames.iter().find_map(|r| match r {
+            Rename::Column { table: t, from, to }
+                if t.schema == table.schema && t.name == table.name && to == name =>
+            {
+                Some(from.as_str())
+            }
+            _ => None,
+        })
+    }
+
+    pub(super) fn enum_rename_to(&self, schema: &str, name: &str) -> Option<&QualifiedName> {
+        self.renames.iter().find_map(|r| match r {
+            Rename::Enum { from, to } if to.schema == schema && to.name == name => Some(from),
+            _ => None,
+        })
+    }
+
+    pub(super) fn is_new_table(&self, schema: &str, name: &str) -> bool {
+        self.no_renames
+            .iter()
+            .any(|n| matches!(n, NoRename::Table(q) if q.schema == schema && q.name == name))
+    }
+
+    pub(super) fn is_new_column(&self, table: &TableRef, name: &str) -> bool {
+        self.no_renames.iter().any(|n| {
+            matches!(n, NoRename::Column { table: t, name: c } if t.schema == table.schema && t.name == table.name && c == name)
+        })
+    }
+
+    pub(super) fn is_new_enum(&self, schema: &str, name: &str) -> bool {
+        self.no_renames
+            .iter()
+            .any(|n| matches!(n, NoRename::Enum(q) if q.schema == schema && q.name == name))
+    }
+}
+
+/// The statements renames produce, by group.
+#[derive(Default)]
+pub(super) struct RenameChanges {
+    pub enums: Vec<Change>,
+    pub moves: Vec<Change>,
+    pub tables: Vec<Change>,
+    pub columns: Vec<Change>,
+    /// Constraints, indexes and sequences whose default names follow the renamed object.
+    pub derived: Vec<Change>,
+}
+
+/// Renames enum `from` to `to` in `schema` (the old side), with the columns using it.
+pub(super) fn rename_enum(
+    schema: &mut Schema,
+    from: &QualifiedName,
+    to: &QualifiedName,
+    out: &mut RenameChanges,
+) {
+    out.enums.push(Change::RenameEnum {
+        schema: from.schema.clone(),
+        from: from.name.clone(),
+        to: to.name.clone(),
+    });
+    if from.schema != to.schema {
+        out.enums.push(Change::MoveEnum {
+            name: to.name.clone(),
+            from: from.schema.clone(),
+            to: to.schema.clone(),
+        });
+    }
+    for e in &mut schema.enums {
+        if e.schema == from.schema && e.name == from.name {
+            e.schema = to.schema.clone();
+            e.name = to.name.clone();
+        }
+    }
+    for t in &mut schema.tables {
+        for c in &mut t.columns {
+            if c.type_schema.as_deref() == Some(from.schema.as_str()) {
+                let base = c.sql_type.trim_end_matches("[]");
+                if base == from.name {
+                    let dims = c.sql_type[base.len()..].to_string();
+                    c.sql_type = format!("{}{dims}", to.name);
+                    c.type_schema = Some(to.schema.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Renames (and/or moves) table `from` to `to` in `schema` (the old side),
+/// renaming what derives its default name from the table.
+pub(super) fn rename_table(
+    schema: &mut Schema,
+    from: &TableRef,
+    to: &QualifiedName,
+    out: &mut RenameChanges,
+) {
+    if from.schema != to.schema {
+        out.moves.push(Change::MoveTable {
+            name: from.name.clone(),
+            from: from.schema.clone(),
+            to: to.schema.clone(),
+        });
+    }
+    let moved = TableRef {
+        schema: to.schema.clone(),
+        name: from.name.clone(),
+    };
+    let new_ref = TableRef {
+        schema: to.schema.clone(),
+        name: to.name.clone(),
+    };
+    if from.name != to.name {
+        out.tables.push(Change::RenameTable {
+            table: moved,
+            to: to.name.clone(),
+        });
+    }
+    let (old_name, new_name) = (from.name.as_str(), to.name.as_str());
+
+    let Some(t) = schema
+        .tables
+        .iter_mut()
+        .find(|t| t.schema == from.schema && t.name == from.name)
+    else {
+        return;
+    };
+    t.schema = to.schema.clone();
+    t.name = to.name.clone();
+    if old_name != new_name {
+        if t.columns.iter().any(|c| c.primary_key) {
+            constraint(out, &new_ref, &pkey_name(old_name), &pkey_name(new_name));
+        }
+        if let Some(pk) = &mut t.primary_key {
+            rename_if_derived(
+                &mut pk.name,
+                primary_key_name(old_name, &pk.columns),
+                primary_key_name(new_name, &pk.columns),
+                |a, b| constraint(out, &new_ref, a, b),
+            );
+        }
+        for u in &mut t.uniques {
+            rename_if_derived(
+                &mut u.name,
+                unique_name(old_name, &u.columns),
+                unique_name(new_name, &u.columns),
+                |a, b| constraint(out, &new_ref, a, b),
+            );
+        }
+        for fk in &mut t.foreign_keys {
+            let self_ref = fk.ref_schema == from.schema && fk.ref_table == old_name;
+            let ref_new = if self_ref {
+                new_name
+            } else {
+                fk.ref_table.as_str()
+            }
+            .to_string();
+            rename_if_derived(
+                &mut fk.name,
+                foreign_key_name(old_name, &fk.columns, &fk.ref_table, &fk.ref_columns),
+                foreign_key_name(new_name, &fk.columns, &ref_new, &fk.ref_columns),
+                |a, b| constraint(out, &new_ref, a, b),
+            );
+        }
+        for ix in &mut t.indexes {
+            let exprs: Vec<String> = ix.columns.iter().map(|c| c.expression.clone()).collect();
+            rename_if_derived(
+                &mut ix.name,
+                index_name(old_name, &exprs),
+                index_name(new_name, &exprs),
+                |a, b| {
+                    out.derived.push(Change::RenameIndex {
+                        schema: to.schema.clone(),
+                        from: a.to_string(),
+                        to: b.to_string(),
+                    })
+                },
+            );
+        }
+        for c in &mut t.columns {
+            rename_sequences(
+                c,
+                old_name,
+                new_name,
+                &c.name.clone(),
+                &c.name.clone(),
+                &to.schema,
+                out,
+            );
+        }
+    }
+    // References from every table (itself included) follow the table.
+    for other in &mut schema.tables {
+        let other_ref = TableRef::of(other);
+        for fk in &mut other.foreign_keys {
+            if fk.ref_schema == from.schema && fk.ref_table == old_name {
+                if other_ref != new_ref {
+                    rename_if_derived(
+                        &mut fk.name,
+                        foreign_key_name(&other_ref.name, &fk.columns, old_name, &fk.ref_columns),
+                        foreign_key_name(&other_ref.name, &fk.columns, new_name, &fk.ref_columns),
+                        |a, b| constraint(out, &other_ref, a, b),
+                    );
+                }
+                fk.ref_schema = to.schema.clone();
+                fk.ref_table = new_name.to_string();
+            }
+        }
+    }
+}
+
+/// Renames column `from` to `to` of `table` in `schema` (the old side), with
+/// the constraints, indexes and sequences named after it.
+pub(super) fn rename_column(
+    schema: &mut Schema,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+    out: &mut RenameChanges,
+) {
+    out.columns.push(Change::RenameColumn {
+        table: table.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    });
+    let swap = |cols: &[String]| -> Vec<String> {
+        cols.iter()
+            .map(|c| if c == from { to.to_string() } else { c.clone() })
+            .collect()
+    };
+    let Some(t) = schema
+        .tables
+        .iter_mut()
+        .find(|t| t.schema == table.schema && t.name == table.name)
+    else {
+        return;
+    };
+    let tname = t.name.clone();
+    if let Some(pk) = &mut t.primary_key {
+        let cols = swap(&pk.columns);
+        rename_if_derived(
+            &mut pk.name,
+            primary_key_name(&tname, &pk.columns),
+            primary_key_name(&tname, &cols),
+            |a, b| constraint(out, table, a, b),
+        );
+        pk.columns = cols;
+    }
+    for u in &mut t.uniques {
+        let cols = swap(&u.columns);
+        rename_if_derived(
+            &mut u.name,
+            unique_name(&tname, &u.columns),
+            unique_name(&tname, &cols),
+            |a, b| constraint(out, table, a, b),
+        );
+        u.columns = cols;
+    }
+    for fk in &mut t.foreign_keys {
+        let cols = swap(&fk.columns);
+        let self_ref = fk.ref_schema == table.schema && fk.ref_table == tname;
+        let ref_cols = if self_ref {
+            swap(&fk.ref_columns)
+        } else {
+            fk.ref_columns.clone()
+        };
+        rename_if_derived(
+            &mut fk.name,
+            foreign_key_name(&tname, &fk.columns, &fk.ref_table, &fk.ref_columns),
+            foreign_key_name(&tname, &cols, &fk.ref_table, &ref_cols),
+            |a, b| constraint(out, table, a, b),
+        );
+        fk.columns = cols;
+        fk.ref_columns = ref_cols;
+    }
+    for ix in &mut t.indexes {
+        let old_exprs: Vec<String> = ix.columns.iter().map(|c| c.expression.clone()).collect();
+        for c in &mut ix.columns {
+            if !c.is_expression && c.expression == from {
+                c.expression = to.to_string();
+            }
+        }
+        let new_exprs: Vec<String> = ix.columns.iter().map(|c| c.expression.clone()).collect();
+        rename_if_derived(
+            &mut ix.name,
+            index_name(&tname, &old_exprs),
+            index_name(&tname, &new_exprs),
+            |a, b| {
+                out.derived.push(Change::RenameIndex {
+                    schema: table.schema.clone(),
+                    from: a.to_string(),
+                    to: b.to_string(),
+                })
+            },
+        );
+    }
+    if let Some(c) = t.columns.iter_mut().find(|c| c.name == from) {
+        c.name = to.to_string();
+        rename_sequences(c, &tname, &tname, from, to, &table.schema, out);
+    }
+    for other in &mut schema.tables {
+        if other.schema == table.schema && other.name == table.name {
+            continue;
+        }
+        let other_ref = TableRef::of(other);
+        for fk in &mut other.foreign_keys {
+            if fk.ref_schema == table.schema
+                && fk.ref_table == table.name
+                && fk.ref_columns.iter().any(|c| c == from)
+            {
+                let ref_cols = swap(&fk.ref_columns);
+                rename_if_derived(
+                    &mut fk.name,
+                    foreign_key_name(&other_ref.name, &fk.columns, &fk.ref_table, &fk.ref_columns),
+                    foreign_key_name(&other_ref.name, &fk.columns, &fk.ref_table, &ref_cols),
+                    |a, b| constraint(out, &other_ref, a, b),
+                );
+                fk.ref_columns = ref_cols;
+            }
+        }
+    }
+}
+
+/// Identity and serial sequences named `<table>_<column>_seq` follow a rename.
+fn rename_sequences(
+    c: &mut ColumnDef,
+    old_table: &str,
+    new_table: &str,
+    old_col: &str,
+    new_col: &str,
+    schema: &str,
+    out: &mut RenameChanges,
+) {
+    if let Some(identity) = &mut c.identity {
+        let from = naming::truncate_identifier(&format!("{old_table}_{old_col}_seq"));
+        let to = naming::truncate_identifier(&format!("{new_table}_{new_col}_seq"));
+        if identity.name == from && from != to {
+            out.derived.push(Change::RenameSequence {
+                schema: schema.to_string(),
+                from,
+                to: to.clone(),
+            });
+            identity.name = to;
+            identity.schema = schema.to_string();
+        }
+    } else if c.sql_type.ends_with("serial") {
+        let from = naming::sequence_name(old_table, old_col);
+        let to = naming::sequence_name(new_table, new_col);
+        if from != to {
+            out.derived.push(Change::RenameSequence {
+                schema: schema.to_string(),
+                from,
+                to,
+            });
+        }
+    }
+}
+
+fn constraint(out: &mut RenameChanges, table: &TableRef, from: &str, to: &str) {
+    out.derived.push(Change::RenameConstraint {
+        table: table.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    });
+}
+
+/// When `name` is the default `old`, makes it `new` and reports the rename.
+fn rename_if_derived(
+    name: &mut String,
+    old: String,
+    new: String,
+    mut report: impl FnMut(&str, &str),
+) {
+    if *name == old && old != new {
+        report(&old, &new);
+        *name = new;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_rename_forms() {
+        assert_eq!(
+            "column:resume.thumb=thumbnail_url".parse::<Rename>(),
+            Ok(Rename::Column {
+                table: QualifiedName {
+                    schema: "public".into(),
+                    name: "resume".into()
+                },
+                from: "thumb".into(),
+                to: "thumbnail_url".into()
+            })
+        );
+        assert_eq!(
+            "table:billing.old=new".parse::<Rename>(),
+            Ok(Rename::Table {
+                from: QualifiedName {
+                    schema: "billing".into(),
+                    name: "old".into()
+                },
+                to: QualifiedName {
+                    schema: "billing".into(),
+                    name: "new".into()
+                }
+            })
+        );
+        assert_eq!(
+            "table:users=app.users".parse::<Rename>(),
+            Ok(Rename::Table {
+                from: QualifiedName {
+                    schema: "public".into(),
+                    name: "users".into()
+                },
+                to: QualifiedName {
+                    schema: "app".into(),
+                    name: "users".into()
+                }
+            })
+        );
+        assert!(matches!(
+            "enum:mood=feeling".parse::<Rename>(),
+            Ok(Rename::Enum { .. })
+        ));
+        assert_eq!(
+            "column:t.new".parse::<NoRename>().unwrap(),
+            NoRename::Column {
+                table: QualifiedName {
+                    schema: "public".into(),
+                    name: "t".into()
+                },
+                name: "new".into()
+            }
+        );
+        for bad in ["column:t=x", "table:=x", "view:a=b", "table", "column:.a=b"] {
+            assert!(bad.parse::<Rename>().is_err(), "{bad}");
+        }
+    }
+}
