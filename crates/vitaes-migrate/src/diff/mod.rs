@@ -306,6 +306,7 @@ fn apply_renames(
             }
         }
     }
+    let mut moved: Vec<(TableRef, TableRef)> = Vec::new();
     for t in &new.tables {
         if renamed.table(&t.schema, &t.name).is_some() {
             continue;
@@ -332,6 +333,7 @@ fn apply_renames(
                     name: t.name.clone(),
                 };
                 renames::rename_table(&mut renamed, &from, &to, out);
+                moved.push((from, TableRef::of(t)));
             }
         }
     }
@@ -352,6 +354,14 @@ fn apply_renames(
                 if ot.column(&from).is_some() && t.column(&from).is_none() {
                     renames::rename_column(&mut renamed, &table, &from, &c.name, out);
                 }
+            }
+        }
+    }
+    // Derived renames run after every table rename: name tables as they end up.
+    for change in &mut out.derived {
+        if let Change::RenameConstraint { table, .. } = change {
+            if let Some((_, to)) = moved.iter().find(|(from, _)| from == table) {
+                *table = to.clone();
             }
         }
     }

@@ -14,4 +14,5 @@ mod every_schema;
 mod fixtures;
 mod generate_rules;
 mod paths;
+mod renames;
 mod ui_cases;
