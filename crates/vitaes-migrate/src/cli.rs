@@ -39,5 +39,11 @@ pub enum Command {
         /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new.
         #[arg(long, value_name = "KIND:NEW")]
         no_rename: Vec<NoRename>,
+        /// Write an empty migration for hand-written SQL.
+        #[arg(long)]
+        custom: bool,
+        /// Print the plan as JSON: {"version":1,"changes":[...],"ambiguities":[...]}.
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod local_pg;
 pub mod migrations_dir;
 pub mod renames_cli;
+pub mod report;
 pub mod source;
 pub mod sql;
 pub mod testing;

@@ -32,11 +32,15 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             name,
             rename,
             no_rename,
+            custom,
+            json,
         } => {
             let args = GenerateArgs {
                 schema,
                 out,
                 name,
+                custom,
+                json,
                 renames: RenameDecisions {
                     renames: rename,
                     no_renames: no_rename,

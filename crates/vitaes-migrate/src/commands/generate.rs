@@ -12,6 +12,7 @@ use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
 use crate::renames_cli::{self, Prompter};
+use crate::report::PlanReport;
 use crate::source::load_schema;
 use crate::sql;
 
@@ -22,7 +23,14 @@ pub struct GenerateArgs {
     pub name: Option<String>,
     /// Renames decided up front (`--rename`, `--no-rename`).
     pub renames: RenameDecisions,
+    /// An empty migration for hand-written SQL (`--custom`).
+    pub custom: bool,
+    /// Print the plan as JSON (`--json`) instead of the human summary.
+    pub json: bool,
 }
+
+/// The text of a `--custom` migration, as drizzle-kit writes it.
+const CUSTOM_SQL: &str = "-- Custom SQL migration file, put your code below! --";
 
 /// What `generate` did.
 #[derive(Debug, PartialEq, Eq)]
@@ -77,6 +85,37 @@ pub fn run_with(
         .as_ref()
         .map(|s| s.schema.clone())
         .unwrap_or_default();
+    // Human output goes to `out` unless the JSON document does.
+    let mut human: Box<dyn Write> = if args.json {
+        Box::new(std::io::sink())
+    } else {
+        Box::new(&mut *out)
+    };
+
+    if args.custom {
+        // drizzle-kit's custom migration: an empty file for hand-written SQL,
+        // its snapshot the previous one, so the code is not taken as applied.
+        let tag = name.clone().unwrap_or_else(|| "custom".to_string());
+        let (sql_path, _) = dir.write_migration(
+            &tag,
+            CUSTOM_SQL,
+            &old,
+            previous.as_ref().map(|s| s.id.as_str()),
+            now_ms(),
+        )?;
+        let _ = writeln!(
+            human,
+            "[✓] Your custom SQL migration file ➜ {} 🚀",
+            display(&sql_path, cwd)
+        );
+        drop(human);
+        if args.json {
+            let _ = writeln!(out, "{}", PlanReport::of_plan(&Plan::default()).to_json());
+        }
+        return Ok(Generated::Written {
+            sql_paths: vec![sql_path],
+        });
+    }
 
     let mut decisions = args.renames.clone();
     let plan = loop {
@@ -84,19 +123,33 @@ pub fn run_with(
             Ok(plan) => break plan,
             Err(ambiguities) => match prompter.as_deref_mut() {
                 Some(p) => renames_cli::ask(&ambiguities, p, &mut decisions)?,
-                None => return Err(renames_cli::refusal(&ambiguities)),
+                None => {
+                    drop(human);
+                    if args.json {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            PlanReport::of_ambiguities(&ambiguities).to_json()
+                        );
+                    }
+                    return Err(renames_cli::refusal(&ambiguities));
+                }
             },
         }
     };
     if plan.is_empty() {
-        let _ = writeln!(out, "No schema changes, nothing to migrate 😴");
+        let _ = writeln!(human, "No schema changes, nothing to migrate 😴");
+        drop(human);
+        if args.json {
+            let _ = writeln!(out, "{}", PlanReport::of_plan(&plan).to_json());
+        }
         return Ok(Generated::NothingToDo);
     }
 
     let steps = match split_used_enum_values(&old, &desired, &plan, &decisions)? {
         Some((intermediate, first, rest)) => {
             let _ = writeln!(
-                out,
+                human,
                 "Enum values added here are also used here; PostgreSQL cannot use a new enum value in the \
                  transaction that adds it, so the additions are written as a migration of their own first."
             );
@@ -108,15 +161,18 @@ pub fn run_with(
     let mut prev_id = previous.map(|s| s.id);
     let mut base = old;
     let mut sql_paths = Vec::new();
+    let mut report = PlanReport::of_plan(&Plan::default());
     for (target, step) in steps {
+        let step_report = PlanReport::of_plan(&step);
+        let _ = writeln!(human, "{}", step_report.summary_table());
         for note in notes(&step) {
-            let _ = writeln!(out, "note: {note}");
+            let _ = writeln!(human, "note: {note}");
         }
         let tag = match (&name, sql_paths.is_empty()) {
             (Some(n), true) => n.clone(),
             _ => describe(&base, &step),
         };
-        let statements = sql::render(&step);
+        let statements = sql::render_with_hazards(&step);
         let (sql_path, id) = dir.write_migration(
             &tag,
             &sql::migration_file(&statements),
@@ -125,14 +181,19 @@ pub fn run_with(
             now_ms(),
         )?;
         let _ = writeln!(
-            out,
+            human,
             "[✓] Your SQL migration file ➜ {} 🚀 ({} statements)",
             display(&sql_path, cwd),
             statements.len()
         );
+        report.changes.extend(step_report.changes);
         sql_paths.push(sql_path);
         prev_id = Some(id);
         base = target;
+    }
+    drop(human);
+    if args.json {
+        let _ = writeln!(out, "{}", report.to_json());
     }
     Ok(Generated::Written { sql_paths })
 }

@@ -82,7 +82,13 @@ pub fn base_type(sql_type: &str) -> (String, usize) {
             name = "timestamp".to_string();
         }
     }
-    (name.replace("  ", " ").trim().to_string(), dims)
+    let name = match name.trim() {
+        "smallserial" => "smallint".to_string(),
+        "serial" => "integer".to_string(),
+        "bigserial" => "bigint".to_string(),
+        other => other.replace("  ", " "),
+    };
+    (name, dims)
 }
 
 /// Whether PostgreSQL can change a column from `from` to `to` without a

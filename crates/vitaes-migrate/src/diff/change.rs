@@ -59,6 +59,8 @@ pub enum Change {
     /// Values removed or reordered: through text and back.
     RebuildEnum {
         new: EnumDef,
+        /// Values the enum loses (empty for a reorder).
+        removed: Vec<String>,
         columns: Vec<EnumColumn>,
     },
     RenameEnum {
@@ -223,5 +225,103 @@ pub struct Plan {
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+}
+
+impl Change {
+    /// The change's kind in snake_case (`drop_table`, `add_column`), as `--json` reports it.
+    pub fn kind(&self) -> &'static str {
+        use Change::*;
+        match self {
+            CreateSchema(_) => "create_schema",
+            DropSchema(_) => "drop_schema",
+            CreateEnum(_) => "create_enum",
+            DropEnum(_) => "drop_enum",
+            AddEnumValue { .. } => "add_enum_value",
+            RebuildEnum { .. } => "rebuild_enum",
+            RenameEnum { .. } => "rename_enum",
+            MoveEnum { .. } => "move_enum",
+            CreateTable(_) => "create_table",
+            DropTable(_) => "drop_table",
+            MoveTable { .. } => "move_table",
+            RenameTable { .. } => "rename_table",
+            RenameColumn { .. } => "rename_column",
+            RenameConstraint { .. } => "rename_constraint",
+            RenameIndex { .. } => "rename_index",
+            RenameSequence { .. } => "rename_sequence",
+            AddColumn { .. } => "add_column",
+            DropColumn { .. } => "drop_column",
+            AlterColumnType { .. } => "alter_column_type",
+            SetDefault { .. } => "set_default",
+            DropDefault { .. } => "drop_default",
+            SetNotNull { .. } => "set_not_null",
+            DropNotNull { .. } => "drop_not_null",
+            AddIdentity { .. } => "add_identity",
+            DropIdentity { .. } => "drop_identity",
+            AlterIdentity { .. } => "alter_identity",
+            SetGenerated { .. } => "set_generated",
+            DropGenerated { .. } => "drop_generated",
+            AddColumnPrimaryKey { .. } | AddPrimaryKey { .. } => "add_primary_key",
+            DropPrimaryKey { .. } => "drop_primary_key",
+            AlterPrimaryKey { .. } => "alter_primary_key",
+            AddUnique { .. } => "add_unique",
+            DropUnique { .. } => "drop_unique",
+            AddCheck { .. } => "add_check",
+            DropCheck { .. } => "drop_check",
+            AddForeignKey { .. } => "add_foreign_key",
+            DropForeignKey { .. } => "drop_foreign_key",
+            CreateIndex { .. } => "create_index",
+            DropIndex { .. } => "drop_index",
+        }
+    }
+
+    /// The object changed, qualified: `public.users`, `public.users.email`,
+    /// `public.users.users_email_unique`.
+    pub fn object(&self) -> String {
+        use Change::*;
+        let t = |t: &TableRef| format!("{}.{}", t.schema, t.name);
+        let in_table =
+            |table: &TableRef, name: &str| format!("{}.{}.{name}", table.schema, table.name);
+        match self {
+            CreateSchema(s) | DropSchema(s) => s.clone(),
+            CreateEnum(e) | DropEnum(e) => format!("{}.{}", e.schema, e.name),
+            AddEnumValue { enum_def, .. } => format!("{}.{}", enum_def.schema, enum_def.name),
+            RebuildEnum { new, .. } => format!("{}.{}", new.schema, new.name),
+            RenameEnum { schema, from, .. } => format!("{schema}.{from}"),
+            MoveEnum { name, from, .. } | MoveTable { name, from, .. } => format!("{from}.{name}"),
+            CreateTable(def) => format!("{}.{}", def.schema, def.name),
+            DropTable(table) | RenameTable { table, .. } => t(table),
+            RenameIndex { schema, from, .. } | RenameSequence { schema, from, .. } => {
+                format!("{schema}.{from}")
+            }
+            AddColumn { table, column } => in_table(table, &column.name),
+            AlterColumnType { table, to, .. } => in_table(table, &to.name),
+            SetGenerated { table, column } => in_table(table, &column.name),
+            RenameColumn { table, from, .. } | RenameConstraint { table, from, .. } => {
+                in_table(table, from)
+            }
+            DropColumn { table, column }
+            | SetDefault { table, column, .. }
+            | DropDefault { table, column }
+            | SetNotNull { table, column }
+            | DropNotNull { table, column }
+            | AddIdentity { table, column, .. }
+            | DropIdentity { table, column }
+            | AlterIdentity { table, column, .. }
+            | DropGenerated { table, column }
+            | AddColumnPrimaryKey { table, column } => in_table(table, column),
+            AddPrimaryKey { table, pk } | AlterPrimaryKey { table, pk, .. } => {
+                in_table(table, &pk.name)
+            }
+            AddUnique { table, unique } => in_table(table, &unique.name),
+            AddCheck { table, check } => in_table(table, &check.name),
+            AddForeignKey { table, fk } => in_table(table, &fk.name),
+            CreateIndex { table, index } => in_table(table, &index.name),
+            DropPrimaryKey { table, name }
+            | DropUnique { table, name }
+            | DropCheck { table, name }
+            | DropForeignKey { table, name }
+            | DropIndex { table, name } => in_table(table, name),
+        }
     }
 }

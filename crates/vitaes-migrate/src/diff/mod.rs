@@ -16,6 +16,7 @@
 pub mod casts;
 mod change;
 mod enums;
+pub mod hazards;
 pub mod normalize;
 pub mod renames;
 mod tables;
@@ -26,6 +27,7 @@ use std::fmt;
 use vitaes_schema_core::{EnumDef, Schema, TableDef};
 
 pub use change::{Change, EnumColumn, Plan, TableRef};
+pub use hazards::Hazard;
 pub use renames::{NoRename, QualifiedName, Rename, RenameDecisions};
 
 use renames::RenameChanges;
@@ -46,6 +48,9 @@ struct Groups {
     drop_uniques: Vec<Change>,
     drop_checks: Vec<Change>,
     drop_fks: Vec<Change>,
+    /// Indexes whose predicate or expressions use a column of a rebuilt enum:
+    /// they would not survive the column going through text.
+    drop_rebuild_indexes: Vec<Change>,
     rebuild_enums: Vec<Change>,
     drop_indexes: Vec<Change>,
     drop_pks: Vec<Change>,
@@ -80,6 +85,7 @@ impl Groups {
             self.drop_uniques,
             self.drop_checks,
             self.drop_fks,
+            self.drop_rebuild_indexes,
             self.rebuild_enums,
             self.drop_indexes,
             self.drop_pks,
@@ -258,8 +264,21 @@ pub fn diff_with(
         for c in &columns {
             rebuilt_columns.insert((c.table.clone(), c.column.clone()));
         }
+        let removed = old
+            .enums
+            .iter()
+            .find(|o| o.schema == e.schema && o.name == e.name)
+            .map(|o| {
+                o.values
+                    .iter()
+                    .filter(|v| !e.values.contains(v))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         g.rebuild_enums.push(Change::RebuildEnum {
             new: (*e).clone(),
+            removed,
             columns,
         });
     }

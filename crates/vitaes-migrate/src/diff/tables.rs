@@ -112,10 +112,15 @@ pub(super) fn diff_table(
         |i: &IndexDef| &i.name,
         |a, b| same_index(a, b, own) && !index_text(b).is_some_and(|s| touches_rebuilt(&s)),
         |i| {
-            g.drop_indexes.push(Change::DropIndex {
+            let drop = Change::DropIndex {
                 table: table.clone(),
                 name: i.name.clone(),
-            })
+            };
+            if index_text(i).is_some_and(|s| touches_rebuilt(&s)) {
+                g.drop_rebuild_indexes.push(drop);
+            } else {
+                g.drop_indexes.push(drop);
+            }
         },
         |i| {
             g.added_indexes.push(Change::CreateIndex {

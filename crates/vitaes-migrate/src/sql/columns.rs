@@ -1,8 +1,8 @@
-use vitaes_schema_core::naming::quote_ident;
+use vitaes_schema_core::naming::{quote_ident, sequence_name};
 use vitaes_schema_core::{ColumnDef, Identity, IdentityKind};
 
-use super::table_sql;
 use super::tables::{column_definition, identity_clause, qualified_type};
+use super::{table_ref, table_sql};
 use crate::diff::casts::assignable;
 use crate::diff::TableRef;
 
@@ -48,6 +48,16 @@ pub fn set_type(
     from_enum: bool,
     to_enum: bool,
 ) -> Vec<String> {
+    if let (Some(_), Some(to_int)) = (serial_integer(&from.sql_type), serial_integer(&to.sql_type))
+    {
+        // `bigserial` is no type PostgreSQL can convert to (drizzle-kit's SET
+        // DATA TYPE bigserial fails): change the column and its sequence.
+        let seq = table_ref(&table.schema, &sequence_name(&table.name, &to.name));
+        return vec![
+            alter(table, &to.name, &format!("SET DATA TYPE {to_int}")),
+            format!("ALTER SEQUENCE {seq} AS {to_int};"),
+        ];
+    }
     let col = &to.name;
     let target = qualified_type(to);
     let quoted = quote_ident(col);
@@ -102,6 +112,16 @@ pub fn set_type(
         out.push(set_default(table, col, &d.to_sql()));
     }
     out
+}
+
+/// The integer type behind a serial type.
+fn serial_integer(sql_type: &str) -> Option<&'static str> {
+    match sql_type {
+        "smallserial" => Some("smallint"),
+        "serial" => Some("integer"),
+        "bigserial" => Some("bigint"),
+        _ => None,
+    }
 }
 
 /// `ALTER TABLE "t" ALTER COLUMN "c" ADD GENERATED ... AS IDENTITY (...);`

@@ -25,6 +25,23 @@ pub fn render(plan: &Plan) -> Vec<String> {
     plan.changes.iter().flat_map(render_change).collect()
 }
 
+/// The statements of a plan for a migration file: each change's hazards, if
+/// any, as an SQL comment above its first statement.
+pub fn render_with_hazards(plan: &Plan) -> Vec<String> {
+    plan.changes
+        .iter()
+        .zip(plan.hazards())
+        .flat_map(|(change, hazards)| {
+            let mut statements = render_change(change);
+            if let (false, Some(first)) = (hazards.is_empty(), statements.first_mut()) {
+                let names: Vec<&str> = hazards.iter().map(|h| h.as_str()).collect();
+                *first = format!("-- hazard: {}\n{first}", names.join(", "));
+            }
+            statements
+        })
+        .collect()
+}
+
 /// The statements of one change (an enum rebuild or a type change may take several).
 pub fn render_change(change: &Change) -> Vec<String> {
     use Change::*;
@@ -38,7 +55,7 @@ pub fn render_change(change: &Change) -> Vec<String> {
             value,
             before,
         } => vec![enums::add_value(enum_def, value, before.as_deref())],
-        RebuildEnum { new, columns } => enums::rebuild(new, columns),
+        RebuildEnum { new, columns, .. } => enums::rebuild(new, columns),
         RenameEnum { schema, from, to } => vec![renames::enum_rename(schema, from, to)],
         MoveEnum { name, from, to } => vec![renames::enum_move(name, from, to)],
         MoveTable { name, from, to } => vec![renames::table_move(name, from, to)],

@@ -4,6 +4,7 @@
 //! and drizzle-orm in `compat/drizzle`.
 
 mod catalog;
+mod chain;
 mod changes;
 mod cli;
 mod database;

@@ -82,6 +82,7 @@ fn generate_with(
         out: Some(out.to_path_buf()),
         name: None,
         renames,
+        ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new())
 }

@@ -1,0 +1,336 @@
+//! What each change risks: `data-loss`, `rewrite` (the whole table is
+//! rewritten), `lock` (writes block while it runs), `may-fail` (it can fail on
+//! existing rows). An empty set means safe. Decided from the change alone,
+//! plus which tables the plan creates (nothing risks a table that is new).
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+use sqlparser::ast::{visit_expressions, Expr};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use vitaes_schema_core::{ColumnDef, DefaultValue};
+
+use super::casts::{assignable, base_type};
+use super::change::{Change, Plan, TableRef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hazard {
+    DataLoss,
+    Rewrite,
+    Lock,
+    MayFail,
+}
+
+impl Hazard {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hazard::DataLoss => "data-loss",
+            Hazard::Rewrite => "rewrite",
+            Hazard::Lock => "lock",
+            Hazard::MayFail => "may-fail",
+        }
+    }
+}
+
+impl Plan {
+    /// The hazards of each change, in the plan's order.
+    pub fn hazards(&self) -> Vec<Vec<Hazard>> {
+        let created: HashSet<TableRef> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable(t) => Some(TableRef::of(t)),
+                _ => None,
+            })
+            .collect();
+        self.changes.iter().map(|c| hazards(c, &created)).collect()
+    }
+}
+
+/// The hazards of one change, given the tables created in the same plan.
+pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
+    use Hazard::*;
+    let existing = |t: &TableRef| !created.contains(t);
+    let mut out = match change {
+        Change::DropTable(_) | Change::DropColumn { .. } => vec![DataLoss],
+        Change::AlterColumnType {
+            from,
+            to,
+            from_enum,
+            to_enum,
+            ..
+        } => type_change(from, to, *from_enum, *to_enum),
+        Change::RebuildEnum {
+            removed, columns, ..
+        } => {
+            let mut h = vec![];
+            if !columns.is_empty() {
+                h.push(Rewrite);
+            }
+            if !removed.is_empty() {
+                h.extend([DataLoss, MayFail]);
+            }
+            h
+        }
+        Change::AddColumn { column, .. } => add_column(column),
+        Change::SetGenerated { .. } => vec![Rewrite],
+        Change::SetNotNull { table, .. } if existing(table) => vec![Lock, MayFail],
+        Change::AddUnique { table, .. }
+        | Change::AddCheck { table, .. }
+        | Change::AddForeignKey { table, .. }
+        | Change::AddPrimaryKey { table, .. }
+        | Change::AddColumnPrimaryKey { table, .. }
+        | Change::AlterPrimaryKey { table, .. }
+            if existing(table) =>
+        {
+            vec![Lock, MayFail]
+        }
+        Change::CreateIndex { table, index } if existing(table) => {
+            let mut h = if index.concurrently {
+                vec![]
+            } else {
+                vec![Lock]
+            };
+            if index.unique {
+                h.push(MayFail);
+            }
+            h
+        }
+        _ => vec![],
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn add_column(c: &ColumnDef) -> Vec<Hazard> {
+    let mut h = Vec::new();
+    let volatile_default = match &c.default {
+        Some(DefaultValue::Sql(sql)) => is_volatile(sql),
+        _ => false,
+    };
+    if volatile_default
+        || c.generated.is_some()
+        || c.identity.is_some()
+        || c.sql_type.ends_with("serial")
+    {
+        h.push(Hazard::Rewrite);
+    }
+    if c.not_null
+        && c.default.is_none()
+        && c.identity.is_none()
+        && c.generated.is_none()
+        && !c.sql_type.ends_with("serial")
+    {
+        h.push(Hazard::MayFail);
+    }
+    h
+}
+
+/// A type change rewrites the table unless PostgreSQL only relabels it (a
+/// wider varchar, varchar to text); narrowing loses data; a cast that is not
+/// an assignment cast, or a narrowing, may fail on existing values.
+fn type_change(from: &ColumnDef, to: &ColumnDef, from_enum: bool, to_enum: bool) -> Vec<Hazard> {
+    let (fb, fd) = base_type(&from.sql_type);
+    let (tb, td) = base_type(&to.sql_type);
+    let relabel = fd == td
+        && !from_enum
+        && !to_enum
+        && ((fb == tb && widens(&from.sql_type, &to.sql_type))
+            || (fb == "varchar" && tb == "text"));
+    if relabel {
+        return vec![];
+    }
+    let mut h = vec![Hazard::Rewrite];
+    let narrowing = narrows(&from.sql_type, &to.sql_type);
+    if narrowing {
+        h.push(Hazard::DataLoss);
+    }
+    if narrowing || !assignable(&from.sql_type, from_enum, &to.sql_type, to_enum) || to_enum {
+        h.push(Hazard::MayFail);
+    }
+    h
+}
+
+/// The numbers in a type's modifier: `varchar(255)` → [255], `numeric(12, 2)` → [12, 2].
+fn modifier(sql_type: &str) -> Vec<u64> {
+    match (sql_type.find('('), sql_type.find(')')) {
+        (Some(a), Some(b)) if a < b => sql_type[a + 1..b]
+            .split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn widens(from: &str, to: &str) -> bool {
+    let (f, t) = (modifier(from), modifier(to));
+    match (f.as_slice(), t.as_slice()) {
+        (_, []) => true,
+        ([a], [b]) => b >= a,
+        ([p1, s1], [p2, s2]) => s1 == s2 && p2 >= p1,
+        _ => false,
+    }
+}
+
+/// Conversions that can lose information.
+fn narrows(from: &str, to: &str) -> bool {
+    let (fb, _) = base_type(from);
+    let (tb, _) = base_type(to);
+    const WIDTH: &[&str] = &["smallint", "integer", "bigint"];
+    let rank = |t: &str| WIDTH.iter().position(|w| *w == t);
+    if let (Some(a), Some(b)) = (rank(&fb), rank(&tb)) {
+        return b < a;
+    }
+    if fb == tb {
+        return !widens(from, to);
+    }
+    matches!(
+        (fb.as_str(), tb.as_str()),
+        ("text", "varchar")
+            | ("text", "char")
+            | ("varchar", "char")
+            | ("double precision", "real")
+            | ("numeric", "integer")
+            | ("numeric", "bigint")
+            | ("numeric", "smallint")
+            | ("numeric", "real")
+            | ("double precision", "integer")
+            | ("double precision", "bigint")
+            | ("real", "integer")
+            | ("timestamp with time zone", "date")
+            | ("timestamp", "date")
+            | ("jsonb", "json")
+    )
+}
+
+/// Functions whose value does not change row by row. Anything else in a
+/// default — `random()`, `gen_random_uuid()`, `clock_timestamp()`, or a
+/// function unknown here — counts as volatile: adding a column with it
+/// rewrites the table.
+const NON_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "lower",
+    "upper",
+    "length",
+    "abs",
+    "coalesce",
+    "concat",
+    "btrim",
+    "trim",
+    "make_date",
+    "make_interval",
+    "to_jsonb",
+    "jsonb_build_object",
+    "json_build_object",
+    "array_length",
+];
+
+pub fn is_volatile(sql: &str) -> bool {
+    let dialect = PostgreSqlDialect {};
+    let Ok(expr) = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_expr())
+    else {
+        return true;
+    };
+    let found = visit_expressions(&expr, |e: &Expr| match e {
+        Expr::Function(f) => {
+            let name = f.name.to_string().to_lowercase();
+            let name = name
+                .rsplit('.')
+                .next()
+                .unwrap_or(&name)
+                .trim_matches('"')
+                .to_string();
+            if NON_VOLATILE.contains(&name.as_str()) {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        }
+        _ => ControlFlow::Continue(()),
+    });
+    found.is_break()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volatility_of_defaults() {
+        for v in [
+            "random()",
+            "gen_random_uuid()",
+            "clock_timestamp()",
+            "my_func(1)",
+            "md5(random()::text)",
+        ] {
+            assert!(is_volatile(v), "{v}");
+        }
+        for s in [
+            "now()",
+            "'{}'::jsonb",
+            "0",
+            "'it''s'",
+            "CURRENT_TIMESTAMP",
+            "lower('A')",
+        ] {
+            assert!(!is_volatile(s), "{s}");
+        }
+    }
+
+    fn col(t: &str) -> ColumnDef {
+        ColumnDef {
+            name: "c".into(),
+            sql_type: t.into(),
+            type_schema: None,
+            primary_key: false,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            renamed_from: None,
+        }
+    }
+
+    #[test]
+    fn type_changes() {
+        use Hazard::*;
+        assert_eq!(
+            type_change(&col("varchar(100)"), &col("varchar(255)"), false, false),
+            vec![]
+        );
+        assert_eq!(
+            type_change(&col("varchar(100)"), &col("text"), false, false),
+            vec![]
+        );
+        assert_eq!(
+            type_change(&col("varchar(255)"), &col("varchar(10)"), false, false),
+            vec![Rewrite, DataLoss, MayFail]
+        );
+        assert_eq!(
+            type_change(&col("integer"), &col("bigint"), false, false),
+            vec![Rewrite]
+        );
+        assert_eq!(
+            type_change(&col("bigint"), &col("integer"), false, false),
+            vec![Rewrite, DataLoss, MayFail]
+        );
+        assert_eq!(
+            type_change(&col("text"), &col("integer"), false, false),
+            vec![Rewrite, MayFail]
+        );
+    }
+}
