@@ -58,14 +58,71 @@ fn cases() -> Vec<PathBuf> {
 }
 
 fn generate_into(schema: &Path, out: &Path) -> Result<Generated, vitaes_migrate::Error> {
+    generate_json(schema, out).map(|(g, _)| g)
+}
+
+/// Generates with `--json`, returning what happened and the printed document.
+fn generate_json(
+    schema: &Path,
+    out: &Path,
+) -> Result<(Generated, serde_json::Value), vitaes_migrate::Error> {
     let args = GenerateArgs {
         schema: vec![schema.to_path_buf()],
         out: Some(out.to_path_buf()),
-        name: None,
+        json: true,
         ..Default::default()
     };
-    generate::run(&args, &Config::default(), out, &mut Vec::new())
+    let mut printed = Vec::new();
+    let result = generate::run(&args, &Config::default(), out, &mut printed)?;
+    let doc = serde_json::from_slice(&printed).expect("--json prints one JSON document");
+    Ok((result, doc))
 }
+
+/// The committed schema of `--json` output.
+fn plan_schema() -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(repo_root().join("crates/vitaes-migrate/schemas/plan.schema.json"))
+            .unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("a valid JSON Schema")
+}
+
+/// The hazards each case's change carries (all its changes together).
+const HAZARDS: &[(&str, &[&str])] = &[
+    ("add_check", &["lock", "may-fail"]),
+    ("add_column_generated", &["rewrite"]),
+    ("add_column_identity", &["rewrite"]),
+    ("add_column_primary_key", &["lock", "may-fail"]),
+    ("add_column_unique", &["lock", "may-fail"]),
+    ("add_composite_pk", &["lock", "may-fail"]),
+    ("add_fk", &["lock", "may-fail"]),
+    ("add_generated", &["rewrite"]),
+    ("add_identity_nullable", &["lock", "may-fail"]),
+    ("add_index", &["lock"]),
+    ("add_unique", &["lock", "may-fail"]),
+    ("alter_type_text_to_enum", &["rewrite", "may-fail"]),
+    (
+        "alter_type_text_to_enum_with_default",
+        &["rewrite", "may-fail"],
+    ),
+    ("alter_type_text_to_integer", &["rewrite", "may-fail"]),
+    ("change_check", &["lock", "may-fail"]),
+    ("change_composite_pk", &["lock", "may-fail"]),
+    ("change_composite_pk_named", &["lock", "may-fail"]),
+    ("change_fk", &["lock", "may-fail"]),
+    ("change_generated", &["rewrite"]),
+    ("change_index", &["lock", "may-fail"]),
+    ("drop_column", &["data-loss"]),
+    ("drop_enum", &["data-loss"]),
+    ("drop_schema_with_table", &["data-loss"]),
+    ("drop_table", &["data-loss"]),
+    (
+        "drop_table_while_altering",
+        &["data-loss", "lock", "may-fail"],
+    ),
+    ("enum_remove_value", &["data-loss", "rewrite", "may-fail"]),
+    ("enum_reorder", &["rewrite"]),
+    ("set_not_null", &["lock", "may-fail"]),
+];
 
 fn sql_files(dir: &Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -108,14 +165,41 @@ async fn run_case(case: &Path, name: &str) -> Result<(), String> {
     let (before, after) = (case.join("before/schema.rs"), case.join("after/schema.rs"));
     let out = tempfile::tempdir().unwrap();
     generate_into(&before, out.path()).map_err(|e| format!("generate before: {e}"))?;
-    let second = generate_into(&after, out.path());
+    let second = generate_json(&after, out.path());
     if REFUSED.contains(&name) {
         return match second {
             Err(e) if e.exit_code() == 1 => Ok(()),
             other => Err(format!("expected a refusal, got {other:?}")),
         };
     }
-    second.map_err(|e| format!("generate after: {e}"))?;
+    let (_, doc) = second.map_err(|e| format!("generate after: {e}"))?;
+    if let Some(error) = plan_schema().iter_errors(&doc).next() {
+        return Err(format!(
+            "--json output does not match schemas/plan.schema.json: {error}"
+        ));
+    }
+    let mut found: Vec<String> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            c["hazards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().to_string())
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    let mut expected: Vec<String> = HAZARDS
+        .iter()
+        .find(|(c, _)| *c == name)
+        .map_or(vec![], |(_, h)| h.iter().map(|s| s.to_string()).collect());
+    expected.sort();
+    if found != expected {
+        return Err(format!("hazards {found:?}, expected {expected:?}"));
+    }
     let files = sql_files(out.path());
     let [first_sql, ours] = files.as_slice() else {
         return Err(format!("expected two migrations, got {}", files.len()));

@@ -211,7 +211,7 @@ fn no_rename_flag_means_a_real_drop_and_add() {
     generate_with(&write(src.path(), COL_V2), out.path(), no).unwrap();
     assert_eq!(
         sql_files(out.path())[1],
-        "ALTER TABLE \"t\" ADD COLUMN \"thumbnail\" text;--> statement-breakpoint\nALTER TABLE \"t\" DROP COLUMN \"thumb\";"
+        "ALTER TABLE \"t\" ADD COLUMN \"thumbnail\" text;--> statement-breakpoint\n-- hazard: data-loss\nALTER TABLE \"t\" DROP COLUMN \"thumb\";"
     );
 }
 
@@ -339,4 +339,47 @@ fn rename_kinds_parse_from_flags() {
         Ok(Rename::Table { .. })
     ));
     assert!("table:a".parse::<Rename>().is_err());
+}
+
+#[test]
+fn json_reports_ambiguities_and_the_schema_rejects_what_it_should() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), COL_V1);
+    std::fs::write(
+        dir.path().join("vitaes.toml"),
+        "schema = \"schema.rs\"\nout = \"m\"\n",
+    )
+    .unwrap();
+    let bin = || {
+        let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
+        c.current_dir(dir.path()).env_remove("DATABASE_URL");
+        c
+    };
+    let first = bin().args(["generate", "--json"]).output().unwrap();
+    assert!(first.status.success());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&first.stdout).expect("stdout is only JSON");
+    assert_eq!(doc["changes"][0]["kind"], "create_table");
+
+    write(dir.path(), COL_V2);
+    let refused = bin().args(["generate", "--json"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&refused.stdout).expect("stdout is only JSON");
+    assert_eq!(
+        doc["ambiguities"],
+        serde_json::json!([{ "kind": "column", "place": "public.t", "dropped": ["thumb"], "added": ["thumbnail"] }])
+    );
+
+    let text = std::fs::read_to_string(
+        crate::paths::repo_root().join("crates/vitaes-migrate/schemas/plan.schema.json"),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap();
+    assert!(validator.is_valid(&doc));
+    let mut bad = doc.clone();
+    bad["version"] = serde_json::json!(2);
+    assert!(!validator.is_valid(&bad));
+    let bad = serde_json::json!({"version": 1, "changes": [{"kind": "drop_table", "object": "t", "sql": [], "hazards": ["scary"]}], "ambiguities": []});
+    assert!(!validator.is_valid(&bad));
 }
