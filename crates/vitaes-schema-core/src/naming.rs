@@ -192,8 +192,110 @@ mod tests {
     }
 
     #[test]
+    fn colliding_cut_names_get_a_hash_suffix() {
+        let long = format!("{}_unique", "x".repeat(70));
+        let hashed = hashed_name(&long);
+        assert_eq!(hashed.len(), 63);
+        assert_eq!(&hashed[..54], &long[..54]);
+        assert_ne!(hashed_name("a"), hashed_name("b"));
+        assert_eq!(hashed_name(&long), hashed, "stable");
+    }
+
+    #[test]
     fn quoting_doubles_quotes() {
         assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
         assert_eq!(quote_literal("it's"), "'it''s'");
+    }
+}
+
+/// A short, stable suffix for a name that would collide once cut to 63 bytes:
+/// the first bytes of `full` that fit, `_`, and 8 hex digits of its FNV-1a hash.
+pub fn hashed_name(full: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in full.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{}_{hash:08x}", clip_bytes(full, MAX_IDENTIFIER_BYTES - 9))
+}
+
+/// Gives every default-named object a name PostgreSQL can store without a
+/// clash. Default names are cut to 63 bytes as PostgreSQL cuts them (so a
+/// database drizzle-kit created shows no difference); only when a cut name
+/// collides in its namespace — per schema: tables, indexes (and the indexes
+/// behind unique and primary keys) and sequences; per table: constraints —
+/// does the later one get [`hashed_name`] instead.
+pub fn resolve_name_collisions(schema: &mut crate::Schema) {
+    use std::collections::{HashMap, HashSet};
+
+    let mut relations: HashMap<String, HashSet<String>> = HashMap::new();
+    // Names that are given or fixed go in first: tables, user-named objects.
+    for t in &schema.tables {
+        let ns = relations.entry(t.schema.clone()).or_default();
+        ns.insert(t.name.clone());
+        if t.columns.iter().any(|c| c.primary_key) {
+            ns.insert(pkey_name(&t.name));
+        }
+        for u in &t.uniques {
+            if u.name != unique_name(&t.name, &u.columns) {
+                ns.insert(u.name.clone());
+            }
+        }
+        for ix in &t.indexes {
+            let exprs: Vec<String> = ix.columns.iter().map(|c| c.expression.clone()).collect();
+            if ix.name != index_name(&t.name, &exprs) {
+                ns.insert(ix.name.clone());
+            }
+        }
+        if let Some(pk) = &t.primary_key {
+            if pk.name != primary_key_name(&t.name, &pk.columns) {
+                ns.insert(pk.name.clone());
+            }
+        }
+    }
+    for t in &mut schema.tables {
+        let ns = relations.entry(t.schema.clone()).or_default();
+        let mut claim = |name: &mut String, full: String| {
+            if *name == truncate_identifier(&full) && ns.contains(name.as_str()) {
+                *name = hashed_name(&full);
+            }
+            ns.insert(name.clone());
+        };
+        let table = t.name.clone();
+        if let Some(pk) = &mut t.primary_key {
+            let full = format!("{table}_{}_pk", pk.columns.join("_"));
+            claim(&mut pk.name, full);
+        }
+        for u in &mut t.uniques {
+            let full = format!("{table}_{}_unique", u.columns.join("_"));
+            claim(&mut u.name, full);
+        }
+        for ix in &mut t.indexes {
+            let exprs: Vec<String> = ix.columns.iter().map(|c| c.expression.clone()).collect();
+            claim(&mut ix.name, format!("{table}_{}_index", exprs.join("_")));
+        }
+        for c in &mut t.columns {
+            if let Some(identity) = &mut c.identity {
+                let full = format!("{table}_{}_seq", c.name);
+                claim(&mut identity.name, full);
+            }
+        }
+        // Constraints: unique and key names are claimed above; foreign keys
+        // and checks share the table's constraint namespace with them.
+        let mut constraints: HashSet<String> = t.uniques.iter().map(|u| u.name.clone()).collect();
+        constraints.extend(t.primary_key.iter().map(|p| p.name.clone()));
+        constraints.extend(t.checks.iter().map(|c| c.name.clone()));
+        for fk in &mut t.foreign_keys {
+            let full = format!(
+                "{table}_{}_{}_{}_fk",
+                fk.columns.join("_"),
+                fk.ref_table,
+                fk.ref_columns.join("_")
+            );
+            if fk.name == truncate_identifier(&full) && constraints.contains(&fk.name) {
+                fk.name = hashed_name(&full);
+            }
+            constraints.insert(fk.name.clone());
+        }
     }
 }

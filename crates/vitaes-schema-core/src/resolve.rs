@@ -141,6 +141,7 @@ pub fn resolve_with_schemas(
         out.tables.push(ctx.table(i, t, &mut errors));
     }
     if errors.is_empty() {
+        naming::resolve_name_collisions(&mut out);
         Ok(out)
     } else {
         Err(ResolveErrors(errors))
