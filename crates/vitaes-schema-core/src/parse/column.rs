@@ -44,7 +44,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     let (nullable, inner_ty) = unwrap_option(&field.ty);
     let mut column = UnresolvedColumn {
         field: field_name.clone(),
-        name: field_name,
+        name: field_name.clone(),
         ty: TypeSpec::Builtin(String::new()),
         nullable,
         primary_key: false,
