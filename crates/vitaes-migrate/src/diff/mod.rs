@@ -421,78 +421,126 @@ fn table_ambiguities(dropped: &[&TableDef], added: &[&TableDef]) -> Vec<Ambiguit
 }
 
 /// A short descriptive tag for a plan: `init` for a first migration, else
-/// named after what it mostly does.
+/// what it does, object by object (`add_resume_template_visibility`,
+/// `drop_account_id_token`), cut at a word boundary.
 pub fn describe(old: &Schema, plan: &Plan) -> String {
     if old.is_empty() {
         return "init".to_string();
     }
-    let created: Vec<&str> = plan
+    // Consecutive changes with the same verb on the same table form one phrase.
+    let created: Vec<TableRef> = plan
         .changes
         .iter()
         .filter_map(|c| match c {
-            Change::CreateTable(t) => Some(t.name.as_str()),
+            Change::CreateTable(t) => Some(TableRef::of(t)),
             _ => None,
         })
         .collect();
-    let raw = match (created.as_slice(), plan.changes.first()) {
-        ([one], _) => format!("create_{one}"),
-        ([_, _, ..], _) => format!("create_{}_tables", created.len()),
-        ([], Some(first)) => describe_change(first),
-        ([], None) => "changes".to_string(),
-    };
-    sanitize_tag(&raw)
-}
-
-fn describe_change(c: &Change) -> String {
-    match c {
-        Change::CreateSchema(s) => format!("create_schema_{s}"),
-        Change::DropSchema(s) => format!("drop_schema_{s}"),
-        Change::CreateEnum(e) => format!("create_enum_{}", e.name),
-        Change::DropEnum(e) => format!("drop_enum_{}", e.name),
-        Change::AddEnumValue { enum_def, .. } => format!("extend_{}", enum_def.name),
-        Change::RebuildEnum { new, .. } => format!("change_{}", new.name),
-        Change::DropTable(t) => format!("drop_{}", t.name),
-        Change::AddColumn { table, column } => format!("add_{}_{}", table.name, column.name),
-        Change::DropColumn { table, column } => format!("drop_{}_{column}", table.name),
-        Change::CreateIndex { index, .. } => format!("add_index_{}", index.name),
-        Change::DropIndex { name, .. } => format!("drop_index_{name}"),
-        Change::AddForeignKey { fk, .. } => format!("add_{}", fk.name),
-        Change::DropForeignKey { name, .. } => format!("drop_{name}"),
-        Change::AddUnique { unique, .. } => format!("add_{}", unique.name),
-        Change::DropUnique { name, .. } => format!("drop_{name}"),
-        Change::AddCheck { check, .. } => format!("add_{}", check.name),
-        Change::DropCheck { name, .. } => format!("drop_{name}"),
-        Change::CreateTable(t) => format!("create_{}", t.name),
-        Change::RenameEnum { to, .. } => format!("rename_enum_{to}"),
-        Change::MoveEnum { name, to, .. } => format!("move_{name}_to_{to}"),
-        Change::MoveTable { name, to, .. } => format!("move_{name}_to_{to}"),
-        Change::RenameTable { table, to } => format!("rename_{}_to_{to}", table.name),
-        Change::RenameColumn { table, to, .. } => format!("rename_{}_{to}", table.name),
-        Change::RenameConstraint { to, .. }
-        | Change::RenameIndex { to, .. }
-        | Change::RenameSequence { to, .. } => {
-            format!("rename_{to}")
+    let mut phrases: Vec<(String, String, Vec<String>)> = Vec::new();
+    for c in &plan.changes {
+        // A new table's keys and indexes are part of creating it.
+        if let Change::AddForeignKey { table, .. } | Change::CreateIndex { table, .. } = c {
+            if created.contains(table) {
+                continue;
+            }
         }
-        Change::AddPrimaryKey { table, .. }
-        | Change::AddColumnPrimaryKey { table, .. }
-        | Change::DropPrimaryKey { table, .. }
-        | Change::AlterPrimaryKey { table, .. } => format!("{}_primary_key", table.name),
-        Change::AlterColumnType { table, .. }
-        | Change::SetDefault { table, .. }
-        | Change::DropDefault { table, .. }
-        | Change::SetNotNull { table, .. }
-        | Change::DropNotNull { table, .. }
-        | Change::AddIdentity { table, .. }
-        | Change::DropIdentity { table, .. }
-        | Change::AlterIdentity { table, .. }
-        | Change::SetGenerated { table, .. }
-        | Change::DropGenerated { table, .. } => format!("alter_{}", table.name),
+        let (verb, subject, item) = words(c);
+        match phrases.last_mut() {
+            Some((v, s, items)) if *v == verb && *s == subject => {
+                if let Some(item) = item {
+                    if !items.contains(&item) {
+                        items.push(item);
+                    }
+                }
+            }
+            _ => phrases.push((verb, subject, item.into_iter().collect())),
+        }
+    }
+    let mut tag = String::new();
+    for (verb, subject, items) in phrases {
+        let phrase = [vec![verb, subject], items]
+            .concat()
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let candidate = if tag.is_empty() {
+            phrase
+        } else {
+            format!("{tag}_{phrase}")
+        };
+        if !tag.is_empty() && candidate.len() > 40 {
+            break;
+        }
+        tag = candidate;
+    }
+    let tag = sanitize_tag(&tag);
+    if tag.is_empty() {
+        "changes".to_string()
+    } else {
+        tag
     }
 }
 
-/// Lower-case ASCII letters, digits and `_`, at most 40 characters.
+/// (verb, table or type, item) describing one change.
+fn words(c: &Change) -> (String, String, Option<String>) {
+    use Change::*;
+    let w = |verb: &str, subject: &str, item: Option<&str>| {
+        (
+            verb.to_string(),
+            subject.to_string(),
+            item.map(str::to_string),
+        )
+    };
+    match c {
+        CreateSchema(s) => w("create_schema", s, None),
+        DropSchema(s) => w("drop_schema", s, None),
+        CreateEnum(e) => w("create", &e.name, None),
+        DropEnum(e) => w("drop", &e.name, None),
+        AddEnumValue {
+            enum_def, value, ..
+        } => w("extend", &enum_def.name, Some(value)),
+        RebuildEnum { new, .. } => w("change", &new.name, None),
+        RenameEnum { to, .. } => w("rename", to, None),
+        MoveEnum { name, .. } => w("move", name, None),
+        CreateTable(t) => w("create", "", Some(&t.name)),
+        DropTable(t) => w("drop", "", Some(&t.name)),
+        MoveTable { name, .. } => w("move", "", Some(name)),
+        RenameTable { to, .. } => w("rename", "", Some(to)),
+        RenameColumn { table, to, .. } => w("rename", &table.name, Some(to)),
+        RenameConstraint { table, .. } => w("rename", &table.name, None),
+        RenameIndex { to, .. } | RenameSequence { to, .. } => w("rename", to, None),
+        AddColumn { table, column } => w("add", &table.name, Some(&column.name)),
+        DropColumn { table, column } => w("drop", &table.name, Some(column)),
+        AlterColumnType { table, to, .. } => w("alter", &table.name, Some(&to.name)),
+        SetGenerated { table, column } => w("alter", &table.name, Some(&column.name)),
+        SetDefault { table, column, .. }
+        | DropDefault { table, column }
+        | SetNotNull { table, column }
+        | DropNotNull { table, column }
+        | AddIdentity { table, column, .. }
+        | DropIdentity { table, column }
+        | AlterIdentity { table, column, .. }
+        | DropGenerated { table, column } => w("alter", &table.name, Some(column)),
+        AddColumnPrimaryKey { table, .. }
+        | AddPrimaryKey { table, .. }
+        | AlterPrimaryKey { table, .. } => w("key", &table.name, None),
+        DropPrimaryKey { table, .. } => w("drop_key", &table.name, None),
+        AddUnique { table, .. } | AddCheck { table, .. } | AddForeignKey { table, .. } => {
+            w("constrain", &table.name, None)
+        }
+        DropUnique { table, .. } | DropCheck { table, .. } | DropForeignKey { table, .. } => {
+            w("unconstrain", &table.name, None)
+        }
+        CreateIndex { table, .. } => w("index", &table.name, None),
+        DropIndex { table, .. } => w("drop_index", &table.name, None),
+    }
+}
+
+/// Lower-case ASCII letters, digits and `_`, at most 40 characters, cut at a
+/// word boundary when a word would be split.
 pub fn sanitize_tag(raw: &str) -> String {
-    let mut out: String = raw
+    let clean: String = raw
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -502,6 +550,67 @@ pub fn sanitize_tag(raw: &str) -> String {
             }
         })
         .collect();
-    out.truncate(40);
+    let mut out = clean.trim_matches('_').to_string();
+    if out.len() > 40 {
+        let cut = out[..=40].rfind('_').filter(|&i| i >= 20).unwrap_or(40);
+        out.truncate(cut);
+    }
     out.trim_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+    use vitaes_schema_core::ColumnDef;
+
+    fn col(name: &str) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            sql_type: "text".into(),
+            type_schema: None,
+            primary_key: false,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            renamed_from: None,
+        }
+    }
+
+    #[test]
+    fn tags_say_what_a_plan_does() {
+        let old = Schema {
+            schemas: vec!["x".into()],
+            ..Schema::default()
+        };
+        let t = |n: &str| TableRef {
+            schema: "public".into(),
+            name: n.into(),
+        };
+        let plan = Plan {
+            changes: vec![
+                Change::AddColumn {
+                    table: t("resume"),
+                    column: col("template"),
+                },
+                Change::AddColumn {
+                    table: t("resume"),
+                    column: col("visibility"),
+                },
+            ],
+        };
+        assert_eq!(describe(&old, &plan), "add_resume_template_visibility");
+        let plan = Plan {
+            changes: vec![Change::DropColumn {
+                table: t("account"),
+                column: "id_token".into(),
+            }],
+        };
+        assert_eq!(describe(&old, &plan), "drop_account_id_token");
+        assert_eq!(describe(&Schema::default(), &plan), "init");
+        assert_eq!(
+            sanitize_tag("add_a_very_long_table_name_with_many_words_and_more"),
+            "add_a_very_long_table_name_with_many"
+        );
+    }
 }

@@ -190,3 +190,150 @@ fn a_not_null_column_without_default_is_noted() {
     );
     assert!(!printed.contains("column \"n\""), "{printed}");
 }
+
+#[test]
+fn custom_writes_an_empty_migration_chained_to_the_previous_snapshot() {
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("schema.rs");
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(
+        &file,
+        "#[derive(Table)] pub struct T { #[column(primary_key)] pub id: i32 }",
+    )
+    .unwrap();
+    generate(&file, out.path());
+    std::fs::write(&file, "#[derive(Table)] pub struct T { #[column(primary_key)] pub id: i32, pub note: Option<String> }").unwrap();
+    let args = GenerateArgs {
+        schema: vec![file.clone()],
+        out: Some(out.path().to_path_buf()),
+        name: Some("backfill".into()),
+        custom: true,
+        ..Default::default()
+    };
+    generate::run(&args, &Config::default(), out.path(), &mut Vec::new()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("0001_backfill.sql")).unwrap(),
+        "-- Custom SQL migration file, put your code below! --"
+    );
+    let dir = vitaes_migrate::migrations_dir::MigrationsDir::open(out.path()).unwrap();
+    let first = std::fs::read_to_string(out.path().join("meta/0000_snapshot.json")).unwrap();
+    let second = dir.last_snapshot().unwrap().unwrap();
+    let first = vitaes_schema_core::snapshot::from_json(&first).unwrap();
+    assert_eq!(second.prev_id, first.id);
+    assert_eq!(
+        second.schema, first.schema,
+        "the code's change is not taken as applied"
+    );
+    // So the next generate still writes the column.
+    let (result, _) = generate(&file, out.path());
+    let Generated::Written { sql_paths } = result else {
+        panic!()
+    };
+    assert!(
+        sql_paths[0].ends_with("0002_add_t_note.sql"),
+        "{sql_paths:?}"
+    );
+}
+
+const STATUS_V1: &str = r#"
+#[derive(PgEnum)]
+pub enum Status { Draft, Review, Published, Archived }
+#[derive(Table)]
+#[table(
+    check(name = "published_has_title", expr = "status <> 'published' OR title IS NOT NULL"),
+    index(name = "idx_published", columns(id), where = "status = 'published'")
+)]
+pub struct Doc {
+    #[column(primary_key)] pub id: i32,
+    pub title: Option<String>,
+    #[column(default = "draft")] pub status: Status,
+    #[column(default_sql = "'{draft}'")] pub history: Vec<Status>,
+}
+"#;
+
+/// `review` removed, `archived` moved first: a rebuild through text.
+const STATUS_V2: &str = r#"
+#[derive(PgEnum)]
+pub enum Status { Archived, Draft, Published }
+#[derive(Table)]
+#[table(
+    check(name = "published_has_title", expr = "status <> 'published' OR title IS NOT NULL"),
+    index(name = "idx_published", columns(id), where = "status = 'published'")
+)]
+pub struct Doc {
+    #[column(primary_key)] pub id: i32,
+    pub title: Option<String>,
+    #[column(default = "draft")] pub status: Status,
+    #[column(default_sql = "'{draft}'")] pub history: Vec<Status>,
+}
+"#;
+
+#[tokio::test]
+async fn an_enum_rebuild_carries_arrays_defaults_checks_and_partial_indexes() {
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("schema.rs");
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(&file, STATUS_V1).unwrap();
+    generate(&file, out.path());
+    std::fs::write(&file, STATUS_V2).unwrap();
+    generate(&file, out.path());
+    let mut files: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let change = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(change.contains("SET DATA TYPE text[]"), "{change}");
+
+    let db = test_database().await;
+    let mut client = db.connect().await;
+    apply_migration(&mut client, &std::fs::read_to_string(&files[0]).unwrap())
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO doc (id, title, status, history) VALUES
+               (1, 'a', 'published', '{draft,published}'),
+               (2, NULL, 'archived', '{draft,archived}'),
+               (3, NULL, DEFAULT, DEFAULT)",
+        )
+        .await
+        .unwrap();
+    apply_migration(&mut client, &change)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}\n{change}"));
+    let rows: Vec<(i32, String, String)> = client
+        .query(
+            "SELECT id, status::text, history::text FROM doc ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "published".into(), "{draft,published}".into()),
+            (2, "archived".into(), "{draft,archived}".into()),
+            (3, "draft".into(), "{draft}".into())
+        ]
+    );
+    let order: String = client
+        .query_one(
+            "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(order, "archived,draft,published");
+    // The check and the partial index came back and work on the new type.
+    assert!(client
+        .batch_execute("INSERT INTO doc (id, status) VALUES (4, 'published')")
+        .await
+        .is_err());
+    assert_eq!(generate(&file, out.path()).0, Generated::NothingToDo);
+}

@@ -383,3 +383,46 @@ fn json_reports_ambiguities_and_the_schema_rejects_what_it_should() {
     let bad = serde_json::json!({"version": 1, "changes": [{"kind": "drop_table", "object": "t", "sql": [], "hazards": ["scary"]}], "ambiguities": []});
     assert!(!validator.is_valid(&bad));
 }
+
+#[tokio::test]
+async fn a_table_moved_to_another_schema_when_declared() {
+    let case = crate::paths::repo_root().join("compat/drizzle/changes/move_table_schema");
+    let out = tempfile::tempdir().unwrap();
+    generate_with(
+        &case.join("before/schema.rs"),
+        out.path(),
+        RenameDecisions::default(),
+    )
+    .unwrap();
+    let moved = RenameDecisions {
+        renames: vec!["table:users=app.users".parse().unwrap()],
+        no_renames: vec![],
+    };
+    generate_with(&case.join("after/schema.rs"), out.path(), moved).unwrap();
+    let files = sql_files(out.path());
+    // What drizzle-kit writes when its prompt is answered "moved" on a terminal.
+    assert_eq!(files[1], "CREATE SCHEMA \"app\";\n--> statement-breakpoint\nALTER TABLE \"public\".\"users\" SET SCHEMA \"app\";\n");
+    let db = test_database().await;
+    let mut client = db.connect().await;
+    apply_migration(&mut client, &files[0]).await.unwrap();
+    client
+        .batch_execute("INSERT INTO users (id) VALUES (7)")
+        .await
+        .unwrap();
+    apply_migration(&mut client, &files[1]).await.unwrap();
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM app.users WHERE id = 7", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    assert_eq!(
+        generate_with(
+            &case.join("after/schema.rs"),
+            out.path(),
+            RenameDecisions::default()
+        )
+        .unwrap(),
+        Generated::NothingToDo
+    );
+}
