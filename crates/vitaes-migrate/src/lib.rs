@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod error;
+pub mod introspect;
 pub mod local_pg;
 pub mod migrations_dir;
 pub mod renames_cli;

@@ -14,6 +14,7 @@ mod every;
 mod every_schema;
 mod fixtures;
 mod generate_rules;
+mod introspect;
 mod long_names;
 mod paths;
 mod renames;

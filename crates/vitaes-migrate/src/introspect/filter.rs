@@ -1,0 +1,91 @@
+//! Which schemas and tables are managed: `schema_filter` (default: `public`
+//! plus every schema the code declares) and `tables_filter` globs, where a
+//! leading `!` excludes.
+
+/// What introspection reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub schemas: Vec<String>,
+    /// Globs over table names (`*`, `?`); `!glob` excludes. Empty: every table.
+    pub tables: Vec<String>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            schemas: vec!["public".to_string()],
+            tables: Vec::new(),
+        }
+    }
+}
+
+impl Filter {
+    /// `public` plus the schemas a code schema declares.
+    pub fn for_schema(schema: &vitaes_schema_core::Schema) -> Filter {
+        let mut schemas = vec!["public".to_string()];
+        for s in &schema.schemas {
+            if !schemas.contains(s) {
+                schemas.push(s.clone());
+            }
+        }
+        Filter {
+            schemas,
+            tables: Vec::new(),
+        }
+    }
+
+    /// Whether `schema.name` is managed: it matches an including glob (or there
+    /// is none) and no excluding one.
+    pub fn includes_table(&self, schema: &str, name: &str) -> bool {
+        let _ = schema;
+        let (exclude, include): (Vec<&String>, Vec<&String>) =
+            self.tables.iter().partition(|g| g.starts_with('!'));
+        let included = include.is_empty() || include.iter().any(|g| glob(g, name));
+        included && !exclude.iter().any(|g| glob(&g[1..], name))
+    }
+}
+
+/// `*` matches any run of characters, `?` one character.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_include_and_exclude() {
+        let f = Filter {
+            schemas: vec![],
+            tables: vec!["*".into(), "!legacy_*".into()],
+        };
+        assert!(f.includes_table("public", "users"));
+        assert!(!f.includes_table("public", "legacy_users"));
+        let f = Filter {
+            schemas: vec![],
+            tables: vec!["app_?".into()],
+        };
+        assert!(f.includes_table("public", "app_1"));
+        assert!(!f.includes_table("public", "app_10"));
+        assert!(Filter::default().includes_table("public", "anything"));
+    }
+}

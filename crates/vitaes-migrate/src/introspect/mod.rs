@@ -1,0 +1,288 @@
+//! Reading the live database into the same [`Schema`] the code resolves to,
+//! from `pg_catalog` only, in a fixed number of catalog-wide queries (seven,
+//! whatever the number of tables): the SQL lives in `sql/*.sql`, columns are
+//! read by name.
+
+mod filter;
+mod mapping;
+
+use std::collections::HashMap;
+
+use tokio_postgres::{Client, Row};
+use vitaes_schema_core::naming::pkey_name;
+use vitaes_schema_core::{
+    Check, ColumnDef, EnumDef, FkAction, ForeignKey, Identity, IdentityKind, IndexColumn, IndexDef,
+    PrimaryKey, Schema, TableDef, Unique,
+};
+
+pub use filter::Filter;
+use mapping::{check_expression, default_value, drizzle_type, with_options};
+
+const SCHEMAS: &str = include_str!("sql/schemas.sql");
+const TABLES: &str = include_str!("sql/tables.sql");
+const COLUMNS: &str = include_str!("sql/columns.sql");
+const CONSTRAINTS: &str = include_str!("sql/constraints.sql");
+const INDEXES: &str = include_str!("sql/indexes.sql");
+const ENUMS: &str = include_str!("sql/enums.sql");
+const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
+
+/// The live schema and what it holds that the model does not manage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introspected {
+    pub schema: Schema,
+    /// `kind schema.name` of views, functions, triggers and standalone
+    /// sequences: listed for the user, never dropped.
+    pub not_managed: Vec<String>,
+}
+
+/// Reads the schemas and tables `filter` selects.
+pub async fn introspect(
+    client: &Client,
+    filter: &Filter,
+) -> Result<Introspected, tokio_postgres::Error> {
+    let schemas = filter.schemas.clone();
+    let existing = client.query(SCHEMAS, &[&schemas]).await?;
+    let table_rows = client.query(TABLES, &[&schemas]).await?;
+    let table_rows: Vec<&Row> = table_rows
+        .iter()
+        .filter(|r| filter.includes_table(r.get::<_, &str>("schema"), r.get::<_, &str>("name")))
+        .collect();
+    let oids: Vec<i64> = table_rows.iter().map(|r| r.get("oid")).collect();
+
+    // Pipelined on the one connection: five queries, one round trip's wait.
+    let by_tables: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&oids];
+    let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
+    let (columns, constraints, indexes, enums, not_managed) = tokio::try_join!(
+        client.query(COLUMNS, &by_tables),
+        client.query(CONSTRAINTS, &by_tables),
+        client.query(INDEXES, &by_tables),
+        client.query(ENUMS, &by_schemas),
+        client.query(NOT_MANAGED, &by_schemas),
+    )?;
+
+    let mut out = Schema {
+        schemas: existing
+            .iter()
+            .map(|r| r.get::<_, String>("name"))
+            .filter(|s| s != "public")
+            .collect(),
+        ..Schema::default()
+    };
+    out.enums = enums
+        .iter()
+        .map(|r| EnumDef {
+            schema: r.get("schema"),
+            name: r.get("name"),
+            values: r.get("values"),
+        })
+        .collect();
+
+    let mut tables: Vec<TableDef> = Vec::with_capacity(table_rows.len());
+    let mut by_oid: HashMap<i64, usize> = HashMap::with_capacity(table_rows.len());
+    for r in &table_rows {
+        by_oid.insert(r.get("oid"), tables.len());
+        tables.push(TableDef {
+            name: r.get("name"),
+            schema: r.get("schema"),
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            renamed_from: None,
+        });
+    }
+    for r in &columns {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        let table = &mut tables[t];
+        table.columns.push(column(r, table));
+    }
+    for r in &constraints {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        constraint(r, &mut tables[t]);
+    }
+    add_indexes(&indexes, &by_oid, &mut tables);
+    out.tables = tables;
+    Ok(Introspected {
+        schema: out,
+        not_managed: not_managed
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}.{}",
+                    r.get::<_, &str>("kind"),
+                    r.get::<_, &str>("schema"),
+                    r.get::<_, &str>("name")
+                )
+            })
+            .collect(),
+    })
+}
+
+fn column(r: &Row, table: &TableDef) -> ColumnDef {
+    let name: String = r.get("name");
+    let is_enum: bool = r.get("is_enum");
+    let is_array: bool = r.get("is_array");
+    let formatted: String = r.get("formatted_type");
+    let default_expr: Option<String> = r.get("default_expr");
+    let seq_name: Option<String> = r.get("seq_name");
+    let identity_kind: &str = r.get("identity");
+    let generated: &str = r.get("generated");
+
+    let (mut sql_type, type_schema) = if is_enum {
+        let base: String = r.get("enum_name");
+        (
+            format!("{base}{}", if is_array { "[]" } else { "" }),
+            Some(r.get::<_, String>("enum_schema")),
+        )
+    } else {
+        (drizzle_type(&formatted), None)
+    };
+
+    let identity = match identity_kind {
+        "a" | "d" => seq_name.as_ref().map(|seq| Identity {
+            kind: if identity_kind == "a" {
+                IdentityKind::Always
+            } else {
+                IdentityKind::ByDefault
+            },
+            name: seq.clone(),
+            schema: r
+                .get::<_, Option<String>>("seq_schema")
+                .unwrap_or_else(|| table.schema.clone()),
+            increment: r
+                .get::<_, Option<String>>("seq_increment")
+                .unwrap_or_default(),
+            start_with: r.get::<_, Option<String>>("seq_start").unwrap_or_default(),
+            min_value: r.get::<_, Option<String>>("seq_min").unwrap_or_default(),
+            max_value: r.get::<_, Option<String>>("seq_max").unwrap_or_default(),
+            cache: r.get::<_, Option<String>>("seq_cache").unwrap_or_default(),
+            cycle: r.get::<_, Option<bool>>("seq_cycle").unwrap_or(false),
+        }),
+        _ => None,
+    };
+
+    // A serial column is an integer whose default is nextval() of the
+    // sequence it owns.
+    let serial = identity.is_none()
+        && seq_name.is_some()
+        && default_expr
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+    if serial {
+        sql_type = match sql_type.as_str() {
+            "smallint" => "smallserial",
+            "bigint" => "bigserial",
+            _ => "serial",
+        }
+        .to_string();
+    }
+    let (default, generated) = if generated == "s" {
+        (None, default_expr)
+    } else if serial {
+        (None, None)
+    } else {
+        (default_expr.map(|d| default_value(&d)), None)
+    };
+    ColumnDef {
+        name,
+        sql_type,
+        type_schema,
+        primary_key: false,
+        not_null: r.get("not_null"),
+        default,
+        identity,
+        generated,
+        renamed_from: None,
+    }
+}
+
+fn action(code: Option<String>) -> FkAction {
+    match code.as_deref() {
+        Some("r") => FkAction::Restrict,
+        Some("c") => FkAction::Cascade,
+        Some("n") => FkAction::SetNull,
+        Some("d") => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+fn constraint(r: &Row, table: &mut TableDef) {
+    let name: String = r.get("name");
+    let columns: Vec<String> = r.get("columns");
+    match r.get::<_, &str>("kind") {
+        "p" => {
+            // A one-column key under PostgreSQL's own name is a column-level key.
+            if columns.len() == 1 && name == pkey_name(&table.name) {
+                if let Some(c) = table.columns.iter_mut().find(|c| c.name == columns[0]) {
+                    c.primary_key = true;
+                }
+            } else {
+                table.primary_key = Some(PrimaryKey { name, columns });
+            }
+        }
+        "u" => table.uniques.push(Unique {
+            name,
+            columns,
+            nulls_not_distinct: r.get("nulls_not_distinct"),
+        }),
+        "f" => table.foreign_keys.push(ForeignKey {
+            name,
+            columns,
+            ref_schema: r.get::<_, Option<String>>("ref_schema").unwrap_or_default(),
+            ref_table: r.get::<_, Option<String>>("ref_table").unwrap_or_default(),
+            ref_columns: r.get("ref_columns"),
+            on_delete: action(r.get("on_delete")),
+            on_update: action(r.get("on_update")),
+        }),
+        "c" => {
+            let definition: Option<String> = r.get("definition");
+            table.checks.push(Check {
+                name,
+                expr: check_expression(&definition.unwrap_or_default()),
+            });
+        }
+        _ => {}
+    }
+}
+
+/// Index rows come one per key column, ordered by table, index and position.
+fn add_indexes(rows: &[Row], by_oid: &HashMap<i64, usize>, tables: &mut [TableDef]) {
+    for r in rows {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        let name: String = r.get("name");
+        let table = &mut tables[t];
+        if table.indexes.last().is_none_or(|ix| ix.name != name) {
+            table.indexes.push(IndexDef {
+                name,
+                columns: Vec::new(),
+                unique: r.get("is_unique"),
+                concurrently: false,
+                method: r.get("method"),
+                where_clause: r.get("predicate"),
+                with: with_options(
+                    r.get::<_, Option<Vec<String>>>("options")
+                        .unwrap_or_default(),
+                ),
+            });
+        }
+        let ix = table.indexes.last_mut().expect("pushed above");
+        let column_name: Option<String> = r.get("column_name");
+        let expression: Option<String> = r.get("expression");
+        let descending: bool = r.get("descending");
+        ix.columns.push(IndexColumn {
+            is_expression: column_name.is_none(),
+            expression: column_name.or(expression).unwrap_or_default(),
+            asc: !descending,
+            nulls_first: r.get("nulls_first"),
+            opclass: r.get("opclass"),
+        });
+    }
+}
