@@ -139,75 +139,6 @@ pub fn fits(name: &str) -> bool {
     name.len() <= MAX_IDENTIFIER_BYTES
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snake_case_of_struct_names() {
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("VerificationToken"), "verification_token");
-        assert_eq!(snake_case("HTTPLog"), "http_log");
-        assert_eq!(snake_case("Table2Name"), "table2_name");
-        assert_eq!(snake_case("r#Type"), "type");
-    }
-
-    #[test]
-    fn default_constraint_names_match_drizzle_kit() {
-        let cols = vec!["user_id".to_string()];
-        let refcols = vec!["id".to_string()];
-        assert_eq!(
-            foreign_key_name("session", &cols, "user", &refcols),
-            "session_user_id_user_id_fk"
-        );
-        assert_eq!(
-            unique_name("user", &["email".to_string()]),
-            "user_email_unique"
-        );
-        assert_eq!(
-            primary_key_name("t", &["a".to_string(), "b".to_string()]),
-            "t_a_b_pk"
-        );
-        assert_eq!(index_name("t", &["a".to_string()]), "t_a_index");
-    }
-
-    #[test]
-    fn long_names_are_cut_at_63_bytes_on_a_char_boundary() {
-        let long = "a".repeat(70);
-        assert_eq!(truncate_identifier(&long).len(), 63);
-        // 62 ASCII bytes then a 2-byte character: cutting at 63 would split it.
-        let s = format!("{}é", "b".repeat(62));
-        assert_eq!(truncate_identifier(&s), "b".repeat(62));
-    }
-
-    #[test]
-    fn postgres_object_names_cut_the_longer_part_first() {
-        assert_eq!(pkey_name("user"), "user_pkey");
-        let table = "t".repeat(70);
-        let pkey = pkey_name(&table);
-        assert_eq!(pkey.len(), 63);
-        assert!(pkey.ends_with("_pkey"));
-        let seq = sequence_name(&"x".repeat(40), &"y".repeat(40));
-        assert_eq!(seq, format!("{}_{}_seq", "x".repeat(29), "y".repeat(29)));
-    }
-
-    #[test]
-    fn colliding_cut_names_get_a_hash_suffix() {
-        let long = format!("{}_unique", "x".repeat(70));
-        let hashed = hashed_name(&long);
-        assert_eq!(hashed.len(), 63);
-        assert_eq!(&hashed[..54], &long[..54]);
-        assert_ne!(hashed_name("a"), hashed_name("b"));
-        assert_eq!(hashed_name(&long), hashed, "stable");
-    }
-
-    #[test]
-    fn quoting_doubles_quotes() {
-        assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
-        assert_eq!(quote_literal("it's"), "'it''s'");
-    }
-}
-
 /// A short, stable suffix for a name that would collide once cut to 63 bytes:
 /// the first bytes of `full` that fit, `_`, and 8 hex digits of its FNV-1a hash.
 pub fn hashed_name(full: &str) -> String {
@@ -297,5 +228,74 @@ pub fn resolve_name_collisions(schema: &mut crate::Schema) {
             }
             constraints.insert(fk.name.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_struct_names() {
+        assert_eq!(snake_case("User"), "user");
+        assert_eq!(snake_case("VerificationToken"), "verification_token");
+        assert_eq!(snake_case("HTTPLog"), "http_log");
+        assert_eq!(snake_case("Table2Name"), "table2_name");
+        assert_eq!(snake_case("r#Type"), "type");
+    }
+
+    #[test]
+    fn default_constraint_names_match_drizzle_kit() {
+        let cols = vec!["user_id".to_string()];
+        let refcols = vec!["id".to_string()];
+        assert_eq!(
+            foreign_key_name("session", &cols, "user", &refcols),
+            "session_user_id_user_id_fk"
+        );
+        assert_eq!(
+            unique_name("user", &["email".to_string()]),
+            "user_email_unique"
+        );
+        assert_eq!(
+            primary_key_name("t", &["a".to_string(), "b".to_string()]),
+            "t_a_b_pk"
+        );
+        assert_eq!(index_name("t", &["a".to_string()]), "t_a_index");
+    }
+
+    #[test]
+    fn long_names_are_cut_at_63_bytes_on_a_char_boundary() {
+        let long = "a".repeat(70);
+        assert_eq!(truncate_identifier(&long).len(), 63);
+        // 62 ASCII bytes then a 2-byte character: cutting at 63 would split it.
+        let s = format!("{}é", "b".repeat(62));
+        assert_eq!(truncate_identifier(&s), "b".repeat(62));
+    }
+
+    #[test]
+    fn postgres_object_names_cut_the_longer_part_first() {
+        assert_eq!(pkey_name("user"), "user_pkey");
+        let table = "t".repeat(70);
+        let pkey = pkey_name(&table);
+        assert_eq!(pkey.len(), 63);
+        assert!(pkey.ends_with("_pkey"));
+        let seq = sequence_name(&"x".repeat(40), &"y".repeat(40));
+        assert_eq!(seq, format!("{}_{}_seq", "x".repeat(29), "y".repeat(29)));
+    }
+
+    #[test]
+    fn colliding_cut_names_get_a_hash_suffix() {
+        let long = format!("{}_unique", "x".repeat(70));
+        let hashed = hashed_name(&long);
+        assert_eq!(hashed.len(), 63);
+        assert_eq!(&hashed[..54], &long[..54]);
+        assert_ne!(hashed_name("a"), hashed_name("b"));
+        assert_eq!(hashed_name(&long), hashed, "stable");
+    }
+
+    #[test]
+    fn quoting_doubles_quotes() {
+        assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
     }
 }

@@ -341,16 +341,12 @@ fn enum_base(ty: &Type) -> &Type {
 fn map_type(ty: &Type) -> syn::Result<TypeSpec> {
     let mut dims = 0;
     let mut current = ty;
-    loop {
-        if let Some(inner) = single_generic(current, "Vec") {
-            if is_u8(inner) {
-                return Ok(TypeSpec::Builtin(format!("bytea{}", "[]".repeat(dims))));
-            }
-            dims += 1;
-            current = inner;
-        } else {
-            break;
+    while let Some(inner) = single_generic(current, "Vec") {
+        if is_u8(inner) {
+            return Ok(TypeSpec::Builtin(format!("bytea{}", "[]".repeat(dims))));
         }
+        dims += 1;
+        current = inner;
     }
     let Type::Path(path) = current else {
         return Err(syn::Error::new(
