@@ -13,7 +13,11 @@ use vitaes_migrate::introspect::{introspect, Filter};
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 
 fn table_ddl(i: usize) -> String {
-    let fk = if i == 0 { String::new() } else { format!(", parent_id uuid REFERENCES t{} (id)", i - 1) };
+    let fk = if i == 0 {
+        String::new()
+    } else {
+        format!(", parent_id uuid REFERENCES t{} (id)", i - 1)
+    };
     format!(
         "CREATE TABLE t{i} (
             id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -41,18 +45,37 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let counts: Vec<usize> = {
-        let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-        if args.is_empty() { vec![100, 1000, 5000] } else { args }
+        let args: Vec<usize> = std::env::args()
+            .skip(1)
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        if args.is_empty() {
+            vec![100, 1000, 5000]
+        } else {
+            args
+        }
     };
     let cluster = Cluster::start(ClusterOptions::default()).expect("a local PostgreSQL");
     let pg_dump = cluster.bindir().join("pg_dump");
-    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls).await.unwrap();
+    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
-    println!("{:>6}  {:>14}  {:>14}  {:>8}", "tables", "introspect", "pg_dump -s", "ratio");
+    println!(
+        "{:>6}  {:>14}  {:>14}  {:>8}",
+        "tables", "introspect", "pg_dump -s", "ratio"
+    );
     for n in counts {
         let db = format!("bench_{n}");
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}")).await.unwrap();
-        let (client, conn) = tokio_postgres::connect(&cluster.url(&db), tokio_postgres::NoTls).await.unwrap();
+        admin
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"
+            ))
+            .await
+            .unwrap();
+        let (client, conn) = tokio_postgres::connect(&cluster.url(&db), tokio_postgres::NoTls)
+            .await
+            .unwrap();
         tokio::spawn(conn);
         for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
             let ddl: String = chunk.iter().map(|&i| table_ddl(i)).collect();
@@ -71,7 +94,16 @@ async fn main() {
         for _ in 0..5 {
             let start = Instant::now();
             let status = Command::new(&pg_dump)
-                .args(["--schema-only", "-h", cluster.host(), "-p", &cluster.port().to_string(), "-U", "postgres", &db])
+                .args([
+                    "--schema-only",
+                    "-h",
+                    cluster.host(),
+                    "-p",
+                    &cluster.port().to_string(),
+                    "-U",
+                    "postgres",
+                    &db,
+                ])
                 .stdout(std::process::Stdio::null())
                 .status();
             match status {
@@ -82,7 +114,14 @@ async fn main() {
                 }
             }
         }
-        let (ours, dump) = (median(ours), if dump.is_empty() { None } else { Some(median(dump)) });
+        let (ours, dump) = (
+            median(ours),
+            if dump.is_empty() {
+                None
+            } else {
+                Some(median(dump))
+            },
+        );
         match dump {
             Some(d) => println!(
                 "{n:>6}  {:>11.1} ms  {:>11.1} ms  {:>7.2}x",

@@ -44,12 +44,15 @@ pub enum Error {
     MigrationsFolder { path: PathBuf, message: String },
     #[error("{0}")]
     Refused(String),
+    #[error(transparent)]
+    Connect(#[from] crate::connect::ConnectError),
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Refused(_) => 1,
+            Error::Connect(e) => e.exit_code(),
             Error::Usage(_)
             | Error::Config { .. }
             | Error::Source(_)

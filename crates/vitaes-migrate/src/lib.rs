@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connect;
 pub mod diff;
 pub mod error;
 pub mod introspect;

@@ -366,42 +366,10 @@ fn with_database(url: &str, dbname: &str) -> Option<String> {
 }
 
 /// `url` with any password replaced by `***`, both `user:password@` and a
-/// `password=` parameter; safe to print.
+/// `password=` parameter; safe to print. The one implementation is
+/// [`crate::connect::mask_url`].
 pub fn mask_password(url: &str) -> String {
-    mask_password_params(&mask_userinfo(url))
-}
-
-fn mask_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let Some((userinfo, hosts)) = authority.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***@{hosts}{tail}"),
-        None => url.to_owned(),
-    }
-}
-
-/// Masks `password=value` in URL query strings (`&`-separated) and
-/// key/value connection strings (space-separated).
-fn mask_password_params(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("password=") {
-        let value_start = i + "password=".len();
-        out.push_str(&rest[..value_start]);
-        out.push_str("***");
-        let value_len = rest[value_start..]
-            .find(['&', ' ', '#'])
-            .unwrap_or(rest.len() - value_start);
-        rest = &rest[value_start + value_len..];
-    }
-    out.push_str(rest);
-    out
+    crate::connect::mask_url(url)
 }
 
 #[cfg(test)]

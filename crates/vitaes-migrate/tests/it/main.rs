@@ -7,6 +7,7 @@ mod catalog;
 mod chain;
 mod changes;
 mod cli;
+mod connect;
 mod database;
 mod drizzle;
 mod drizzle_compat;
