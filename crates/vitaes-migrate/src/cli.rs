@@ -22,6 +22,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read the live database: a summary, or the schema as a drizzle-kit snapshot with --json.
+    Introspect {
+        /// Database URL (default: the variable named in vitaes.toml, DATABASE_URL, the env file, or [database] url).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// The code whose schemas to read (default: from vitaes.toml).
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// Print the live schema as a drizzle-kit snapshot (JSON).
+        #[arg(long)]
+        json: bool,
+        /// Say where it connects and what it reads, on stderr (passwords masked).
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Write the next migration from the difference between the code and the last snapshot.
     Generate {
         /// A .rs file or a folder of them with #[derive(Table)] structs (repeatable).

@@ -46,6 +46,9 @@ pub enum Error {
     Refused(String),
     #[error(transparent)]
     Connect(#[from] crate::connect::ConnectError),
+    /// The database rejected a statement (exit code 4).
+    #[error("the database rejected a statement: {0}")]
+    Database(String),
 }
 
 impl Error {
@@ -53,6 +56,7 @@ impl Error {
         match self {
             Error::Refused(_) => 1,
             Error::Connect(e) => e.exit_code(),
+            Error::Database(_) => 4,
             Error::Usage(_)
             | Error::Config { .. }
             | Error::Source(_)

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
+use vitaes_migrate::commands::introspect::{self, IntrospectArgs};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::diff::RenameDecisions;
 use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
@@ -26,6 +27,31 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
     let config = Config::load(cli.config.as_deref(), &cwd)?;
     let mut stdout = std::io::stdout();
     match cli.command {
+        Command::Introspect {
+            url,
+            schema,
+            json,
+            verbose,
+        } => {
+            let args = IntrospectArgs {
+                url,
+                schema,
+                json,
+                verbose,
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(vitaes_migrate::Error::io("tokio runtime"))?;
+            runtime.block_on(introspect::run(
+                &args,
+                &config,
+                &cwd,
+                |name| std::env::var(name).ok(),
+                &mut stdout,
+                &mut std::io::stderr(),
+            ))?;
+        }
         Command::Generate {
             schema,
             out,

@@ -2,3 +2,4 @@
 //! happened, leaving printing of errors and exit codes to `main.rs`.
 
 pub mod generate;
+pub mod introspect;

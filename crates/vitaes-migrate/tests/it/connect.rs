@@ -1037,3 +1037,164 @@ async fn no_error_shows_the_password() {
         assert_secret_free(&err);
     }
 }
+
+// ---------------------------------------------------------------- the command line
+
+/// Runs `vitaes-migrate introspect --url URL --verbose [--json]` in an empty
+/// directory; returns the exit code and everything printed.
+fn cli_introspect(url: &str, json: bool) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("vitaes-migrate").unwrap();
+    cmd.current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .args(["introspect", "--verbose", "--url", url]);
+    if json {
+        cmd.arg("--json");
+    }
+    let out = cmd.output().unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), printed)
+}
+
+#[tokio::test]
+async fn the_cli_never_prints_the_password_on_any_path() {
+    let s = tls(CertKind::CaSigned).await;
+    let (tls_port, plain) = (s.cluster.port(), plain_port().await);
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let failures = [
+        (
+            url(
+                "postgres",
+                "127.0.0.1",
+                refused,
+                "postgres",
+                "sslmode=disable",
+            ),
+            3,
+            "refused",
+        ),
+        (
+            url(
+                "pw_user",
+                "127.0.0.1",
+                tls_port,
+                "postgres",
+                "sslmode=disable",
+            ),
+            3,
+            "password",
+        ),
+        (
+            url(
+                "postgres",
+                "127.0.0.1",
+                plain,
+                "no_such_db",
+                "sslmode=disable",
+            ),
+            3,
+            "no_such_db",
+        ),
+        (
+            url(
+                "tls_only",
+                "127.0.0.1",
+                tls_port,
+                "postgres",
+                "sslmode=disable",
+            ),
+            3,
+            "requires TLS",
+        ),
+        (
+            url(
+                "postgres",
+                "localhost",
+                plain,
+                "postgres",
+                "sslmode=require",
+            ),
+            3,
+            "does not support TLS",
+        ),
+        (
+            url(
+                "postgres",
+                "localhost",
+                tls_port,
+                "postgres",
+                &format!("sslmode=verify-full&{}", rootcert(&s.other_ca)),
+            ),
+            3,
+            "certificate",
+        ),
+        (
+            url(
+                "postgres",
+                "localhost",
+                tls_port,
+                "postgres",
+                "sslmode=verify-full&sslrootcert=/no/such/file.pem",
+            ),
+            2,
+            "/no/such/file.pem",
+        ),
+    ];
+    for (u, code, says) in &failures {
+        for json in [false, true] {
+            let (exit, printed) = tokio::task::spawn_blocking({
+                let u = u.clone();
+                move || cli_introspect(&u, json)
+            })
+            .await
+            .unwrap();
+            assert_eq!(exit, Some(*code), "{}: {printed}", mask_url(u));
+            assert!(
+                printed.contains(says),
+                "{}: expected {says:?} in {printed}",
+                mask_url(u)
+            );
+            assert!(!printed.contains(MARKER), "password printed: {printed}");
+            assert!(
+                printed.contains("***") || !printed.contains("postgresql://"),
+                "{printed}"
+            );
+        }
+    }
+    // The success path, verbose and as JSON, is as quiet about it.
+    let db = vitaes_migrate::testing::test_database().await;
+    db.connect()
+        .await
+        .batch_execute("CREATE TABLE t (id integer PRIMARY KEY, name text UNIQUE)")
+        .await
+        .unwrap();
+    let good = url("postgres", "127.0.0.1", plain, db.name(), "sslmode=disable");
+    for json in [false, true] {
+        let (exit, printed) = tokio::task::spawn_blocking({
+            let good = good.clone();
+            move || cli_introspect(&good, json)
+        })
+        .await
+        .unwrap();
+        assert_eq!(exit, Some(0), "{printed}");
+        assert!(!printed.contains(MARKER), "password printed: {printed}");
+        assert!(printed.contains("connected: PostgreSQL"), "{printed}");
+        if json {
+            let start = printed.find('{').unwrap();
+            let end = printed.rfind('}').unwrap();
+            let snap = vitaes_schema_core::snapshot::from_json(&printed[start..=end])
+                .expect("a drizzle-kit snapshot");
+            assert_eq!(snap.schema.tables.len(), 1);
+            assert_eq!(snap.schema.tables[0].uniques[0].name, "t_name_key");
+        } else {
+            assert!(printed.contains("public.t: 2 columns"), "{printed}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `vitaes-migrate introspect`: read the live database (drizzle-kit's
+//! `introspect`, first half): a summary, or with `--json` the live schema as
+//! a drizzle-kit snapshot. Read-only; the first command that connects.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use vitaes_schema_core::snapshot::{self, Snapshot, ZERO_ID};
+
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url};
+use crate::error::{Error, Result};
+use crate::introspect::{introspect, Filter};
+use crate::source::load_schema;
+
+#[derive(Debug, Default, Clone)]
+pub struct IntrospectArgs {
+    pub url: Option<String>,
+    pub schema: Vec<PathBuf>,
+    pub json: bool,
+    pub verbose: bool,
+}
+
+/// Connects, reads the managed schemas and prints them. `env` looks up
+/// environment variables (the process environment in the binary).
+pub async fn run(
+    args: &IntrospectArgs,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let filter = filter(args, config, cwd)?;
+    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "connecting to {} (from {:?})",
+            mask_url(&resolved.url),
+            resolved.source
+        );
+    }
+    let (client, server) = connect(&resolved.url).await?;
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "connected: PostgreSQL {} as {} to {}{}",
+            server.version,
+            server.user,
+            server.database,
+            if server.tls { " over TLS" } else { "" }
+        );
+        let _ = writeln!(err, "schemas: {}", filter.schemas.join(", "));
+    }
+    let live = introspect(&client, &filter)
+        .await
+        .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;
+    if args.json {
+        let snap = Snapshot {
+            id: ZERO_ID.to_string(),
+            prev_id: ZERO_ID.to_string(),
+            schema: live.schema,
+        };
+        let _ = writeln!(out, "{}", snapshot::to_json(&snap));
+        return Ok(());
+    }
+    let s = &live.schema;
+    let _ = writeln!(
+        out,
+        "{} tables, {} enums, {} schemas besides public",
+        s.tables.len(),
+        s.enums.len(),
+        s.schemas.len()
+    );
+    for t in &s.tables {
+        let _ = writeln!(
+            out,
+            "  {}.{}: {} columns, {} indexes, {} foreign keys",
+            t.schema,
+            t.name,
+            t.columns.len(),
+            t.indexes.len()
+                + t.uniques.len()
+                + usize::from(t.primary_key.is_some() || t.columns.iter().any(|c| c.primary_key)),
+            t.foreign_keys.len()
+        );
+    }
+    for item in &live.not_managed {
+        let _ = writeln!(out, "  not managed: {item}");
+    }
+    Ok(())
+}
+
+/// `schema_filter` and `tables_filter` from vitaes.toml; without a schema
+/// filter, `public` plus the schemas the code declares.
+fn filter(args: &IntrospectArgs, config: &Config, cwd: &Path) -> Result<Filter> {
+    let mut filter = match &config.file.schema_filter {
+        Some(schemas) => Filter {
+            schemas: schemas.clone(),
+            tables: Vec::new(),
+        },
+        None => match config.schema_paths(&args.schema, cwd) {
+            Ok(paths) => Filter::for_schema(&load_schema(&paths)?),
+            Err(_) => Filter::default(),
+        },
+    };
+    if let Some(tables) = &config.file.tables_filter {
+        filter.tables = tables.clone();
+    }
+    Ok(filter)
+}
