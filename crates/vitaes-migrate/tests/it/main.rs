@@ -19,4 +19,5 @@ mod introspect;
 mod long_names;
 mod paths;
 mod renames;
+mod server_version;
 mod ui_cases;
