@@ -55,6 +55,21 @@ pub struct TableDef {
 }
 
 impl TableDef {
+    /// A table with no columns, keys or indexes yet.
+    pub fn empty(schema: impl Into<String>, name: impl Into<String>) -> TableDef {
+        TableDef {
+            name: name.into(),
+            schema: schema.into(),
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            renamed_from: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
     }

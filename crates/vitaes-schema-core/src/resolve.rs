@@ -216,15 +216,8 @@ impl Ctx<'_> {
             |fields: &[String]| -> Vec<String> { fields.iter().map(|f| sql_of(f)).collect() };
 
         let mut def = TableDef {
-            name: t.name.clone(),
-            schema: t.schema.clone(),
-            columns: Vec::new(),
-            primary_key: None,
-            uniques: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
             renamed_from: t.renamed_from.clone(),
+            ..TableDef::empty(&t.schema, &t.name)
         };
 
         for c in &t.columns {

@@ -81,17 +81,10 @@ pub async fn introspect(
     let mut by_oid: HashMap<i64, usize> = HashMap::with_capacity(table_rows.len());
     for r in &table_rows {
         by_oid.insert(r.get("oid"), tables.len());
-        tables.push(TableDef {
-            name: r.get("name"),
-            schema: r.get("schema"),
-            columns: Vec::new(),
-            primary_key: None,
-            uniques: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            renamed_from: None,
-        });
+        tables.push(TableDef::empty(
+            r.get::<_, String>("schema"),
+            r.get::<_, String>("name"),
+        ));
     }
     for r in &columns {
         let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {

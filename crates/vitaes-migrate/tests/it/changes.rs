@@ -16,7 +16,7 @@ use vitaes_migrate::config::Config;
 use vitaes_migrate::testing::test_database;
 
 use crate::catalog::{apply_migration, dump_unordered};
-use crate::paths::repo_root;
+use crate::paths::{repo_root, sql_files};
 
 /// Where our SQL differs from drizzle-kit's on purpose, and why.
 const DELIBERATE: &[(&str, &str)] = &[
@@ -123,19 +123,6 @@ const HAZARDS: &[(&str, &[&str])] = &[
     ("enum_reorder", &["rewrite"]),
     ("set_not_null", &["lock", "may-fail"]),
 ];
-
-fn sql_files(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect()
-}
 
 #[tokio::test]
 async fn every_change_kind() {

@@ -56,3 +56,17 @@ pub fn only_sql_file(dir: &Path) -> PathBuf {
     );
     files.into_iter().next().unwrap()
 }
+
+/// The text of every `.sql` file of a migrations folder, in order.
+pub fn sql_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
+}

@@ -14,6 +14,7 @@ use vitaes_migrate::diff::{NoRename, Rename, RenameDecisions};
 use vitaes_migrate::testing::test_database;
 
 use crate::catalog::{apply_migration, dump};
+use crate::paths::sql_files;
 
 const V1: &str = r#"
 use vitaes_schema::{PgEnum, Table};
@@ -85,19 +86,6 @@ fn generate_with(
         ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new())
-}
-
-fn sql_files(dir: &Path) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect()
 }
 
 fn decisions() -> RenameDecisions {
