@@ -15,6 +15,7 @@ pub mod error;
 pub mod introspect;
 pub mod local_pg;
 pub mod migrations_dir;
+pub mod push;
 pub mod renames_cli;
 pub mod report;
 pub mod source;

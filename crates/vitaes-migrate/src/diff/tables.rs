@@ -183,7 +183,6 @@ fn same_index(a: &IndexDef, b: &IndexDef, own: Option<(&str, &str)>) -> bool {
     };
     where_same
         && a.unique == b.unique
-        && a.concurrently == b.concurrently
         && a.method == b.method
         && a.with == b.with
         && a.columns.len() == b.columns.len()

@@ -47,15 +47,15 @@ pub async fn introspect(
         .iter()
         .filter(|r| filter.includes_table(r.get::<_, &str>("schema"), r.get::<_, &str>("name")))
         .collect();
-    let oids: Vec<i64> = table_rows.iter().map(|r| r.get("oid")).collect();
+    let listed: Vec<(i64, String, String)> = table_rows
+        .iter()
+        .map(|r| (r.get("oid"), r.get("schema"), r.get("name")))
+        .collect();
 
     // Pipelined on the one connection: five queries, one round trip's wait.
-    let by_tables: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&oids];
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let (columns, constraints, indexes, enums, not_managed) = tokio::try_join!(
-        client.query(COLUMNS, &by_tables),
-        client.query(CONSTRAINTS, &by_tables),
-        client.query(INDEXES, &by_tables),
+    let (tables, enums, not_managed) = tokio::try_join!(
+        read_tables(client, &listed),
         client.query(ENUMS, &by_schemas),
         client.query(NOT_MANAGED, &by_schemas),
     )?;
@@ -76,30 +76,6 @@ pub async fn introspect(
             values: r.get("values"),
         })
         .collect();
-
-    let mut tables: Vec<TableDef> = Vec::with_capacity(table_rows.len());
-    let mut by_oid: HashMap<i64, usize> = HashMap::with_capacity(table_rows.len());
-    for r in &table_rows {
-        by_oid.insert(r.get("oid"), tables.len());
-        tables.push(TableDef::empty(
-            r.get::<_, String>("schema"),
-            r.get::<_, String>("name"),
-        ));
-    }
-    for r in &columns {
-        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
-            continue;
-        };
-        let table = &mut tables[t];
-        table.columns.push(column(r, table));
-    }
-    for r in &constraints {
-        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
-            continue;
-        };
-        constraint(r, &mut tables[t]);
-    }
-    add_indexes(&indexes, &by_oid, &mut tables);
     out.tables = tables;
     Ok(Introspected {
         schema: out,
@@ -115,6 +91,43 @@ pub async fn introspect(
             })
             .collect(),
     })
+}
+
+/// Columns, keys, constraints and indexes of the given tables (`oid`,
+/// schema, name), in three catalog-wide queries. Also what `push` reads its
+/// scratch tables back with, so both sides are spelled by the same code.
+pub(crate) async fn read_tables(
+    client: &Client,
+    listed: &[(i64, String, String)],
+) -> Result<Vec<TableDef>, tokio_postgres::Error> {
+    let oids: Vec<i64> = listed.iter().map(|(oid, _, _)| *oid).collect();
+    let by_tables: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&oids];
+    let (columns, constraints, indexes) = tokio::try_join!(
+        client.query(COLUMNS, &by_tables),
+        client.query(CONSTRAINTS, &by_tables),
+        client.query(INDEXES, &by_tables),
+    )?;
+    let mut tables: Vec<TableDef> = Vec::with_capacity(listed.len());
+    let mut by_oid: HashMap<i64, usize> = HashMap::with_capacity(listed.len());
+    for (oid, schema, name) in listed {
+        by_oid.insert(*oid, tables.len());
+        tables.push(TableDef::empty(schema.clone(), name.clone()));
+    }
+    for r in &columns {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        let table = &mut tables[t];
+        table.columns.push(column(r, table));
+    }
+    for r in &constraints {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        constraint(r, &mut tables[t]);
+    }
+    add_indexes(&indexes, &by_oid, &mut tables);
+    Ok(tables)
 }
 
 fn column(r: &Row, table: &TableDef) -> ColumnDef {

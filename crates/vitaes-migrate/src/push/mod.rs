@@ -1,0 +1,290 @@
+//! `push`: the code's schema onto a live database, without migration files.
+//!
+//! Introspect → canonicalise (the server spells the desired fragments, see
+//! [`canonical`]) → diff with the same engine as `generate` → apply in one
+//! transaction with a `lock_timeout`, re-reading the live schema first (and
+//! refusing if it changed since the plan) and again before committing: the
+//! transaction commits only if the database now equals the desired schema.
+//! Two exceptions, said in the plan: enum values are added first in their own
+//! transaction (a new value cannot be used in the one that adds it), and
+//! `CONCURRENTLY` indexes are built after the commit.
+
+pub mod canonical;
+
+use std::time::Duration;
+
+use tokio_postgres::Client;
+use vitaes_schema_core::Schema;
+
+use crate::diff::{self, Ambiguities, Change, Plan, RenameDecisions};
+use crate::error::{Error, Result};
+use crate::introspect::{introspect, Filter};
+use crate::sql;
+
+/// How to push.
+#[derive(Debug, Clone)]
+pub struct PushOptions {
+    pub filter: Filter,
+    pub renames: RenameDecisions,
+    /// Plan only.
+    pub dry_run: bool,
+    /// Apply a plan with hazards (without it, such a plan is refused).
+    pub force: bool,
+    /// `SET LOCAL lock_timeout` for the transaction.
+    pub lock_timeout: Duration,
+}
+
+impl Default for PushOptions {
+    fn default() -> Self {
+        PushOptions {
+            filter: Filter::default(),
+            renames: RenameDecisions::default(),
+            dry_run: false,
+            force: false,
+            lock_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What a push planned and did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushReport {
+    pub plan: Plan,
+    pub applied: bool,
+}
+
+/// Why a push did not apply.
+#[derive(Debug)]
+pub enum PushError {
+    /// Renames to decide first.
+    Ambiguous(Ambiguities),
+    /// The plan has hazards and `force` was not given.
+    Hazardous(Plan),
+    Other(Error),
+}
+
+impl From<Error> for PushError {
+    fn from(e: Error) -> Self {
+        PushError::Other(e)
+    }
+}
+
+fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> Error + '_ {
+    move |e| Error::Database(format!("{context}: {}", describe_db_error(&e)))
+}
+
+/// A database error with its SQLSTATE message, on one line.
+fn describe_db_error(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => e.to_string(),
+    }
+}
+
+/// The live and the desired schema, both with server-spelled fragments and
+/// enum defaults compared by value.
+async fn comparable(
+    client: &Client,
+    desired: &Schema,
+    filter: &Filter,
+    in_transaction: bool,
+) -> Result<(Schema, Schema)> {
+    let mut live = introspect(client, filter)
+        .await
+        .map_err(db("reading the catalog"))?
+        .schema;
+    let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
+        .await
+        .map_err(db("canonicalising"))?;
+    canonical::strip_enum_casts(&mut live);
+    canonical::strip_enum_casts(&mut wanted);
+    Ok((live, wanted))
+}
+
+/// Plans the push of `desired` onto the database `client` is connected to.
+pub async fn plan(
+    client: &Client,
+    desired: &Schema,
+    options: &PushOptions,
+) -> std::result::Result<Plan, PushError> {
+    plan_in(client, desired, options, false).await
+}
+
+async fn plan_in(
+    client: &Client,
+    desired: &Schema,
+    options: &PushOptions,
+    in_transaction: bool,
+) -> std::result::Result<Plan, PushError> {
+    let (live, wanted) = comparable(client, desired, &options.filter, in_transaction).await?;
+    diff::diff_with(&live, &wanted, &options.renames).map_err(PushError::Ambiguous)
+}
+
+/// Plans and, unless `dry_run` (or hazards without `force`), applies.
+pub async fn push(
+    client: &Client,
+    desired: &Schema,
+    options: &PushOptions,
+) -> std::result::Result<PushReport, PushError> {
+    let planned = plan(client, desired, options).await?;
+    if planned.is_empty() || options.dry_run {
+        return Ok(PushReport {
+            plan: planned,
+            applied: false,
+        });
+    }
+    if !options.force && planned.hazards().iter().any(|h| !h.is_empty()) {
+        return Err(PushError::Hazardous(planned));
+    }
+    apply(client, desired, &planned, options).await?;
+    Ok(PushReport {
+        plan: planned,
+        applied: true,
+    })
+}
+
+/// Applies a plan made by [`plan`]: enum additions first, then everything else
+/// in one verified transaction, then concurrent indexes.
+pub async fn apply(
+    client: &Client,
+    desired: &Schema,
+    planned: &Plan,
+    options: &PushOptions,
+) -> Result<()> {
+    let (additions, rest): (Vec<&Change>, Vec<&Change>) = planned
+        .changes
+        .iter()
+        .partition(|c| matches!(c, Change::AddEnumValue { .. }));
+    let (concurrent, in_tx): (Vec<&Change>, Vec<&Change>) = rest
+        .into_iter()
+        .partition(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently));
+
+    if !additions.is_empty() {
+        let statements: Vec<String> = additions
+            .iter()
+            .flat_map(|c| sql::render_change(c))
+            .collect();
+        run_in_transaction(client, &statements, Duration::ZERO).await?;
+    }
+
+    client.batch_execute("BEGIN").await.map_err(db("BEGIN"))?;
+    let result = apply_verified(client, desired, planned, &in_tx, options).await;
+    match result {
+        Ok(()) => client.batch_execute("COMMIT").await.map_err(db("COMMIT"))?,
+        Err(e) => {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(e);
+        }
+    }
+
+    for change in concurrent {
+        for statement in sql::render_change(change) {
+            if let Err(e) = client.batch_execute(&statement).await {
+                // A failed concurrent build leaves an INVALID index behind.
+                if let Change::CreateIndex { table, index } = change {
+                    let drop = sql::render_change(&Change::DropIndex {
+                        table: table.clone(),
+                        name: index.name.clone(),
+                    });
+                    let _ = client
+                        .batch_execute(&drop[0].replace("DROP INDEX", "DROP INDEX IF EXISTS"))
+                        .await;
+                }
+                return Err(Error::Database(format!(
+                    "{statement}: {}",
+                    describe_db_error(&e)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn apply_verified(
+    client: &Client,
+    desired: &Schema,
+    planned: &Plan,
+    changes: &[&Change],
+    options: &PushOptions,
+) -> Result<()> {
+    let millis = options.lock_timeout.as_millis();
+    client
+        .batch_execute(&format!("SET LOCAL lock_timeout = {millis}"))
+        .await
+        .map_err(db("SET lock_timeout"))?;
+    // The database may have changed since the plan was shown.
+    let now = plan_in(client, desired, options, true)
+        .await
+        .map_err(|e| match e {
+            PushError::Other(e) => e,
+            _ => Error::Refused("the database changed since the plan; run push again".into()),
+        })?;
+    let without_additions = |p: &Plan| -> Vec<Change> {
+        p.changes
+            .iter()
+            .filter(|c| !matches!(c, Change::AddEnumValue { .. }))
+            .cloned()
+            .collect()
+    };
+    if without_additions(&now) != without_additions(planned) {
+        return Err(Error::Refused(
+            "the database changed since the plan; run push again".into(),
+        ));
+    }
+    for change in changes {
+        for statement in sql::render_change(change) {
+            client.batch_execute(&statement).await.map_err(|e| {
+                Error::Database(format!("{}: {}", statement.trim(), describe_db_error(&e)))
+            })?;
+        }
+    }
+    // Commit only what equals the desired schema (concurrent indexes come later).
+    let residual = plan_in(client, desired, options, true)
+        .await
+        .map_err(|e| match e {
+            PushError::Other(e) => e,
+            PushError::Ambiguous(_) | PushError::Hazardous(_) => {
+                Error::Database("the result did not match the code".into())
+            }
+        })?;
+    let left: Vec<&Change> = residual
+        .changes
+        .iter()
+        .filter(|c| !matches!(c, Change::CreateIndex { index, .. } if index.concurrently))
+        .collect();
+    if !left.is_empty() {
+        let statements: Vec<String> = left.iter().flat_map(|c| sql::render_change(c)).collect();
+        return Err(Error::Database(format!(
+            "after applying, the database still differs from the code; rolled back. Left over:\n{}",
+            statements.join("\n")
+        )));
+    }
+    Ok(())
+}
+
+async fn run_in_transaction(
+    client: &Client,
+    statements: &[String],
+    lock_timeout: Duration,
+) -> Result<()> {
+    client.batch_execute("BEGIN").await.map_err(db("BEGIN"))?;
+    if !lock_timeout.is_zero() {
+        let _ = client
+            .batch_execute(&format!(
+                "SET LOCAL lock_timeout = {}",
+                lock_timeout.as_millis()
+            ))
+            .await;
+    }
+    for s in statements {
+        if let Err(e) = client.batch_execute(s).await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(Error::Database(format!(
+                "{}: {}",
+                s.trim(),
+                describe_db_error(&e)
+            )));
+        }
+    }
+    client.batch_execute("COMMIT").await.map_err(db("COMMIT"))
+}

@@ -1,0 +1,188 @@
+//! `push` through the library: idempotent on both schemas, empty on a
+//! database drizzle-kit built, a change made by hand planned back exactly,
+//! nothing left behind by a statement that fails, hazards refused unless forced.
+
+use std::path::Path;
+
+use vitaes_migrate::diff::Change;
+use vitaes_migrate::introspect::Filter;
+use vitaes_migrate::push::{plan, push, PushError, PushOptions};
+use vitaes_migrate::source::load_schema;
+use vitaes_migrate::testing::test_database;
+use vitaes_schema_core::Schema;
+
+use crate::catalog::{apply_each, dump};
+use crate::every_schema;
+use crate::paths::{only_sql_file, repo_root, vitaes_fixture_dir, vitaes_schema_dir};
+
+fn options(schema: &Schema) -> PushOptions {
+    PushOptions {
+        filter: Filter::for_schema(schema),
+        force: true,
+        ..PushOptions::default()
+    }
+}
+
+fn kinds(p: &vitaes_migrate::diff::Plan) -> Vec<&'static str> {
+    p.changes.iter().map(Change::kind).collect()
+}
+
+fn schemas() -> Vec<(&'static str, Schema, std::path::PathBuf)> {
+    vec![
+        (
+            "vitaes",
+            load_schema(&[vitaes_schema_dir()]).unwrap(),
+            vitaes_fixture_dir(),
+        ),
+        (
+            "every",
+            load_schema(&[every_schema::source_path()]).unwrap(),
+            repo_root().join("compat/drizzle/fixtures/every"),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn push_twice_and_the_second_plan_is_empty() {
+    for (name, schema, _) in schemas() {
+        let db = test_database().await;
+        let client = db.connect().await;
+        let report = push(&client, &schema, &options(&schema))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(report.applied && !report.plan.is_empty(), "{name}");
+        let again = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert!(
+            again.is_empty(),
+            "{name}: second push plans {:#?}",
+            again.changes
+        );
+        assert_eq!(
+            dump(&client).await.tables as usize,
+            schema.tables.len(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_database_drizzle_kit_built_needs_nothing() {
+    for (name, schema, fixture) in schemas() {
+        let db = test_database().await;
+        let client = db.connect().await;
+        apply_each(
+            &client,
+            &std::fs::read_to_string(only_sql_file(&fixture)).unwrap(),
+        )
+        .await;
+        let planned = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert!(planned.is_empty(), "{name}: {:#?}", planned.changes);
+    }
+}
+
+#[tokio::test]
+async fn a_change_made_by_hand_is_planned_back_exactly() {
+    let schema = load_schema(&[every_schema::source_path()]).unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("ALTER TABLE organizations ALTER COLUMN seats SET DEFAULT 9", &["set_default"]),
+        (
+            "ALTER TABLE organizations DROP CONSTRAINT organizations_seats_check, ADD CONSTRAINT organizations_seats_check CHECK (seats > 1)",
+            &["drop_check", "add_check"],
+        ),
+        ("DROP INDEX events_day_idx; CREATE INDEX events_day_idx ON events (day DESC)", &["drop_index", "create_index"]),
+        (
+            "ALTER TABLE memberships DROP CONSTRAINT memberships_user_id_users_id_fk, ADD CONSTRAINT memberships_user_id_users_id_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL",
+            &["drop_foreign_key", "add_foreign_key"],
+        ),
+    ];
+    for (mutation, expected) in cases {
+        let db = test_database().await;
+        let client = db.connect().await;
+        push(&client, &schema, &options(&schema)).await.unwrap();
+        client.batch_execute(mutation).await.unwrap();
+        let planned = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert_eq!(kinds(&planned), *expected, "{mutation}");
+        push(&client, &schema, &options(&schema)).await.unwrap();
+        assert!(
+            plan(&client, &schema, &options(&schema))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{mutation}: pushed back"
+        );
+    }
+}
+
+fn schema_from(text: &str) -> Schema {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schema.rs");
+    std::fs::write(&file, text).unwrap();
+    load_schema(&[file.as_path().to_path_buf()]).unwrap()
+}
+
+const V1: &str =
+    "#[derive(Table)] pub struct Item { #[column(primary_key)] pub id: i32, pub code: String }";
+const V2: &str = r#"
+#[derive(Table)] pub struct Item {
+    #[column(primary_key)] pub id: i32,
+    #[column(unique)] pub code: String,
+    #[column(default = 0)] pub stock: i32,
+    pub note: Option<String>,
+}
+#[derive(Table)] pub struct Shelf { #[column(primary_key)] pub id: i32 }
+"#;
+
+#[tokio::test]
+async fn a_failing_statement_leaves_the_database_as_it_was() {
+    let (v1, v2) = (schema_from(V1), schema_from(V2));
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &v1, &options(&v1)).await.unwrap();
+    client
+        .batch_execute("INSERT INTO item VALUES (1, 'same'), (2, 'same')")
+        .await
+        .unwrap();
+    let before = dump(&client).await;
+    let planned = plan(&client, &v2, &options(&v2)).await.unwrap();
+    let position = planned
+        .changes
+        .iter()
+        .position(|c| c.kind() == "add_unique")
+        .unwrap();
+    assert!(
+        position >= 3,
+        "the failing statement comes after others: {:?}",
+        kinds(&planned)
+    );
+    let err = push(&client, &v2, &options(&v2))
+        .await
+        .expect_err("duplicate codes");
+    let PushError::Other(err) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(err.exit_code(), 4, "{err}");
+    assert!(err.to_string().contains("item_code_unique"), "{err}");
+    assert_eq!(dump(&client).await, before);
+}
+
+#[tokio::test]
+async fn hazards_are_refused_unless_forced() {
+    let (v1, v2) = (schema_from(V2), schema_from(V1));
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &v1, &options(&v1)).await.unwrap();
+    let before = dump(&client).await;
+    let careful = PushOptions {
+        force: false,
+        ..options(&v2)
+    };
+    match push(&client, &v2, &careful).await {
+        Err(PushError::Hazardous(p)) => assert!(p.hazards().iter().any(|h| !h.is_empty())),
+        other => panic!("expected a refusal: {other:?}"),
+    }
+    assert_eq!(dump(&client).await, before, "nothing applied");
+    let report = push(&client, &v2, &options(&v2)).await.unwrap();
+    assert!(report.applied);
+    assert!(plan(&client, &v2, &options(&v2)).await.unwrap().is_empty());
+    let _ = Path::new(".");
+}
