@@ -67,10 +67,13 @@ async fn main() {
     );
     for n in counts {
         let db = format!("bench_{n}");
+        // Two statements: DROP DATABASE cannot run inside an implicit transaction.
         admin
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"
-            ))
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+            .await
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db}"))
             .await
             .unwrap();
         let (client, conn) = tokio_postgres::connect(&cluster.url(&db), tokio_postgres::NoTls)
