@@ -22,6 +22,39 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Bring the database to the code's schema in one verified transaction (no migration files).
+    Push {
+        /// A .rs file or a folder of them with #[derive(Table)] structs (repeatable).
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// Database URL (default: DATABASE_URL, the env file, or [database] url).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Show the plan; apply nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply a plan with hazards without asking (renames are never guessed).
+        #[arg(long)]
+        force: bool,
+        /// Confirm every statement (needs a terminal).
+        #[arg(long)]
+        strict: bool,
+        /// Print the plan as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Say where it connects, on stderr (passwords masked).
+        #[arg(long)]
+        verbose: bool,
+        /// How long a statement may wait for a lock (5s, 500ms, 2m).
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::commands::push::parse_duration)]
+        lock_timeout: std::time::Duration,
+        /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new.
+        #[arg(long, value_name = "KIND:OLD=NEW")]
+        rename: Vec<Rename>,
+        /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new.
+        #[arg(long, value_name = "KIND:NEW")]
+        no_rename: Vec<NoRename>,
+    },
     /// Read the live database: a summary, or the schema as a drizzle-kit snapshot with --json.
     Introspect {
         /// Database URL (default: the variable named in vitaes.toml, DATABASE_URL, the env file, or [database] url).

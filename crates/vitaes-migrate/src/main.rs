@@ -7,6 +7,7 @@ use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::commands::introspect::{self, IntrospectArgs};
+use vitaes_migrate::commands::push::{self, PushArgs};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::diff::RenameDecisions;
 use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
@@ -27,6 +28,48 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
     let config = Config::load(cli.config.as_deref(), &cwd)?;
     let mut stdout = std::io::stdout();
     match cli.command {
+        Command::Push {
+            schema,
+            url,
+            dry_run,
+            force,
+            strict,
+            json,
+            verbose,
+            lock_timeout,
+            rename,
+            no_rename,
+        } => {
+            let args = PushArgs {
+                url,
+                schema,
+                dry_run,
+                force,
+                strict,
+                json,
+                verbose,
+                lock_timeout,
+                renames: RenameDecisions {
+                    renames: rename,
+                    no_renames: no_rename,
+                },
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(vitaes_migrate::Error::io("tokio runtime"))?;
+            let mut terminal = terminal_prompter();
+            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
+            runtime.block_on(push::run(
+                &args,
+                &config,
+                &cwd,
+                |name| std::env::var(name).ok(),
+                &mut stdout,
+                &mut std::io::stderr(),
+                prompter,
+            ))?;
+        }
         Command::Introspect {
             url,
             schema,

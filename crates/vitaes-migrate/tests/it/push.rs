@@ -186,3 +186,69 @@ async fn hazards_are_refused_unless_forced() {
     assert!(plan(&client, &v2, &options(&v2)).await.unwrap().is_empty());
     let _ = Path::new(".");
 }
+
+/// `vitaes-migrate push --url URL ARGS` in a project holding `schema.rs`.
+fn cli_push(dir: &Path, url: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("vitaes-migrate")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .args(["push", "--schema", "schema.rs", "--url", url])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_push_command_applies_refuses_hazards_without_a_terminal_and_forces() {
+    let db = test_database().await;
+    let client = db.connect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url().to_string();
+    std::fs::write(dir.path().join("schema.rs"), V2).unwrap();
+    let run = |args: &'static [&'static str]| {
+        let (dir, url) = (dir.path().to_path_buf(), url.clone());
+        tokio::task::spawn_blocking(move || cli_push(&dir, &url, args))
+    };
+
+    let (code, out, err) = run(&["--dry-run"]).await.unwrap();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("CREATE TABLE \"item\""), "{out}");
+    assert_eq!(dump(&client).await.tables, 0, "a dry run applies nothing");
+
+    let (code, out, err) = run(&[]).await.unwrap();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("Changes applied"), "{out}");
+    let (code, out, _) = run(&[]).await.unwrap();
+    assert_eq!((code, out.trim()), (Some(0), "No changes detected"));
+
+    std::fs::write(dir.path().join("schema.rs"), V1).unwrap();
+    let before = dump(&client).await;
+    let (code, out, err) = run(&[]).await.unwrap();
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("-- hazard: data-loss") && err.contains("--force"),
+        "{out}{err}"
+    );
+    assert_eq!(dump(&client).await, before, "nothing applied");
+
+    let (code, out, err) = run(&["--json"]).await.unwrap();
+    assert_eq!(code, Some(1), "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("--json prints only JSON");
+    assert!(doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["kind"] == "drop_table"));
+
+    let (code, out, err) = run(&["--force"]).await.unwrap();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(dump(&client).await.tables, 1);
+    let (code, _, err) = run(&["--strict"]).await.unwrap();
+    assert_eq!(code, Some(2), "{err}");
+}

@@ -1,0 +1,203 @@
+//! `vitaes-migrate push`: the code's schema onto the database, as
+//! `drizzle-kit push`, but in one verified transaction (see [`crate::push`]).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url};
+use crate::diff::{Plan, RenameDecisions};
+use crate::error::{Error, Result};
+use crate::introspect::Filter;
+use crate::push::{apply, plan, PushError, PushOptions};
+use crate::renames_cli::{self, Prompter};
+use crate::report::PlanReport;
+use crate::source::load_schema;
+use crate::sql;
+
+#[derive(Debug, Clone)]
+pub struct PushArgs {
+    pub url: Option<String>,
+    pub schema: Vec<PathBuf>,
+    pub dry_run: bool,
+    pub force: bool,
+    pub strict: bool,
+    pub json: bool,
+    pub verbose: bool,
+    pub lock_timeout: Duration,
+    pub renames: RenameDecisions,
+}
+
+impl Default for PushArgs {
+    fn default() -> Self {
+        PushArgs {
+            url: None,
+            schema: Vec::new(),
+            dry_run: false,
+            force: false,
+            strict: false,
+            json: false,
+            verbose: false,
+            lock_timeout: Duration::from_secs(5),
+            renames: RenameDecisions::default(),
+        }
+    }
+}
+
+/// `5s`, `500ms`, `2m`, or plain seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (try 5s, 500ms, 2m)"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" | "min" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("`{text}` is not a duration (try 5s, 500ms, 2m)")),
+    }
+}
+
+/// Plans, shows, confirms and applies. `prompter` is the terminal, if any:
+/// it answers rename questions and confirms hazards.
+pub async fn run(
+    args: &PushArgs,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<()> {
+    if args.strict && prompter.is_none() {
+        return Err(Error::Usage(
+            "--strict confirms every statement and needs a terminal".into(),
+        ));
+    }
+    let desired = load_schema(&config.schema_paths(&args.schema, cwd)?)?;
+    let mut filter = match &config.file.schema_filter {
+        Some(schemas) => Filter {
+            schemas: schemas.clone(),
+            tables: Vec::new(),
+        },
+        None => Filter::for_schema(&desired),
+    };
+    if let Some(tables) = &config.file.tables_filter {
+        filter.tables = tables.clone();
+    }
+    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
+    if args.verbose {
+        let _ = writeln!(err, "connecting to {}", mask_url(&resolved.url));
+    }
+    let (client, server) = connect(&resolved.url).await?;
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "connected: PostgreSQL {} as {} to {}",
+            server.version, server.user, server.database
+        );
+    }
+
+    let mut options = PushOptions {
+        filter,
+        renames: args.renames.clone(),
+        dry_run: args.dry_run,
+        force: args.force,
+        lock_timeout: args.lock_timeout,
+    };
+    let planned: Plan = loop {
+        match plan(&client, &desired, &options).await {
+            Ok(p) => break p,
+            Err(PushError::Ambiguous(a)) => match prompter.as_deref_mut() {
+                Some(p) => renames_cli::ask(&a, p, &mut options.renames)?,
+                None => {
+                    if args.json {
+                        let _ = writeln!(out, "{}", PlanReport::of_ambiguities(&a).to_json());
+                    }
+                    return Err(renames_cli::refusal(&a));
+                }
+            },
+            Err(PushError::Hazardous(_)) => unreachable!("plan does not judge hazards"),
+            Err(PushError::Other(e)) => return Err(e),
+        }
+    };
+
+    let report = PlanReport::of_plan(&planned);
+    if args.json {
+        let _ = writeln!(out, "{}", report.to_json());
+    } else if planned.is_empty() {
+        let _ = writeln!(out, "No changes detected");
+    } else {
+        for statement in sql::render_with_hazards(&planned) {
+            let _ = writeln!(out, "{}", statement.trim_end());
+        }
+        let _ = writeln!(out, "\n{}", report.summary_table());
+        if planned
+            .changes
+            .iter()
+            .any(|c| matches!(c, crate::diff::Change::AddEnumValue { .. }))
+        {
+            let _ = writeln!(
+                out,
+                "note: enum values are added first, in a transaction of their own"
+            );
+        }
+        if planned.changes.iter().any(
+            |c| matches!(c, crate::diff::Change::CreateIndex { index, .. } if index.concurrently),
+        ) {
+            let _ = writeln!(
+                out,
+                "note: CONCURRENTLY indexes are built after the transaction commits"
+            );
+        }
+    }
+    if planned.is_empty() || args.dry_run {
+        return Ok(());
+    }
+
+    let hazardous = planned.hazards().iter().any(|h| !h.is_empty());
+    match prompter.as_deref_mut() {
+        Some(p) if args.strict => {
+            for statement in sql::render(&planned) {
+                let question = format!("Run this statement?\n{}", statement.trim_end());
+                if p.choose(&question, &["No, stop".into(), "Yes".into()])
+                    .map_err(io)?
+                    != 1
+                {
+                    return Err(Error::Refused("stopped; nothing was applied".into()));
+                }
+            }
+        }
+        Some(p) if hazardous && !args.force => {
+            let question = "The plan has hazards (see above). Apply it?";
+            if p.choose(question, &["No, abort".into(), "Yes, apply".into()])
+                .map_err(io)?
+                != 1
+            {
+                return Err(Error::Refused("aborted; nothing was applied".into()));
+            }
+        }
+        None if hazardous && !args.force => {
+            return Err(Error::Refused(
+                "the plan has hazards and there is no terminal to confirm them; nothing was applied\n  \
+                 help: review the plan above and run again with --force"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
+    apply(&client, &desired, &planned, &options).await?;
+    if !args.json {
+        let _ = writeln!(out, "[✓] Changes applied");
+    }
+    Ok(())
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Refused(format!("could not ask for confirmation: {e}"))
+}
