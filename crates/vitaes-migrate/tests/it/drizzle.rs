@@ -58,10 +58,46 @@ pub fn require_node_modules() {
 /// 0.31.11 fails silently with an absolute `out` on a non-empty folder. Stdin is null, so
 /// interactive prompts fail instead of hanging.
 pub fn drizzle_kit_generate(schema_dir: &Path, out_dir: &Path, name: Option<&str>) -> Output {
+    let work = stage(schema_dir);
+    fs::create_dir_all(out_dir).unwrap_or_else(|e| panic!("create {}: {e}", out_dir.display()));
+    let out_rel = relative_path(work.path(), out_dir);
+
+    let mut cmd = Command::new(work.path().join("node_modules/.bin/drizzle-kit"));
+    cmd.arg("generate");
+    if let Some(name) = name {
+        cmd.args(["--name", name]);
+    }
+    cmd.current_dir(work.path())
+        .env("DRIZZLE_SCHEMA", "./schema/*.ts")
+        .env("DRIZZLE_OUT", &out_rel)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run drizzle-kit generate (is `node` on PATH?): {e}"))
+}
+
+/// Runs the pinned `drizzle-kit push --verbose --force` of the `*.ts` files in `schema_dir`
+/// against the database at `url` (it applies what it plans; it prints "No changes detected"
+/// when it plans nothing).
+pub fn drizzle_kit_push(schema_dir: &Path, url: &str) -> Output {
+    let work = stage(schema_dir);
+    Command::new(work.path().join("node_modules/.bin/drizzle-kit"))
+        .args(["push", "--verbose", "--force"])
+        .current_dir(work.path())
+        .env("DRIZZLE_SCHEMA", "./schema/*.ts")
+        .env("DATABASE_URL", url)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run drizzle-kit push (is `node` on PATH?): {e}"))
+}
+
+/// A temporary work dir for drizzle-kit: its config, a `schema/` copy of the
+/// `*.ts` files and a `node_modules` link.
+fn stage(schema_dir: &Path) -> tempfile::TempDir {
     require_node_modules();
     let compat = compat_dir();
     let work = tempfile::Builder::new()
-        .prefix("drizzle-kit-generate.")
+        .prefix("drizzle-kit.")
         .tempdir()
         .expect("create drizzle-kit work dir");
 
@@ -96,22 +132,7 @@ pub fn drizzle_kit_generate(schema_dir: &Path, out_dir: &Path, name: Option<&str
         &compat.join("node_modules").canonicalize().unwrap(),
         &work.path().join("node_modules"),
     );
-
-    fs::create_dir_all(out_dir).unwrap_or_else(|e| panic!("create {}: {e}", out_dir.display()));
-    let out_rel = relative_path(work.path(), out_dir);
-
-    let mut cmd = Command::new(work.path().join("node_modules/.bin/drizzle-kit"));
-    cmd.arg("generate");
-    if let Some(name) = name {
-        cmd.args(["--name", name]);
-    }
-    cmd.current_dir(work.path())
-        .env("DRIZZLE_SCHEMA", "./schema/*.ts")
-        .env("DRIZZLE_OUT", &out_rel)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("run drizzle-kit generate (is `node` on PATH?): {e}"))
+    work
 }
 
 /// Applies the migrations folder `folder` to the database at `url` with drizzle-orm's migrator
