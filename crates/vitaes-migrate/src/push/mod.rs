@@ -63,6 +63,18 @@ pub enum PushError {
     Other(Error),
 }
 
+impl std::fmt::Display for PushError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PushError::Ambiguous(a) => crate::renames_cli::refusal(a).fmt(f),
+            PushError::Hazardous(_) => f.write_str("the plan has hazards; confirm or pass --force"),
+            PushError::Other(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PushError {}
+
 impl From<Error> for PushError {
     fn from(e: Error) -> Self {
         PushError::Other(e)
