@@ -9,6 +9,7 @@
 //! with the very queries introspection uses. Only tables with fragments are
 //! created, never the whole schema, and the reads are catalog-wide.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{visit_expressions_mut, Expr};
@@ -22,10 +23,10 @@ use crate::introspect::read_tables;
 use crate::sql::column_type;
 
 /// Whether a table has a fragment only the server can spell.
+/// (Defaults do not need a twin: each distinct type and default is spelled
+/// once, in a shared scratch table.)
 fn has_fragments(t: &TableDef) -> bool {
-    t.columns
-        .iter()
-        .any(|c| c.generated.is_some() || (default_needs_server(c) && c.default.is_some()))
+    t.columns.iter().any(|c| c.generated.is_some())
         || !t.checks.is_empty()
         || t.indexes
             .iter()
@@ -112,7 +113,19 @@ pub async fn canonicalize(
     let twins: Vec<usize> = (0..desired.tables.len())
         .filter(|&i| has_fragments(&desired.tables[i]))
         .collect();
-    if twins.is_empty() {
+    // Each distinct (type, default) once, however many columns share it.
+    let mut defaults: Vec<(String, String)> = Vec::new();
+    for t in &desired.tables {
+        for c in &t.columns {
+            if let (true, Some(d)) = (default_needs_server(c), &c.default) {
+                let key = (twin_type(c), d.to_sql());
+                if !defaults.contains(&key) {
+                    defaults.push(key);
+                }
+            }
+        }
+    }
+    if twins.is_empty() && defaults.is_empty() {
         return Ok(desired.clone());
     }
     let mut ddl = String::new();
@@ -154,9 +167,6 @@ pub async fn canonicalize(
             .iter()
             .map(|c| {
                 let mut line = format!("{} {}", quote_ident(&c.name), twin_type(c));
-                if let (true, Some(d)) = (default_needs_server(c), &c.default) {
-                    line.push_str(&format!(" DEFAULT {}", d.to_sql()));
-                }
                 if let Some(g) = &c.generated {
                     line.push_str(&format!(
                         " GENERATED ALWAYS AS ({}) STORED",
@@ -208,6 +218,22 @@ pub async fn canonicalize(
         names.push(name);
     }
 
+    let twin_count = names.len();
+    for (n, chunk) in defaults.chunks(1000).enumerate() {
+        let name = format!("vitaes_defaults_{n}");
+        let columns: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (ty, sql))| format!("\"d{i}\" {ty} DEFAULT {sql}"))
+            .collect();
+        ddl.push_str(&format!(
+            "CREATE TEMP TABLE pg_temp.{} ({});\n",
+            quote_ident(&name),
+            columns.join(", ")
+        ));
+        names.push(name);
+    }
+
     let (open, close) = if in_transaction {
         (
             "SAVEPOINT vitaes_twins",
@@ -223,17 +249,36 @@ pub async fn canonicalize(
         return Ok(desired.clone());
     };
 
+    if read.len() != names.len() {
+        return Ok(desired.clone());
+    }
+    let mut spelled: HashMap<&(String, String), DefaultValue> = HashMap::new();
+    for (n, table) in read[twin_count..].iter().enumerate() {
+        for (i, key) in defaults.iter().skip(n * 1000).take(1000).enumerate() {
+            if let Some(d) = table
+                .column(&format!("d{i}"))
+                .and_then(|c| c.default.clone())
+            {
+                spelled.insert(key, d);
+            }
+        }
+    }
     let mut out = desired.clone();
-    for ((&i, twin), name) in twins.iter().zip(&read).zip(&names) {
+    for t in &mut out.tables {
+        for c in &mut t.columns {
+            if let (true, Some(d)) = (default_needs_server(c), &c.default) {
+                if let Some(server) = spelled.get(&(twin_type(c), d.to_sql())) {
+                    c.default = Some(server.clone());
+                }
+            }
+        }
+    }
+    for (&i, twin) in twins.iter().zip(&read) {
         let t = &mut out.tables[i];
-        let _ = name;
         for c in &mut t.columns {
             let Some(tc) = twin.column(&c.name) else {
                 continue;
             };
-            if default_needs_server(c) && c.default.is_some() {
-                c.default = tc.default.clone();
-            }
             if c.generated.is_some() {
                 c.generated = tc.generated.clone();
             }
