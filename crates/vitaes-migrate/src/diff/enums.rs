@@ -136,8 +136,13 @@ pub(super) fn rebuild_columns(e: &EnumDef, old: &Schema, new: &Schema) -> Vec<En
             }
         }
     }
+    let new_at: std::collections::HashMap<(&str, &str), &vitaes_schema_core::TableDef> = new
+        .tables
+        .iter()
+        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
+        .collect();
     for t in &old.tables {
-        let Some(nt) = new.table(&t.schema, &t.name) else {
+        let Some(&nt) = new_at.get(&(t.schema.as_str(), t.name.as_str())) else {
             continue;
         };
         for c in &t.columns {

@@ -21,7 +21,7 @@ pub mod normalize;
 pub mod renames;
 mod tables;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use vitaes_schema_core::{EnumDef, Schema, TableDef};
@@ -283,8 +283,12 @@ pub fn diff_with(
         });
     }
 
+    let old_at = positions(old);
     for nt in &new.tables {
-        let Some(ot) = old.table(&nt.schema, &nt.name) else {
+        let Some(ot) = old_at
+            .get(&(nt.schema.as_str(), nt.name.as_str()))
+            .map(|&i| &old.tables[i])
+        else {
             continue;
         };
         if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, decisions, &mut g) {
@@ -326,8 +330,19 @@ fn apply_renames(
         }
     }
     let mut moved: Vec<(TableRef, TableRef)> = Vec::new();
+    // Name sets, so deciding renames stays linear in the number of tables.
+    let mut present: HashSet<(String, String)> = renamed
+        .tables
+        .iter()
+        .map(|t| (t.schema.clone(), t.name.clone()))
+        .collect();
+    let wanted: HashSet<(&str, &str)> = new
+        .tables
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
     for t in &new.tables {
-        if renamed.table(&t.schema, &t.name).is_some() {
+        if present.contains(&(t.schema.clone(), t.name.clone())) {
             continue;
         }
         let from = decisions
@@ -340,9 +355,11 @@ fn apply_renames(
                 })
             });
         if let Some(from) = from {
-            if renamed.table(&from.schema, &from.name).is_some()
-                && new.table(&from.schema, &from.name).is_none()
+            if present.contains(&(from.schema.clone(), from.name.clone()))
+                && !wanted.contains(&(from.schema.as_str(), from.name.as_str()))
             {
+                present.remove(&(from.schema.clone(), from.name.clone()));
+                present.insert((t.schema.clone(), t.name.clone()));
                 let from = TableRef {
                     schema: from.schema,
                     name: from.name,
@@ -356,12 +373,19 @@ fn apply_renames(
             }
         }
     }
+    let renamed_at: HashMap<(String, String), usize> = renamed
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ((t.schema.clone(), t.name.clone()), i))
+        .collect();
     for t in &new.tables {
         let table = TableRef::of(t);
+        let Some(&at) = renamed_at.get(&(t.schema.clone(), t.name.clone())) else {
+            continue;
+        };
         for c in &t.columns {
-            let Some(ot) = renamed.table(&t.schema, &t.name) else {
-                break;
-            };
+            let ot = &renamed.tables[at];
             if ot.column(&c.name).is_some() {
                 continue;
             }
@@ -385,6 +409,15 @@ fn apply_renames(
         }
     }
     renamed
+}
+
+/// Where each table of a schema is, by schema and name.
+fn positions(s: &Schema) -> HashMap<(&str, &str), usize> {
+    s.tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ((t.schema.as_str(), t.name.as_str()), i))
+        .collect()
 }
 
 /// Tables dropped and added in one schema, or one name moving between schemas.
