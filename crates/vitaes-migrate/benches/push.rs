@@ -58,29 +58,57 @@ fn time(runs: usize, mut f: impl FnMut() -> bool) -> Option<Duration> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let counts: Vec<usize> = {
-        let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-        if args.is_empty() { vec![100, 1000, 5000] } else { args }
+        let args: Vec<usize> = std::env::args()
+            .skip(1)
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        if args.is_empty() {
+            vec![100, 1000, 5000]
+        } else {
+            args
+        }
     };
     let cli = env!("CARGO_BIN_EXE_vitaes-migrate");
     let cluster = Cluster::start(ClusterOptions::default()).expect("a local PostgreSQL");
     let pg_dump = cluster.bindir().join("pg_dump");
-    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls).await.unwrap();
+    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
-    println!("{:>6}  {:>16}  {:>14}  {:>8}", "tables", "no-op push", "pg_dump -s", "ratio");
+    println!(
+        "{:>6}  {:>16}  {:>14}  {:>8}",
+        "tables", "no-op push", "pg_dump -s", "ratio"
+    );
     for n in counts {
         let db = format!("push_{n}");
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).await.unwrap();
-        admin.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+            .await
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db}"))
+            .await
+            .unwrap();
         let url = cluster.url(&db);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("schema.rs");
-        let source: String = std::iter::once("use vitaes_schema::Table;\n".to_string()).chain((0..n).map(table)).collect();
+        let source: String = std::iter::once("use vitaes_schema::Table;\n".to_string())
+            .chain((0..n).map(table))
+            .collect();
         std::fs::write(&file, source).unwrap();
         let schema = load_schema(&[file.clone()]).unwrap();
-        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
         tokio::spawn(conn);
-        let options = PushOptions { filter: Filter::for_schema(&schema), force: true, ..PushOptions::default() };
-        push(&client, &schema, &options).await.expect("the first push");
+        let options = PushOptions {
+            filter: Filter::for_schema(&schema),
+            force: true,
+            ..PushOptions::default()
+        };
+        push(&client, &schema, &options)
+            .await
+            .expect("the first push");
 
         let ours = time(5, || {
             let out = Command::new(cli)
@@ -90,13 +118,26 @@ async fn main() {
                 .output()
                 .unwrap();
             let said = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success() && said.contains("No changes detected"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success() && said.contains("No changes detected"),
+                "{said}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             true
         })
         .unwrap();
         let dump = time(5, || {
             Command::new(&pg_dump)
-                .args(["--schema-only", "-h", cluster.host(), "-p", &cluster.port().to_string(), "-U", "postgres", &db])
+                .args([
+                    "--schema-only",
+                    "-h",
+                    cluster.host(),
+                    "-p",
+                    &cluster.port().to_string(),
+                    "-U",
+                    "postgres",
+                    &db,
+                ])
                 .stdout(Stdio::null())
                 .status()
                 .is_ok_and(|s| s.success())

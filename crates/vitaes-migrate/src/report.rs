@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::diff::{Ambiguities, Ambiguity, Hazard, Plan};
+use crate::push::facts::Fact;
 use crate::sql;
 
 /// The `--json` document.
@@ -21,6 +22,9 @@ pub struct ChangeReport {
     pub object: String,
     pub sql: Vec<String>,
     pub hazards: Vec<Hazard>,
+    /// What the live data says (`push` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Fact>,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +48,7 @@ impl PlanReport {
                 object: c.object(),
                 sql: sql::render_change(c),
                 hazards,
+                facts: None,
             })
             .collect();
         PlanReport {
@@ -96,6 +101,14 @@ impl PlanReport {
         }
     }
 
+    /// Adds what the live data says, change by change.
+    pub fn with_facts(mut self, facts: Vec<Option<Fact>>) -> PlanReport {
+        for (c, f) in self.changes.iter_mut().zip(facts) {
+            c.facts = f;
+        }
+        self
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report serialises")
     }
@@ -106,7 +119,7 @@ impl PlanReport {
             .changes
             .iter()
             .map(|c| {
-                let hazards = if c.hazards.is_empty() {
+                let mut hazards = if c.hazards.is_empty() {
                     "-".to_string()
                 } else {
                     c.hazards
@@ -115,6 +128,9 @@ impl PlanReport {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
+                if let Some(f) = &c.facts {
+                    hazards.push_str(&format!("; {f}"));
+                }
                 [c.kind.replace('_', " "), c.object.clone(), hazards]
             })
             .collect();

@@ -127,7 +127,20 @@ pub async fn run(
         }
     };
 
-    let report = PlanReport::of_plan(&planned);
+    let facts = crate::push::facts::facts(&client, &planned, server.version_num)
+        .await
+        .map_err(|e| Error::Database(format!("counting rows: {e}")))?;
+    let failing: Vec<String> = planned
+        .changes
+        .iter()
+        .zip(&facts)
+        .filter_map(|(c, f)| {
+            f.as_ref()
+                .filter(|f| f.fails)
+                .map(|f| format!("{} {}: {f}", c.kind().replace('_', " "), c.object()))
+        })
+        .collect();
+    let report = PlanReport::of_plan(&planned).with_facts(facts);
     if args.json {
         let _ = writeln!(out, "{}", report.to_json());
     } else if planned.is_empty() {
@@ -158,6 +171,16 @@ pub async fn run(
     }
     if planned.is_empty() || args.dry_run {
         return Ok(());
+    }
+    if !failing.is_empty() {
+        return Err(Error::Refused(format!(
+            "this plan cannot succeed on the current data; nothing was applied:\n{}",
+            failing
+                .iter()
+                .map(|f| format!("  - {f}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
     }
 
     let hazardous = planned.hazards().iter().any(|h| !h.is_empty());

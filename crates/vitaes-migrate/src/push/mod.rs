@@ -10,6 +10,7 @@
 //! `CONCURRENTLY` indexes are built after the commit.
 
 pub mod canonical;
+pub mod facts;
 
 use std::time::Duration;
 

@@ -304,3 +304,120 @@ async fn drizzle_kit_push_sees_on_our_database_what_it_sees_on_its_own() {
         );
     }
 }
+
+const FACTS_BASE: &str = r#"
+#[derive(PgEnum)] pub enum Mood { Sad, Ok, Happy }
+#[derive(Table)] pub struct Gone { #[column(primary_key)] pub id: i32 }
+#[derive(Table)] pub struct Owner { #[column(primary_key)] pub id: i32 }
+#[derive(Table)] pub struct Wide { #[column(primary_key)] pub id: i32 }
+#[derive(Table)] pub struct Item {
+    #[column(primary_key)] pub id: i32,
+    pub code: String,
+    pub note: Option<String>,
+    pub maybe: Option<String>,
+    pub qty: String,
+    pub owner: Option<i32>,
+    pub price: i32,
+    pub mood: Mood,
+}
+"#;
+
+const FACTS_TARGET: &str = r#"
+#[derive(PgEnum)] pub enum Mood { Sad, Ok }
+#[derive(Table)] pub struct Owner { #[column(primary_key)] pub id: i32 }
+#[derive(Table)] pub struct Wide { #[column(primary_key)] pub id: i32, pub name: String }
+#[derive(Table)]
+#[table(check(name = "price_positive", expr = "price > 0"))]
+pub struct Item {
+    #[column(primary_key)] pub id: i32,
+    #[column(unique)] pub code: String,
+    pub maybe: String,
+    pub qty: i32,
+    #[column(references(Owner, id))] pub owner: Option<i32>,
+    pub price: i32,
+    pub mood: Mood,
+}
+"#;
+
+#[tokio::test]
+async fn live_data_facts_count_rows_and_violations() {
+    let (base, target) = (schema_from(FACTS_BASE), schema_from(FACTS_TARGET));
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &base, &options(&base)).await.unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO gone VALUES (1), (2), (3);
+             INSERT INTO owner VALUES (1);
+             INSERT INTO wide VALUES (1), (2);
+             INSERT INTO item VALUES
+               (1, 'a', 'n1', NULL, '1', 1, 5, 'sad'),
+               (2, 'a', 'n2', 'm', 'x', 99, -1, 'happy'),
+               (3, 'b', NULL, 'm', '3', NULL, 7, 'ok');",
+        )
+        .await
+        .unwrap();
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let planned = plan(&client, &target, &options(&target)).await.unwrap();
+    let facts = vitaes_migrate::push::facts::facts(&client, &planned, version)
+        .await
+        .unwrap();
+    let seen: Vec<(String, i64, bool)> = planned
+        .changes
+        .iter()
+        .zip(&facts)
+        .filter_map(|(c, f)| {
+            f.as_ref()
+                .map(|f| (format!("{} {}", c.kind(), c.object()), f.rows, f.fails))
+        })
+        .collect();
+    let mut expected = vec![
+        ("drop_table public.gone".to_string(), 3, false),
+        ("drop_column public.item.note".to_string(), 2, false),
+        ("set_not_null public.item.maybe".to_string(), 1, true),
+        (
+            "add_unique public.item.item_code_unique".to_string(),
+            2,
+            true,
+        ),
+        ("add_check public.item.price_positive".to_string(), 1, true),
+        (
+            "add_foreign_key public.item.item_owner_owner_id_fk".to_string(),
+            1,
+            true,
+        ),
+        ("add_column public.wide.name".to_string(), 2, true),
+        ("rebuild_enum public.mood".to_string(), 1, true),
+    ];
+    if version >= 160000 {
+        expected.push(("alter_column_type public.item.qty".to_string(), 1, true));
+    }
+    let (mut seen_sorted, mut expected_sorted) = (seen.clone(), expected.clone());
+    seen_sorted.sort();
+    expected_sorted.sort();
+    assert_eq!(seen_sorted, expected_sorted);
+
+    // The command says so before anything runs.
+    let before = dump(&client).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schema.rs"), FACTS_TARGET).unwrap();
+    let url = db.url().to_string();
+    let (code, out, err) = tokio::task::spawn_blocking({
+        let dir = dir.path().to_path_buf();
+        move || cli_push(&dir, &url, &["--force"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("cannot succeed on the current data")
+            && err.contains("2 rows with duplicate values"),
+        "{err}"
+    );
+    assert!(out.contains("3 rows in the table"), "{out}");
+    assert_eq!(dump(&client).await, before);
+}
