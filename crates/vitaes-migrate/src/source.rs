@@ -39,19 +39,25 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         let mut file_enums = Vec::new();
         let mut file_schemas = Vec::new();
         collect_items(&parsed.items, &mut |item| {
+            // Only items that derive one of ours are converted and parsed.
+            let attrs = match item {
+                Item::Struct(s) => &s.attrs,
+                Item::Enum(e) => &e.attrs,
+                _ => return,
+            };
+            let kind = ["Table", "PgEnum", "PgSchema"]
+                .into_iter()
+                .find(|d| has_derive(attrs, d));
+            let Some(kind) = kind else { return };
             let input = match item {
                 Item::Struct(s) => syn::DeriveInput::from(s.clone()),
                 Item::Enum(e) => syn::DeriveInput::from(e.clone()),
                 _ => return,
             };
-            let result = if has_derive(&input.attrs, "Table") {
-                parse_table(&input).map(|p| file_tables.push(p.table))
-            } else if has_derive(&input.attrs, "PgEnum") {
-                parse_enum(&input).map(|e| file_enums.push(e))
-            } else if has_derive(&input.attrs, "PgSchema") {
-                parse_schema(&input).map(|s| file_schemas.push(s))
-            } else {
-                return;
+            let result = match kind {
+                "Table" => parse_table(&input).map(|p| file_tables.push(p.table)),
+                "PgEnum" => parse_enum(&input).map(|e| file_enums.push(e)),
+                _ => parse_schema(&input).map(|s| file_schemas.push(s)),
             };
             if let Err(errors) = result {
                 for (loc, text) in errors.located() {

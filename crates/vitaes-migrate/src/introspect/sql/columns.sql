@@ -28,7 +28,9 @@ LEFT JOIN LATERAL (
   JOIN pg_catalog.pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
   JOIN pg_catalog.pg_namespace seqn ON seqn.oid = seq.relnamespace
   JOIN pg_catalog.pg_sequence s ON s.seqrelid = seq.oid
-  WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+  -- Only identity and nextval() columns own a sequence: skip the lookup for the rest.
+  WHERE (a.attidentity <> '' OR ad.adbin IS NOT NULL)
+    AND dep.classid = 'pg_catalog.pg_class'::regclass
     AND dep.refclassid = 'pg_catalog.pg_class'::regclass
     AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
     AND dep.deptype IN ('a', 'i')
