@@ -96,7 +96,7 @@ async fn main() {
             .chain((0..n).map(table))
             .collect();
         std::fs::write(&file, source).unwrap();
-        let schema = load_schema(&[file.clone()]).unwrap();
+        let schema = load_schema(std::slice::from_ref(&file)).unwrap();
         let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
             .await
             .unwrap();

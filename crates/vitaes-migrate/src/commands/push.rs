@@ -184,7 +184,7 @@ pub async fn run(
     }
 
     let hazardous = planned.hazards().iter().any(|h| !h.is_empty());
-    match prompter.as_deref_mut() {
+    match prompter {
         Some(p) if args.strict => {
             for statement in sql::render(&planned) {
                 let question = format!("Run this statement?\n{}", statement.trim_end());

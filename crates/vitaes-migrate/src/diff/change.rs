@@ -45,6 +45,7 @@ pub struct EnumColumn {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // plans are short; boxing would only add noise
 pub enum Change {
     CreateSchema(String),
     DropSchema(String),

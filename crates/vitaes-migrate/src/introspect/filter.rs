@@ -35,9 +35,9 @@ impl Filter {
     }
 
     /// Whether `schema.name` is managed: it matches an including glob (or there
-    /// is none) and no excluding one.
-    pub fn includes_table(&self, schema: &str, name: &str) -> bool {
-        let _ = schema;
+    /// is none) and no excluding one. Globs match the table name, as
+    /// drizzle-kit's `tablesFilter` does; schemas are chosen by `schemas`.
+    pub fn includes_table(&self, _schema: &str, name: &str) -> bool {
         let (exclude, include): (Vec<&String>, Vec<&String>) =
             self.tables.iter().partition(|g| g.starts_with('!'));
         let included = include.is_empty() || include.iter().any(|g| glob(g, name));

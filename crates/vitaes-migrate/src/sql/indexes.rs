@@ -56,7 +56,7 @@ fn column(c: &IndexColumn) -> String {
             if !c.asc {
                 out.push_str(" DESC");
             }
-            if !(c.asc && !c.nulls_first) {
+            if !c.asc || c.nulls_first {
                 out.push_str(if c.nulls_first {
                     " NULLS FIRST"
                 } else {

@@ -7,6 +7,8 @@
 //! the tables in the same order.
 
 #![allow(dead_code)]
+// clippy reads `#[table(...)]` column lists as repeated attributes.
+#![allow(clippy::duplicated_attributes)]
 
 use std::net::IpAddr;
 

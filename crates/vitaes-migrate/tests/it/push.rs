@@ -184,7 +184,6 @@ async fn hazards_are_refused_unless_forced() {
     let report = push(&client, &v2, &options(&v2)).await.unwrap();
     assert!(report.applied);
     assert!(plan(&client, &v2, &options(&v2)).await.unwrap().is_empty());
-    let _ = Path::new(".");
 }
 
 /// `vitaes-migrate push --url URL ARGS` in a project holding `schema.rs`.
