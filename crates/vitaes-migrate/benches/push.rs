@@ -69,7 +69,13 @@ async fn main() {
         }
     };
     let cli = env!("CARGO_BIN_EXE_vitaes-migrate");
-    let cluster = Cluster::start(ClusterOptions::default()).expect("a local PostgreSQL");
+    // The first push creates every table in one transaction: thousands of
+    // tables need more lock slots than PostgreSQL's default.
+    let cluster = Cluster::start(ClusterOptions {
+        settings: vec![("max_locks_per_transaction".into(), "1024".into())],
+        ..ClusterOptions::default()
+    })
+    .expect("a local PostgreSQL");
     let pg_dump = cluster.bindir().join("pg_dump");
     let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
         .await
