@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url};
 use crate::diff::{Plan, RenameDecisions};
 use crate::error::{Error, Result};
-use crate::introspect::Filter;
-use crate::push::{apply, plan, PushError, PushOptions};
+use crate::introspect::{introspect, user_schemas, Filter};
+use crate::push::{apply, plan_with_live, PushError, PushOptions};
 use crate::renames_cli::{self, Prompter};
 use crate::report::PlanReport;
 use crate::source::load_schema;
@@ -79,17 +79,10 @@ pub async fn run(
             "--strict confirms every statement and needs a terminal".into(),
         ));
     }
-    let desired = load_schema(&config.schema_paths(&args.schema, cwd)?)?;
-    let mut filter = match &config.file.schema_filter {
-        Some(schemas) => Filter {
-            schemas: schemas.clone(),
-            tables: Vec::new(),
-        },
-        None => Filter::for_schema(&desired),
-    };
-    if let Some(tables) = &config.file.tables_filter {
-        filter.tables = tables.clone();
-    }
+    // Reading the sources (syn) and reading the database overlap: the
+    // database is read for every user schema, then narrowed to the filter.
+    let paths = config.schema_paths(&args.schema, cwd)?;
+    let loading = tokio::task::spawn_blocking(move || load_schema(&paths));
     let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
     if args.verbose {
         let _ = writeln!(err, "connecting to {}", mask_url(&resolved.url));
@@ -102,6 +95,30 @@ pub async fn run(
             server.version, server.user, server.database
         );
     }
+    let everything = Filter {
+        schemas: user_schemas(&client)
+            .await
+            .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?,
+        tables: Vec::new(),
+    };
+    let mut live = introspect(&client, &everything)
+        .await
+        .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?
+        .schema;
+    let desired = loading
+        .await
+        .map_err(|e| Error::Refused(format!("reading the sources: {e}")))??;
+    let mut filter = match &config.file.schema_filter {
+        Some(schemas) => Filter {
+            schemas: schemas.clone(),
+            tables: Vec::new(),
+        },
+        None => Filter::for_schema(&desired),
+    };
+    if let Some(tables) = &config.file.tables_filter {
+        filter.tables = tables.clone();
+    }
+    filter.restrict(&mut live);
 
     let mut options = PushOptions {
         filter,
@@ -111,7 +128,7 @@ pub async fn run(
         lock_timeout: args.lock_timeout,
     };
     let planned: Plan = loop {
-        match plan(&client, &desired, &options).await {
+        match plan_with_live(&client, &desired, live.clone(), &options).await {
             Ok(p) => break p,
             Err(PushError::Ambiguous(a)) => match prompter.as_deref_mut() {
                 Some(p) => renames_cli::ask(&a, p, &mut options.renames)?,

@@ -34,6 +34,15 @@ impl Filter {
         }
     }
 
+    /// Keeps of `schema` (read with a wider filter) only what this one selects.
+    pub fn restrict(&self, schema: &mut vitaes_schema_core::Schema) {
+        schema.schemas.retain(|s| self.schemas.contains(s));
+        schema.enums.retain(|e| self.schemas.contains(&e.schema));
+        schema.tables.retain(|t| {
+            self.schemas.contains(&t.schema) && self.includes_table(&t.schema, &t.name)
+        });
+    }
+
     /// Whether `schema.name` is managed: it matches an including glob (or there
     /// is none) and no excluding one. Globs match the table name, as
     /// drizzle-kit's `tablesFilter` does; schemas are chosen by `schemas`.

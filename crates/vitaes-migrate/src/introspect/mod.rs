@@ -35,6 +35,20 @@ pub struct Introspected {
     pub not_managed: Vec<String>,
 }
 
+/// The names of every schema but PostgreSQL's own (`pg_*`, `information_schema`).
+pub async fn user_schemas(client: &Client) -> Result<Vec<String>, tokio_postgres::Error> {
+    Ok(client
+        .query(
+            "SELECT nspname::text FROM pg_catalog.pg_namespace
+              WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY nspname",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
 /// Reads the schemas and tables `filter` selects.
 pub async fn introspect(
     client: &Client,

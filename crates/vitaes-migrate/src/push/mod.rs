@@ -102,10 +102,20 @@ async fn comparable(
     filter: &Filter,
     in_transaction: bool,
 ) -> Result<(Schema, Schema)> {
-    let mut live = introspect(client, filter)
+    let live = introspect(client, filter)
         .await
         .map_err(db("reading the catalog"))?
         .schema;
+    comparable_with(client, desired, live, in_transaction).await
+}
+
+/// [`comparable`] with the live schema already read.
+async fn comparable_with(
+    client: &Client,
+    desired: &Schema,
+    mut live: Schema,
+    in_transaction: bool,
+) -> Result<(Schema, Schema)> {
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
         .await
         .map_err(db("canonicalising"))?;
@@ -130,6 +140,18 @@ async fn plan_in(
     in_transaction: bool,
 ) -> std::result::Result<Plan, PushError> {
     let (live, wanted) = comparable(client, desired, &options.filter, in_transaction).await?;
+    diff::diff_with(&live, &wanted, &options.renames).map_err(PushError::Ambiguous)
+}
+
+/// [`plan`] with the live schema already read (by [`introspect`] with
+/// `options.filter`), so reading it can overlap with reading the sources.
+pub async fn plan_with_live(
+    client: &Client,
+    desired: &Schema,
+    live: Schema,
+    options: &PushOptions,
+) -> std::result::Result<Plan, PushError> {
+    let (live, wanted) = comparable_with(client, desired, live, false).await?;
     diff::diff_with(&live, &wanted, &options.renames).map_err(PushError::Ambiguous)
 }
 
