@@ -2,6 +2,32 @@
 //! from PostgreSQL's built-in casts (`pg_cast` rows with context implicit or
 //! assignment, PostgreSQL 15), in drizzle-kit's type spellings.
 
+/// `(source, target)` pairs with only an explicit cast (`pg_cast` context
+/// `e`): `USING "c"::target` works; through text it would not.
+const EXPLICIT_CASTS: &[(&str, &str)] = &[
+    ("integer", "boolean"),
+    ("boolean", "integer"),
+    ("jsonb", "boolean"),
+    ("jsonb", "smallint"),
+    ("jsonb", "integer"),
+    ("jsonb", "bigint"),
+    ("jsonb", "numeric"),
+    ("jsonb", "real"),
+    ("jsonb", "double precision"),
+];
+
+/// How a `USING` clause converts a value PostgreSQL cannot assign: directly
+/// when a cast exists (or the source is a string, read by the target's input
+/// function), else through its text form (`true` → `'true'` → jsonb).
+pub fn cast_directly(from: &str, from_enum: bool, to: &str) -> bool {
+    let (f, fd) = base_type(from);
+    let (t, td) = base_type(to);
+    !from_enum
+        && fd == td
+        && (STRING_TYPES.contains(&f.as_str())
+            || EXPLICIT_CASTS.iter().any(|&(a, b)| a == f && b == t))
+}
+
 /// `(source, target)` pairs PostgreSQL converts on assignment without `USING`.
 const ASSIGNMENT_CASTS: &[(&str, &str)] = &[
     ("bigint", "double precision"),

@@ -123,8 +123,19 @@ fn uses(e: &EnumDef, sql_type: &str, type_schema: Option<&str>) -> Option<usize>
 /// old type can be dropped).
 pub(super) fn rebuild_columns(e: &EnumDef, old: &Schema, new: &Schema) -> Vec<EnumColumn> {
     let mut out = Vec::new();
+    let old_at: std::collections::HashMap<(&str, &str), &vitaes_schema_core::TableDef> = old
+        .tables
+        .iter()
+        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
+        .collect();
     for t in &new.tables {
+        // A column added to an existing table is added after the rebuild,
+        // with the new type; one of a new table is created before it.
+        let existing = old_at.get(&(t.schema.as_str(), t.name.as_str()));
         for c in &t.columns {
+            if existing.is_some_and(|ot| ot.column(&c.name).is_none()) {
+                continue;
+            }
             if let Some(dims) = uses(e, &c.sql_type, c.type_schema.as_deref()) {
                 out.push(EnumColumn {
                     table: TableRef::of(t),

@@ -298,6 +298,18 @@ pub fn diff_with(
     if !ambiguities.is_empty() {
         return Err(Ambiguities(ambiguities));
     }
+    // DROP TABLE ... CASCADE already drops the foreign keys pointing at it.
+    let gone: HashSet<(&str, &str)> = dropped
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
+    g.drop_fks.retain(|c| match c {
+        Change::DropForeignKey { table, name } => !old_at
+            .get(&(table.schema.as_str(), table.name.as_str()))
+            .and_then(|&i| old.tables[i].foreign_keys.iter().find(|f| &f.name == name))
+            .is_some_and(|f| gone.contains(&(f.ref_schema.as_str(), f.ref_table.as_str()))),
+        _ => true,
+    });
     Ok(g.into_plan())
 }
 

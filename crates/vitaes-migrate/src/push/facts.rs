@@ -175,16 +175,21 @@ pub async fn facts(
             }
         })
         .collect();
-    let counts = futures_util::future::try_join_all(queries.iter().map(|q| async move {
+    // The connection must be usable; after that each count may fail on its
+    // own: a query naming a column this plan adds (a check on a new column)
+    // has nothing to count yet, and its error only means "no fact".
+    client.simple_query("").await?;
+    let counts = futures_util::future::join_all(queries.iter().map(|q| async move {
         match q {
             Some((sql, _, _)) => client
                 .query_one(sql.as_str(), &[])
                 .await
-                .map(|r| Some(r.get::<_, i64>(0))),
-            None => Ok(None),
+                .ok()
+                .map(|r| r.get::<_, i64>(0)),
+            None => None,
         }
     }))
-    .await?;
+    .await;
     Ok(queries
         .into_iter()
         .zip(counts)

@@ -3,7 +3,7 @@ use vitaes_schema_core::{ColumnDef, Identity, IdentityKind};
 
 use super::tables::{column_definition, identity_clause, qualified_type};
 use super::{table_ref, table_sql};
-use crate::diff::casts::assignable;
+use crate::diff::casts::{assignable, cast_directly};
 use crate::diff::TableRef;
 
 /// `ALTER TABLE "t" ADD COLUMN <definition>;`
@@ -63,21 +63,37 @@ pub fn set_type(
     let quoted = quote_ident(col);
     let mut out = Vec::new();
     if to_enum && !from_enum {
-        // drizzle-kit's order: the default (cast to the enum) first, then the type.
-        if let Some(d) = &to.default {
-            out.push(set_default(
+        if cast_directly(&from.sql_type, false, "text") {
+            // drizzle-kit's text: the default (cast to the enum) first, then the type.
+            if let Some(d) = &to.default {
+                out.push(set_default(
+                    table,
+                    col,
+                    &format!("{}::{target}", d.to_sql()),
+                ));
+            } else if from.default.is_some() {
+                out.push(alter(table, col, "DROP DEFAULT"));
+            }
+            out.push(alter(
                 table,
                 col,
-                &format!("{}::{target}", d.to_sql()),
+                &format!("SET DATA TYPE {target} USING {quoted}::{target}"),
             ));
-        } else if from.default.is_some() {
-            out.push(alter(table, col, "DROP DEFAULT"));
+        } else {
+            // Not a string: the old default goes first (it would not cast) and
+            // the value goes through its text form.
+            if from.default.is_some() {
+                out.push(alter(table, col, "DROP DEFAULT"));
+            }
+            out.push(alter(
+                table,
+                col,
+                &format!("SET DATA TYPE {target} USING {quoted}::text::{target}"),
+            ));
+            if let Some(d) = &to.default {
+                out.push(set_default(table, col, &d.to_sql()));
+            }
         }
-        out.push(alter(
-            table,
-            col,
-            &format!("SET DATA TYPE {target} USING {quoted}::{target}"),
-        ));
         return out;
     }
     if from_enum && to_enum {
@@ -101,7 +117,11 @@ pub fn set_type(
         if from.default.is_some() {
             out.push(alter(table, col, "DROP DEFAULT"));
         }
-        let via = if from_enum { "::text" } else { "" };
+        let via = if cast_directly(&from.sql_type, from_enum, &to.sql_type) {
+            ""
+        } else {
+            "::text"
+        };
         out.push(alter(
             table,
             col,

@@ -18,6 +18,7 @@ mod generate_rules;
 mod introspect;
 mod long_names;
 mod paths;
+mod property;
 mod push;
 mod renames;
 mod server_version;
