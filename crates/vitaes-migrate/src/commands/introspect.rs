@@ -92,21 +92,15 @@ pub async fn run(
     Ok(())
 }
 
-/// `schema_filter` and `tables_filter` from vitaes.toml; without a schema
-/// filter, `public` plus the schemas the code declares.
+/// The configured filter; the code is read only when vitaes.toml names no
+/// `schema_filter` and there are schema sources.
 fn filter(args: &IntrospectArgs, config: &Config, cwd: &Path) -> Result<Filter> {
-    let mut filter = match &config.file.schema_filter {
-        Some(schemas) => Filter {
-            schemas: schemas.clone(),
-            tables: Vec::new(),
-        },
-        None => match config.schema_paths(&args.schema, cwd) {
-            Ok(paths) => Filter::for_schema(&load_schema(&paths)?),
-            Err(_) => Filter::default(),
-        },
+    let code = match (
+        &config.file.schema_filter,
+        config.schema_paths(&args.schema, cwd),
+    ) {
+        (None, Ok(paths)) => Some(load_schema(&paths)?),
+        _ => None,
     };
-    if let Some(tables) = &config.file.tables_filter {
-        filter.tables = tables.clone();
-    }
-    Ok(filter)
+    Ok(Filter::configured(config, code.as_ref()))
 }

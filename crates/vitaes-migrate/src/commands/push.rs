@@ -108,16 +108,7 @@ pub async fn run(
     let desired = loading
         .await
         .map_err(|e| Error::Refused(format!("reading the sources: {e}")))??;
-    let mut filter = match &config.file.schema_filter {
-        Some(schemas) => Filter {
-            schemas: schemas.clone(),
-            tables: Vec::new(),
-        },
-        None => Filter::for_schema(&desired),
-    };
-    if let Some(tables) = &config.file.tables_filter {
-        filter.tables = tables.clone();
-    }
+    let filter = Filter::configured(config, Some(&desired));
     filter.restrict(&mut live);
 
     let mut options = PushOptions {

@@ -34,6 +34,26 @@ impl Filter {
         }
     }
 
+    /// The filter vitaes.toml sets: `schema_filter`, else `public` plus the
+    /// schemas `code` declares (without code, `public`); `tables_filter` globs.
+    pub fn configured(
+        config: &crate::config::Config,
+        code: Option<&vitaes_schema_core::Schema>,
+    ) -> Filter {
+        let mut filter = match (&config.file.schema_filter, code) {
+            (Some(schemas), _) => Filter {
+                schemas: schemas.clone(),
+                tables: Vec::new(),
+            },
+            (None, Some(code)) => Filter::for_schema(code),
+            (None, None) => Filter::default(),
+        };
+        if let Some(tables) = &config.file.tables_filter {
+            filter.tables = tables.clone();
+        }
+        filter
+    }
+
     /// Keeps of `schema` (read with a wider filter) only what this one selects.
     pub fn restrict(&self, schema: &mut vitaes_schema_core::Schema) {
         schema.schemas.retain(|s| self.schemas.contains(s));

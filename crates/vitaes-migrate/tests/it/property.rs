@@ -219,7 +219,7 @@ fn schema_of(v: &Version) -> Schema {
                 )
             {
                 def.uniques.push(Unique {
-                    name: unique_name(&name, &[cname.clone()]),
+                    name: unique_name(&name, std::slice::from_ref(&cname)),
                     columns: vec![cname],
                     nulls_not_distinct: false,
                 });
