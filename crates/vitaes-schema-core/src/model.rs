@@ -94,6 +94,23 @@ pub struct ColumnDef {
     pub renamed_from: Option<String>,
 }
 
+impl ColumnDef {
+    /// A nullable column of `sql_type` with no default, key or identity.
+    pub fn new(name: impl Into<String>, sql_type: impl Into<String>) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            sql_type: sql_type.into(),
+            type_schema: None,
+            primary_key: false,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            renamed_from: None,
+        }
+    }
+}
+
 /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY` with its sequence options,
 /// spelled out as drizzle-kit records them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

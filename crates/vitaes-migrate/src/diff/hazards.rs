@@ -292,17 +292,7 @@ mod tests {
     }
 
     fn col(t: &str) -> ColumnDef {
-        ColumnDef {
-            name: "c".into(),
-            sql_type: t.into(),
-            type_schema: None,
-            primary_key: false,
-            not_null: false,
-            default: None,
-            identity: None,
-            generated: None,
-            renamed_from: None,
-        }
+        ColumnDef::new("c", t)
     }
 
     #[test]

@@ -57,6 +57,9 @@ struct Groups {
     alterations: Vec<Change>,
     add_pks: Vec<Change>,
     add_columns: Vec<Change>,
+    /// Keys over a column the same plan adds. drizzle-kit puts every new key
+    /// before the columns are added, which fails for these.
+    add_pks_on_new_columns: Vec<Change>,
     created_fks: Vec<Change>,
     created_indexes: Vec<Change>,
     added_fks: Vec<Change>,
@@ -92,6 +95,7 @@ impl Groups {
             self.alterations,
             self.add_pks,
             self.add_columns,
+            self.add_pks_on_new_columns,
             self.created_fks,
             self.created_indexes,
             self.added_fks,
@@ -609,17 +613,7 @@ mod describe_tests {
     use vitaes_schema_core::ColumnDef;
 
     fn col(name: &str) -> ColumnDef {
-        ColumnDef {
-            name: name.into(),
-            sql_type: "text".into(),
-            type_schema: None,
-            primary_key: false,
-            not_null: false,
-            default: None,
-            identity: None,
-            generated: None,
-            renamed_from: None,
-        }
+        ColumnDef::new(name, "text")
     }
 
     #[test]
@@ -657,5 +651,40 @@ mod describe_tests {
             sanitize_tag("add_a_very_long_table_name_with_many_words_and_more"),
             "add_a_very_long_table_name_with_many"
         );
+    }
+
+    /// A new key over a column the same plan adds comes after the ADD COLUMN;
+    /// one over existing columns keeps drizzle-kit's place, before it.
+    #[test]
+    fn keys_over_new_columns_follow_the_column() {
+        let mut old = Schema::default();
+        let mut t = vitaes_schema_core::TableDef::empty("public", "t");
+        t.columns.push(ColumnDef {
+            not_null: true,
+            ..ColumnDef::new("id", "integer")
+        });
+        old.tables.push(t.clone());
+        let k = ColumnDef {
+            not_null: true,
+            ..ColumnDef::new("k", "integer")
+        };
+        t.columns.push(k);
+        t.primary_key = Some(vitaes_schema_core::PrimaryKey {
+            name: "t_id_k_pk".into(),
+            columns: vec!["id".into(), "k".into()],
+        });
+        let mut new = Schema::default();
+        new.tables.push(t.clone());
+        let kinds = |p: &Plan| p.changes.iter().map(|c| c.kind()).collect::<Vec<_>>();
+        let plan = diff(&old, &new).unwrap();
+        assert_eq!(kinds(&plan), ["add_column", "add_primary_key"]);
+
+        // `k` already there, `y` added: the key keeps its place.
+        let mut old_k = old.clone();
+        old_k.tables[0].columns.push(t.columns[1].clone());
+        let mut new_y = new.clone();
+        new_y.tables[0].columns.push(ColumnDef::new("y", "text"));
+        let plan = diff(&old_k, &new_y).unwrap();
+        assert_eq!(kinds(&plan), ["add_primary_key", "add_column"]);
     }
 }

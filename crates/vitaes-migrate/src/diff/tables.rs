@@ -261,10 +261,15 @@ fn primary_keys(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut Groups) 
                 });
             }
             if let Some(n) = n {
-                g.add_pks.push(Change::AddPrimaryKey {
+                let change = Change::AddPrimaryKey {
                     table: table.clone(),
                     pk: n.clone(),
-                });
+                };
+                if n.columns.iter().all(|c| ot.column(c).is_some()) {
+                    g.add_pks.push(change);
+                } else {
+                    g.add_pks_on_new_columns.push(change);
+                }
             }
         }
     }

@@ -39,31 +39,29 @@ pub fn drop(table: &TableRef, name: &str) -> String {
     format!("DROP INDEX {};", table_ref(&table.schema, name))
 }
 
-/// One index element as drizzle-kit writes it: ascending with NULLS LAST
-/// (btree's default) and opclass columns get no suffix.
+/// One index element: ascending with NULLS LAST (btree's default) gets no
+/// suffix, as drizzle-kit writes it. drizzle-kit also drops the order of an
+/// opclass column, building `c text_pattern_ops` for a `.desc()` one; we keep
+/// it, so the index built is the one declared.
 fn column(c: &IndexColumn) -> String {
     let mut out = if c.is_expression {
         c.expression.clone()
     } else {
         quote_ident(&c.expression)
     };
-    match &c.opclass {
-        Some(op) => {
-            out.push(' ');
-            out.push_str(op);
-        }
-        None => {
-            if !c.asc {
-                out.push_str(" DESC");
-            }
-            if !c.asc || c.nulls_first {
-                out.push_str(if c.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                });
-            }
-        }
+    if let Some(op) = &c.opclass {
+        out.push(' ');
+        out.push_str(op);
+    }
+    if !c.asc {
+        out.push_str(" DESC");
+    }
+    if !c.asc || c.nulls_first {
+        out.push_str(if c.nulls_first {
+            " NULLS FIRST"
+        } else {
+            " NULLS LAST"
+        });
     }
     out
 }

@@ -19,7 +19,7 @@ use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::naming::unique_name;
 use vitaes_schema_core::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
-    IndexColumn, IndexDef, Schema, TableDef, Unique,
+    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 
 use crate::catalog::dump;
@@ -36,9 +36,14 @@ enum Kind {
     Numeric,
     TextArray,
     Mood,
+    Uuid,
+    Date,
+    Time,
+    Bytea,
+    Inet,
 }
 
-const KINDS: [Kind; 10] = [
+const KINDS: [Kind; 15] = [
     Kind::Int,
     Kind::Big,
     Kind::Text,
@@ -49,6 +54,11 @@ const KINDS: [Kind; 10] = [
     Kind::Numeric,
     Kind::TextArray,
     Kind::Mood,
+    Kind::Uuid,
+    Kind::Date,
+    Kind::Time,
+    Kind::Bytea,
+    Kind::Inet,
 ];
 
 #[derive(Debug, Clone)]
@@ -58,14 +68,31 @@ struct Col {
     nullable: bool,
     default: bool,
     unique: bool,
+    nulls_not_distinct: bool,
+}
+
+/// Index options: operator class, `WITH (fillfactor)`, built concurrently.
+#[derive(Debug, Clone, Copy)]
+struct IndexOpts {
+    desc: bool,
+    partial: bool,
+    opclass: bool,
+    with: bool,
+    concurrently: bool,
 }
 
 #[derive(Debug, Clone)]
 struct Tab {
     name: usize,
+    /// In schema `app` rather than `public`.
+    in_app: bool,
     identity: bool,
+    /// Primary key `(id, k)` instead of `(id)`.
+    composite_pk: bool,
+    /// `g integer GENERATED ALWAYS AS (id * n) STORED`.
+    generated: Option<u8>,
     cols: Vec<Col>,
-    index: Option<(bool, bool)>,
+    index: Option<IndexOpts>,
     check: bool,
     fk: Option<(usize, u8)>,
 }
@@ -79,41 +106,77 @@ struct Version {
 fn col() -> impl Strategy<Value = Col> {
     (
         0..6usize,
-        prop::sample::select(KINDS.to_vec()),
+        // Enum columns three times as often: an enum change needs one on both sides.
+        prop::sample::select(
+            KINDS
+                .iter()
+                .chain([Kind::Mood, Kind::Mood].iter())
+                .copied()
+                .collect::<Vec<_>>(),
+        ),
         any::<bool>(),
         any::<bool>(),
         prop::bool::weighted(0.2),
+        any::<bool>(),
     )
-        .prop_map(|(name, kind, nullable, default, unique)| Col {
+        .prop_map(|(name, kind, nullable, default, unique, nnd)| Col {
             name,
             kind,
             nullable,
             default,
             unique,
+            nulls_not_distinct: unique && nnd,
+        })
+}
+
+fn index_opts() -> impl Strategy<Value = IndexOpts> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(|(desc, partial, opclass, with, concurrently)| IndexOpts {
+            desc,
+            partial,
+            opclass,
+            with,
+            concurrently,
         })
 }
 
 fn tab() -> impl Strategy<Value = Tab> {
     (
-        0..4usize,
-        prop::bool::weighted(0.3),
+        (
+            0..4usize,
+            prop::bool::weighted(0.2),
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.15),
+            prop::option::weighted(0.15, 1..3u8),
+        ),
         prop::collection::vec(col(), 0..5),
-        prop::option::weighted(0.4, (any::<bool>(), any::<bool>())),
+        prop::option::weighted(0.4, index_opts()),
         prop::bool::weighted(0.3),
         prop::option::weighted(0.3, (0..4usize, 0..3u8)),
     )
-        .prop_map(|(name, identity, mut cols, index, check, fk)| {
-            cols.sort_by_key(|c| c.name);
-            cols.dedup_by_key(|c| c.name);
-            Tab {
-                name,
-                identity,
-                cols,
-                index,
-                check,
-                fk,
-            }
-        })
+        .prop_map(
+            |((name, in_app, identity, composite_pk, generated), mut cols, index, check, fk)| {
+                cols.sort_by_key(|c| c.name);
+                cols.dedup_by_key(|c| c.name);
+                Tab {
+                    name,
+                    in_app,
+                    identity,
+                    composite_pk,
+                    generated,
+                    cols,
+                    index,
+                    check,
+                    fk,
+                }
+            },
+        )
 }
 
 fn version() -> impl Strategy<Value = Version> {
@@ -140,6 +203,11 @@ fn sql_type(kind: Kind) -> (&'static str, Option<String>) {
         Kind::Numeric => ("numeric(10, 2)", None),
         Kind::TextArray => ("text[]", None),
         Kind::Mood => ("mood", Some("public".to_string())),
+        Kind::Uuid => ("uuid", None),
+        Kind::Date => ("date", None),
+        Kind::Time => ("time", None),
+        Kind::Bytea => ("bytea", None),
+        Kind::Inet => ("inet", None),
     }
 }
 
@@ -155,6 +223,11 @@ fn default_of(kind: Kind, moods: &[&str]) -> DefaultValue {
         Kind::Numeric => DefaultValue::Sql("1.5".into()),
         Kind::TextArray => DefaultValue::Sql("'{}'::text[]".into()),
         Kind::Mood => DefaultValue::Sql(format!("'{}'", moods[0])),
+        Kind::Uuid => DefaultValue::Sql("gen_random_uuid()".into()),
+        Kind::Date => DefaultValue::Sql("CURRENT_DATE".into()),
+        Kind::Time => DefaultValue::Sql("'12:00:00'".into()),
+        Kind::Bytea => DefaultValue::Sql("'\\x00'::bytea".into()),
+        Kind::Inet => DefaultValue::Sql("'127.0.0.1'".into()),
     }
 }
 
@@ -172,21 +245,30 @@ fn schema_of(v: &Version) -> Schema {
             values: v.moods.iter().map(|m| m.to_string()).collect(),
         });
     }
-    let names: Vec<String> = v.tables.iter().map(|t| format!("t{}", t.name)).collect();
+    if v.tables.iter().any(|t| t.in_app) {
+        s.schemas.push("app".into());
+    }
+    // Tables a foreign key may point at: `(id)` must be their whole key.
+    let targets: BTreeMap<String, &'static str> = v
+        .tables
+        .iter()
+        .filter(|t| !t.composite_pk)
+        .map(|t| (format!("t{}", t.name), schema_name(t)))
+        .collect();
     for t in &v.tables {
         let name = format!("t{}", t.name);
-        let mut def = TableDef::empty("public", name.clone());
+        let mut def = TableDef::empty(schema_name(t), name.clone());
         def.columns.push(ColumnDef {
             name: "id".into(),
             sql_type: "integer".into(),
             type_schema: None,
-            primary_key: true,
+            primary_key: !t.composite_pk,
             not_null: true,
             default: None,
             identity: t.identity.then(|| Identity {
                 kind: IdentityKind::ByDefault,
                 name: format!("{name}_id_seq"),
-                schema: "public".into(),
+                schema: schema_name(t).into(),
                 increment: "1".into(),
                 start_with: "1".into(),
                 min_value: "1".into(),
@@ -197,6 +279,36 @@ fn schema_of(v: &Version) -> Schema {
             generated: None,
             renamed_from: None,
         });
+        if t.composite_pk {
+            def.columns.push(ColumnDef {
+                name: "k".into(),
+                sql_type: "integer".into(),
+                type_schema: None,
+                primary_key: false,
+                not_null: true,
+                default: Some(DefaultValue::Int(0)),
+                identity: None,
+                generated: None,
+                renamed_from: None,
+            });
+            def.primary_key = Some(PrimaryKey {
+                name: format!("{name}_id_k_pk"),
+                columns: vec!["id".into(), "k".into()],
+            });
+        }
+        if let Some(n) = t.generated {
+            def.columns.push(ColumnDef {
+                name: "g".into(),
+                sql_type: "integer".into(),
+                type_schema: None,
+                primary_key: false,
+                not_null: false,
+                default: None,
+                identity: None,
+                generated: Some(format!("id * {n}")),
+                renamed_from: None,
+            });
+        }
         for c in &t.cols {
             let (ty, schema) = sql_type(c.kind);
             let cname = format!("c{}", c.name);
@@ -221,7 +333,7 @@ fn schema_of(v: &Version) -> Schema {
                 def.uniques.push(Unique {
                     name: unique_name(&name, std::slice::from_ref(&cname)),
                     columns: vec![cname],
-                    nulls_not_distinct: false,
+                    nulls_not_distinct: c.nulls_not_distinct,
                 });
             }
         }
@@ -237,15 +349,30 @@ fn schema_of(v: &Version) -> Schema {
             .filter(|c| c.kind == Kind::Text)
             .map(|c| format!("c{}", c.name))
             .collect();
-        if let (Some((desc, partial)), Some(first)) = (t.index, t.cols.first()) {
+        // An operator class needs a column of a type that has one.
+        let has_opclass = |c: &&Col| matches!(c.kind, Kind::Text | Kind::Varchar | Kind::Jsonb);
+        let index_on = match t.index {
+            Some(o) if o.opclass => t.cols.iter().find(has_opclass).or(t.cols.first()),
+            _ => t.cols.first(),
+        };
+        if let (Some(o), Some(first)) = (t.index, index_on) {
             let target = format!("c{}", first.name);
             // gin (for jsonb and arrays) has no sort order.
-            let desc = desc && !matches!(first.kind, Kind::Jsonb | Kind::TextArray);
+            let gin_kind = matches!(first.kind, Kind::Jsonb | Kind::TextArray);
+            let desc = o.desc && !gin_kind;
             let expression = texts
                 .first()
-                .filter(|_| partial && !desc)
+                .filter(|_| o.partial && !desc)
                 .map(|c| format!("lower({c})"));
-            let gin = expression.is_none() && matches!(first.kind, Kind::Jsonb | Kind::TextArray);
+            let gin = expression.is_none() && gin_kind;
+            let opclass = (o.opclass && expression.is_none())
+                .then(|| match first.kind {
+                    Kind::Text => Some("text_pattern_ops"),
+                    Kind::Varchar => Some("varchar_pattern_ops"),
+                    Kind::Jsonb => Some("jsonb_path_ops"),
+                    _ => None,
+                })
+                .flatten();
             def.indexes.push(IndexDef {
                 name: format!("{name}_ix"),
                 columns: vec![IndexColumn {
@@ -253,30 +380,38 @@ fn schema_of(v: &Version) -> Schema {
                     expression: expression.unwrap_or(target.clone()),
                     asc: !desc,
                     nulls_first: desc,
-                    opclass: None,
+                    opclass: opclass.map(str::to_string),
                 }],
                 unique: false,
-                concurrently: false,
+                concurrently: o.concurrently,
                 method: if gin { "gin".into() } else { "btree".into() },
-                where_clause: (partial && desc).then(|| format!("{target} IS NOT NULL")),
-                with: Vec::new(),
+                where_clause: (o.partial && desc).then(|| format!("{target} IS NOT NULL")),
+                with: if o.with && !gin {
+                    vec![("fillfactor".to_string(), serde_json::json!(70))]
+                } else {
+                    Vec::new()
+                },
             });
         }
-        if let (true, Some(c)) = (t.check, ints.first()) {
+        // Checks and foreign keys use an integer column, else the key.
+        let int_col = ints.first().cloned().unwrap_or_else(|| "id".to_string());
+        if t.check {
+            let c = &int_col;
             def.checks.push(Check {
                 name: format!("{name}_chk"),
                 expr: format!("{c} > -1000"),
             });
         }
-        if let (Some((target, action)), Some(c)) = (t.fk, ints.first()) {
-            let to = format!("t{target}");
-            if names.contains(&to) {
+        if let Some((target, action)) = t.fk {
+            let c = &int_col;
+            if let Some((to, to_schema)) = targets.iter().nth(target % targets.len().max(1)) {
+                let to = to.clone();
                 let on_delete =
                     [FkAction::NoAction, FkAction::Cascade, FkAction::SetNull][action as usize];
                 def.foreign_keys.push(ForeignKey {
                     name: format!("{name}_{c}_fk"),
                     columns: vec![c.clone()],
-                    ref_schema: "public".into(),
+                    ref_schema: to_schema.to_string(),
                     ref_table: to,
                     ref_columns: vec!["id".into()],
                     on_delete,
@@ -287,6 +422,14 @@ fn schema_of(v: &Version) -> Schema {
         s.tables.push(def);
     }
     s
+}
+
+fn schema_name(t: &Tab) -> &'static str {
+    if t.in_app {
+        "app"
+    } else {
+        "public"
+    }
 }
 
 /// Three rows per table that fit version `a` (every table holds ids 1 to 3,
@@ -308,10 +451,16 @@ fn rows(a: &Version) -> String {
                     Kind::Numeric => format!("{id}.5"),
                     Kind::TextArray => "'{x}'".into(),
                     Kind::Mood => format!("'{}'", a.moods[0]),
+                    Kind::Uuid => format!("'00000000-0000-0000-0000-00000000000{id}'"),
+                    Kind::Date => format!("'2026-01-0{id}'"),
+                    Kind::Time => format!("'10:00:0{id}'"),
+                    Kind::Bytea => format!("'\\x0{id}'"),
+                    Kind::Inet => format!("'10.0.0.{id}'"),
                 });
             }
             sql.push_str(&format!(
-                "INSERT INTO t{} ({}) OVERRIDING SYSTEM VALUE VALUES ({});\n",
+                "INSERT INTO {}.t{} ({}) OVERRIDING SYSTEM VALUE VALUES ({});\n",
+                schema_name(t),
                 t.name,
                 cols.join(", "),
                 vals.join(", ")
@@ -347,43 +496,58 @@ fn no_renames(a: &Schema, b: &Schema) -> RenameDecisions {
     d
 }
 
-/// Which features a pair exercises, for the coverage assertion.
-fn features(a: &Version, b: &Version) -> Vec<String> {
+/// Which features a pair exercises, read from the schemas built (not the
+/// generator's flags, some of which a version cannot use).
+fn features(a: &Schema, b: &Schema) -> Vec<String> {
     let mut f = Vec::new();
-    for v in [a, b] {
-        for t in &v.tables {
-            f.push(if t.identity { "identity" } else { "plain pk" }.to_string());
-            f.extend(t.cols.iter().map(|c| format!("{:?}", c.kind)));
-            f.extend(
-                t.cols
-                    .iter()
-                    .filter(|c| c.default)
-                    .map(|_| "default".to_string()),
-            );
-            f.extend(
-                t.cols
-                    .iter()
-                    .filter(|c| c.unique)
-                    .map(|_| "unique".to_string()),
-            );
-            f.extend(
-                t.cols
-                    .iter()
-                    .filter(|c| !c.nullable)
-                    .map(|_| "not null".to_string()),
-            );
-            if t.index.is_some() {
-                f.push("index".into());
+    for s in [a, b] {
+        for t in &s.tables {
+            let columns = t.columns.iter().filter(|c| c.name.starts_with('c'));
+            for c in columns {
+                let kind = KINDS.iter().find(|k| sql_type(**k).0 == c.sql_type);
+                f.push(format!("{:?}", kind.expect("a generated type")));
+                if c.default.is_some() {
+                    f.push("default".into());
+                }
+                if c.not_null {
+                    f.push("not null".into());
+                }
             }
-            if t.check {
-                f.push("check".into());
-            }
-            if t.fk.is_some() {
-                f.push("foreign key".into());
+            let id = &t.columns[0];
+            f.push(
+                if id.identity.is_some() {
+                    "identity"
+                } else {
+                    "plain pk"
+                }
+                .into(),
+            );
+            for (on, name) in [
+                (t.schema == "app", "schema app"),
+                (t.primary_key.is_some(), "composite pk"),
+                (t.column("g").is_some(), "generated"),
+                (!t.uniques.is_empty(), "unique"),
+                (
+                    t.uniques.iter().any(|u| u.nulls_not_distinct),
+                    "nulls not distinct",
+                ),
+                (!t.indexes.is_empty(), "index"),
+                (
+                    t.indexes.iter().any(|i| i.columns[0].opclass.is_some()),
+                    "opclass",
+                ),
+                (t.indexes.iter().any(|i| !i.with.is_empty()), "index with"),
+                (t.indexes.iter().any(|i| i.concurrently), "concurrently"),
+                (!t.checks.is_empty(), "check"),
+                (!t.foreign_keys.is_empty(), "foreign key"),
+            ] {
+                if on {
+                    f.push(name.into());
+                }
             }
         }
     }
-    if a.moods != b.moods {
+    if a.enums != b.enums && !a.enums.is_empty() && !b.enums.is_empty() {
         f.push("enum change".into());
     }
     f.sort();
@@ -418,7 +582,7 @@ fn push_a_then_b_equals_b_or_fails_cleanly() {
         let (sa, sb) = (schema_of(&a), schema_of(&b));
         {
             let mut seen = seen.lock().unwrap();
-            for f in features(&a, &b) {
+            for f in features(&sa, &sb) {
                 *seen.entry(f).or_default() += 1;
             }
         }
@@ -426,7 +590,10 @@ fn push_a_then_b_equals_b_or_fails_cleanly() {
             let db = test_database().await;
             let client = db.connect().await;
             let first = PushOptions {
-                filter: Filter::default(),
+                filter: Filter {
+                    schemas: vec!["public".into(), "app".into()],
+                    tables: Vec::new(),
+                },
                 force: true,
                 ..PushOptions::default()
             };
@@ -526,6 +693,18 @@ fn push_a_then_b_equals_b_or_fails_cleanly() {
         "Numeric",
         "TextArray",
         "Mood",
+        "Uuid",
+        "Date",
+        "Time",
+        "Bytea",
+        "Inet",
+        "schema app",
+        "composite pk",
+        "generated",
+        "nulls not distinct",
+        "opclass",
+        "index with",
+        "concurrently",
         "default",
         "unique",
         "not null",
