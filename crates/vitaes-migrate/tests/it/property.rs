@@ -366,7 +366,7 @@ fn schema_of(v: &Version) -> Schema {
                 .map(|c| format!("lower({c})"));
             let gin = expression.is_none() && gin_kind;
             let opclass = (o.opclass && expression.is_none())
-                .then(|| match first.kind {
+                .then_some(match first.kind {
                     Kind::Text => Some("text_pattern_ops"),
                     Kind::Varchar => Some("varchar_pattern_ops"),
                     Kind::Jsonb => Some("jsonb_path_ops"),
