@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use std::time::Duration;
+
 use crate::diff::{NoRename, Rename};
 
 #[derive(Debug, Parser)]
@@ -46,7 +48,7 @@ pub enum Command {
         #[arg(long)]
         verbose: bool,
         /// How long a statement may wait for a lock (5s, 500ms, 2m).
-        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::commands::push::parse_duration)]
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
         lock_timeout: std::time::Duration,
         /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new.
         #[arg(long, value_name = "KIND:OLD=NEW")]
@@ -94,4 +96,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Apply the pending migrations of the folder, each in its own transaction, under a lock.
+    Migrate {
+        /// The migrations folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Database URL (default: DATABASE_URL, the env file, or [database] url).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Show what would run; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Record every migration up to this tag as applied without running it (for a database built by push).
+        #[arg(long, value_name = "TAG")]
+        baseline: Option<String>,
+        /// How long to wait for another migrate holding the lock (5s, 500ms, 2m).
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+        lock_wait: std::time::Duration,
+        /// Say where it connects, on stderr (passwords masked).
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+/// `5s`, `500ms`, `2m`, or plain seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (try 5s, 500ms, 2m)"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" | "min" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("`{text}` is not a duration (try 5s, 500ms, 2m)")),
+    }
 }

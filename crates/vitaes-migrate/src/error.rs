@@ -46,6 +46,8 @@ pub enum Error {
     Refused(String),
     #[error(transparent)]
     Connect(#[from] crate::connect::ConnectError),
+    #[error(transparent)]
+    Migrate(#[from] crate::migrator::MigrateError),
     /// The database rejected a statement (exit code 4).
     #[error("the database rejected a statement: {0}")]
     Database(String),
@@ -56,6 +58,7 @@ impl Error {
         match self {
             Error::Refused(_) => 1,
             Error::Connect(e) => e.exit_code(),
+            Error::Migrate(e) => e.exit_code(),
             Error::Database(_) => 4,
             Error::Usage(_)
             | Error::Config { .. }
@@ -68,6 +71,14 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
+    }
+}
+
+/// A database error with its SQLSTATE message, on one line.
+pub fn describe_db_error(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => e.to_string(),
     }
 }
 

@@ -4,7 +4,8 @@
 //! The library is what the binary runs, usable from an application too:
 //! [`source::load_schema`] reads annotated sources, [`diff::diff`] plans
 //! changes, [`sql::render`] writes drizzle-kit's statements, and
-//! [`migrations_dir`] reads and writes the migrations folder.
+//! [`migrations_dir`] reads and writes the migrations folder, and
+//! [`migrator::Migrator`] applies it (at start-up too, with [`embed_migrations!`]).
 
 pub mod cli;
 pub mod commands;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod introspect;
 pub mod local_pg;
 pub mod migrations_dir;
+pub mod migrator;
 pub mod push;
 pub mod renames_cli;
 pub mod report;
@@ -23,3 +25,6 @@ pub mod sql;
 pub mod testing;
 
 pub use error::{Error, Result};
+/// `embed_migrations!("migrations")`: the folder compiled into the binary as a
+/// [`migrator::Migrator`] (path relative to the crate's `Cargo.toml`).
+pub use vitaes_schema_macros::embed_migrations;

@@ -7,6 +7,7 @@ use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::commands::introspect::{self, IntrospectArgs};
+use vitaes_migrate::commands::migrate::{self, MigrateArgs};
 use vitaes_migrate::commands::push::{self, PushArgs};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::diff::RenameDecisions;
@@ -54,10 +55,7 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
                     no_renames: no_rename,
                 },
             };
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(vitaes_migrate::Error::io("tokio runtime"))?;
+            let runtime = runtime()?;
             let mut terminal = terminal_prompter();
             let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
             runtime.block_on(push::run(
@@ -82,11 +80,7 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
                 json,
                 verbose,
             };
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(vitaes_migrate::Error::io("tokio runtime"))?;
-            runtime.block_on(introspect::run(
+            runtime()?.block_on(introspect::run(
                 &args,
                 &config,
                 &cwd,
@@ -119,6 +113,38 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
             generate::run_with(&args, &config, &cwd, &mut stdout, prompter)?;
         }
+        Command::Migrate {
+            out,
+            url,
+            dry_run,
+            baseline,
+            lock_wait,
+            verbose,
+        } => {
+            let args = MigrateArgs {
+                out,
+                url,
+                dry_run,
+                baseline,
+                lock_wait,
+                verbose,
+            };
+            runtime()?.block_on(migrate::run(
+                &args,
+                &config,
+                &cwd,
+                |name| std::env::var(name).ok(),
+                &mut stdout,
+                &mut std::io::stderr(),
+            ))?;
+        }
     }
     Ok(())
+}
+
+fn runtime() -> vitaes_migrate::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(vitaes_migrate::Error::io("tokio runtime"))
 }

@@ -1,10 +1,11 @@
-//! `#[derive(Table)]` and `#[derive(PgEnum)]`: thin wrappers over
+//! `#[derive(Table)]`, `#[derive(PgEnum)]` and `embed_migrations!`: thin wrappers over
 //! `vitaes-schema-core`'s parser. The expansion lives in [`expand`] as
 //! functions over `proc_macro2::TokenStream`, so it is unit-tested without a
 //! compiler in the loop.
 
 use proc_macro::TokenStream;
 
+mod embed;
 mod expand;
 
 /// Makes a struct a table. See the `vitaes-schema` crate for the attributes.
@@ -23,4 +24,13 @@ pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(PgSchema, attributes(pg_schema))]
 pub fn derive_pg_schema(input: TokenStream) -> TokenStream {
     expand::derive_pg_schema_inner(input.into()).into()
+}
+
+/// A migrations folder compiled in: `embed_migrations!("migrations")`, relative
+/// to the crate's `Cargo.toml`, becomes a `vitaes_migrate::migrator::Migrator`.
+/// Use it through `vitaes_migrate::embed_migrations!`.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    embed::embed_migrations_inner(input.into(), std::path::Path::new(&dir)).into()
 }

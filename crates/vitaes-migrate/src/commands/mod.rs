@@ -3,4 +3,5 @@
 
 pub mod generate;
 pub mod introspect;
+pub mod migrate;
 pub mod push;

@@ -45,24 +45,6 @@ impl Default for PushArgs {
     }
 }
 
-/// `5s`, `500ms`, `2m`, or plain seconds.
-pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    let t = text.trim();
-    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => (&t[..i], &t[i..]),
-        None => (t, "s"),
-    };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (try 5s, 500ms, 2m)"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" | "min" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("`{text}` is not a duration (try 5s, 500ms, 2m)")),
-    }
-}
-
 /// Plans, shows, confirms and applies. `prompter` is the terminal, if any:
 /// it answers rename questions and confirms hazards.
 pub async fn run(

@@ -18,7 +18,7 @@ use tokio_postgres::Client;
 use vitaes_schema_core::Schema;
 
 use crate::diff::{self, Ambiguities, Change, Plan, RenameDecisions};
-use crate::error::{Error, Result};
+use crate::error::{describe_db_error, Error, Result};
 use crate::introspect::{introspect, Filter};
 use crate::sql;
 
@@ -84,14 +84,6 @@ impl From<Error> for PushError {
 
 fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> Error + '_ {
     move |e| Error::Database(format!("{context}: {}", describe_db_error(&e)))
-}
-
-/// A database error with its SQLSTATE message, on one line.
-fn describe_db_error(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => format!("{} ({})", d.message(), d.code().code()),
-        None => e.to_string(),
-    }
 }
 
 /// The live and the desired schema, both with server-spelled fragments and

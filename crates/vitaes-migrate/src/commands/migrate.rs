@@ -1,0 +1,206 @@
+//! `vitaes-migrate migrate`: apply the folder's pending migrations (see
+//! [`crate::migrator`]), with progress on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url};
+use crate::error::Result;
+use crate::migrator::{Event, MigrateReport, MigrationsTable, Migrator, RunOptions};
+
+#[derive(Debug, Clone)]
+pub struct MigrateArgs {
+    pub out: Option<PathBuf>,
+    pub url: Option<String>,
+    pub dry_run: bool,
+    pub baseline: Option<String>,
+    pub lock_wait: Duration,
+    pub verbose: bool,
+}
+
+impl Default for MigrateArgs {
+    fn default() -> Self {
+        MigrateArgs {
+            out: None,
+            url: None,
+            dry_run: false,
+            baseline: None,
+            lock_wait: Duration::from_secs(60),
+            verbose: false,
+        }
+    }
+}
+
+/// The table `[migrations]` in vitaes.toml names, else drizzle-orm's.
+pub fn migrations_table(config: &Config) -> MigrationsTable {
+    let default = MigrationsTable::default();
+    MigrationsTable {
+        schema: config
+            .file
+            .migrations
+            .schema
+            .clone()
+            .unwrap_or(default.schema),
+        table: config
+            .file
+            .migrations
+            .table
+            .clone()
+            .unwrap_or(default.table),
+    }
+}
+
+pub async fn run(
+    args: &MigrateArgs,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let dir = config.out_dir(args.out.as_deref(), cwd);
+    let migrator = Migrator::from_dir(&dir)?.with_table(migrations_table(config));
+    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "connecting to {} (from {:?})",
+            mask_url(&resolved.url),
+            resolved.source
+        );
+    }
+    let (mut client, _) = connect(&resolved.url).await?;
+    let options = RunOptions {
+        dry_run: args.dry_run,
+        baseline: args.baseline.clone(),
+        lock_wait: args.lock_wait,
+    };
+    let bar = progress_bar();
+    let mut lines: Vec<String> = Vec::new();
+    let result = migrator
+        .run_with(&mut client, &options, &mut |event| match event {
+            Event::WaitingForLock { holder } => {
+                let by = holder
+                    .map(|p| format!(" (backend pid {p})"))
+                    .unwrap_or_default();
+                bar.suspend(|| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "waiting for the migration lock held by another migrate{by}, up to {:?}",
+                        args.lock_wait
+                    );
+                });
+                lines.push(format!("waited for the migration lock{by}"));
+            }
+            Event::Applying {
+                migration,
+                position,
+                total,
+            } => {
+                bar.set_length(total as u64);
+                bar.set_position(position as u64 - 1);
+                bar.set_message(migration.tag.clone());
+            }
+            Event::Applied {
+                migration,
+                statements,
+                elapsed,
+            } => {
+                bar.inc(1);
+                lines.push(format!(
+                    "applied {} ({statements} statement{}, {} ms)",
+                    migration.tag,
+                    if statements == 1 { "" } else { "s" },
+                    elapsed.as_millis()
+                ));
+            }
+        })
+        .await;
+    bar.finish_and_clear();
+    // Lines go out after the bar is gone; on failure too, so what was applied is on record.
+    for l in &lines {
+        let _ = writeln!(out, "{l}");
+    }
+    let report = result?;
+    print_report(&report, args, &dir, out);
+    Ok(())
+}
+
+/// A bar on a terminal's stderr; nothing elsewhere (CI logs get the lines).
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed}] {pos}/{len} {wide_msg}")
+            .expect("a valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn print_report(report: &MigrateReport, args: &MigrateArgs, dir: &Path, out: &mut dyn Write) {
+    for tag in &report.out_of_order {
+        let _ =
+            writeln!(
+            out,
+            "note: {tag} is older than the newest applied migration (merged from a branch?); {}",
+            if args.dry_run { "it would be applied" } else { "it was applied" }
+        );
+    }
+    for row in &report.missing {
+        let _ = writeln!(
+            out,
+            "note: the database records a migration no journal entry has (id {}, created_at {}): a file deleted, or applied from another branch",
+            row.id,
+            row.created_at.map_or("NULL".to_string(), |c| c.to_string())
+        );
+    }
+    let verb = if args.dry_run {
+        "would record"
+    } else {
+        "recorded"
+    };
+    for tag in &report.baselined {
+        let _ = writeln!(
+            out,
+            "{verb} {tag} as applied (baseline), without running it"
+        );
+    }
+    if args.dry_run {
+        for tag in &report.pending {
+            let _ = writeln!(out, "would apply {tag}");
+        }
+    }
+    let n = if args.dry_run {
+        report.pending.len()
+    } else {
+        report.applied.len()
+    };
+    let _ = if n == 0 && report.baselined.is_empty() {
+        writeln!(
+            out,
+            "Nothing to migrate: {} migration{} of {} already applied",
+            report.already_applied,
+            if report.already_applied == 1 { "" } else { "s" },
+            dir.display()
+        )
+    } else if args.dry_run {
+        writeln!(
+            out,
+            "Dry run: {n} migration{} pending; nothing changed",
+            if n == 1 { "" } else { "s" }
+        )
+    } else {
+        writeln!(
+            out,
+            "Applied {n} migration{}",
+            if n == 1 { "" } else { "s" }
+        )
+    };
+}

@@ -1,0 +1,248 @@
+//! Running migrations: the migrations table (drizzle-orm's DDL, so either tool
+//! finds it), and one migration at a time, each in its own transaction with
+//! its bookkeeping row.
+
+use std::time::{Duration, Instant};
+
+use sqlparser::ast::Statement as SqlStatement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use tokio_postgres::error::ErrorPosition;
+use tokio_postgres::Client;
+use vitaes_schema_core::naming::quote_ident;
+
+use super::history::AppliedRow;
+use super::{MigrateError, Migration, MigrationsTable, Statement};
+
+/// `"schema"."table"`.
+fn qualified(table: &MigrationsTable) -> String {
+    format!(
+        "{}.{}",
+        quote_ident(&table.schema),
+        quote_ident(&table.table)
+    )
+}
+
+/// Creates the schema and table as drizzle-orm's migrator does.
+pub async fn ensure_table(client: &Client, table: &MigrationsTable) -> Result<(), MigrateError> {
+    let sql = format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema};\n\
+         CREATE TABLE IF NOT EXISTS {qualified} (\n\
+         \tid SERIAL PRIMARY KEY,\n\
+         \thash text NOT NULL,\n\
+         \tcreated_at bigint\n\
+         )",
+        schema = quote_ident(&table.schema),
+        qualified = qualified(table),
+    );
+    client
+        .batch_execute(&sql)
+        .await
+        .map_err(|e| MigrateError::database("creating the migrations table", e))
+}
+
+/// The table's rows, or none when it does not exist yet.
+pub async fn read_rows(
+    client: &Client,
+    table: &MigrationsTable,
+) -> Result<Vec<AppliedRow>, MigrateError> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&qualified(table)])
+        .await
+        .map_err(|e| MigrateError::database("reading the migrations table", e))?
+        .get(0);
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let rows = client
+        .query(
+            &format!(
+                "SELECT id, hash, created_at FROM {} ORDER BY id",
+                qualified(table)
+            ),
+            &[],
+        )
+        .await
+        .map_err(|e| MigrateError::database("reading the migrations table", e))?;
+    Ok(rows
+        .iter()
+        .map(|r| AppliedRow {
+            id: r.get(0),
+            hash: r.get(1),
+            created_at: r.get(2),
+        })
+        .collect())
+}
+
+async fn record(
+    client: &Client,
+    table: &MigrationsTable,
+    m: &Migration,
+) -> Result<(), tokio_postgres::Error> {
+    client
+        .execute(
+            &format!(
+                "INSERT INTO {} (hash, created_at) VALUES ($1, $2)",
+                qualified(table)
+            ),
+            &[&m.hash, &m.when],
+        )
+        .await
+        .map(drop)
+}
+
+/// Records migrations as applied without running them (`--baseline`), in one
+/// transaction.
+pub async fn record_all(
+    client: &Client,
+    table: &MigrationsTable,
+    ms: &[&Migration],
+) -> Result<(), MigrateError> {
+    let ctx = "recording the baseline";
+    client
+        .batch_execute("BEGIN")
+        .await
+        .map_err(|e| MigrateError::database(ctx, e))?;
+    for m in ms {
+        if let Err(e) = record(client, table, m).await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(MigrateError::database(ctx, e));
+        }
+    }
+    client
+        .batch_execute("COMMIT")
+        .await
+        .map_err(|e| MigrateError::database(ctx, e))
+}
+
+/// Runs one migration and records it. In a transaction unless the file says
+/// `-- vitaes:no-transaction`; then each statement commits on its own, after
+/// dropping INVALID indexes a killed earlier run of it left behind.
+pub async fn apply(
+    client: &Client,
+    table: &MigrationsTable,
+    m: &Migration,
+) -> Result<Duration, MigrateError> {
+    let start = Instant::now();
+    let statements = m.statements();
+    let transactional = !m.no_transaction();
+    if transactional {
+        client
+            .batch_execute("BEGIN")
+            .await
+            .map_err(|e| MigrateError::database("starting a transaction", e))?;
+    } else {
+        drop_invalid_indexes(client, &statements).await?;
+    }
+    let fail = |st: Option<&Statement>, e: tokio_postgres::Error| failed(m, st, &e, transactional);
+    for st in &statements {
+        if let Err(e) = client.batch_execute(st.text).await {
+            if transactional {
+                let _ = client.batch_execute("ROLLBACK").await;
+            }
+            return Err(fail(Some(st), e));
+        }
+    }
+    if let Err(e) = record(client, table, m).await {
+        if transactional {
+            let _ = client.batch_execute("ROLLBACK").await;
+        }
+        return Err(fail(None, e));
+    }
+    if transactional {
+        // Deferred constraints are checked here.
+        client
+            .batch_execute("COMMIT")
+            .await
+            .map_err(|e| fail(None, e))?;
+    }
+    Ok(start.elapsed())
+}
+
+fn failed(
+    m: &Migration,
+    st: Option<&Statement>,
+    e: &tokio_postgres::Error,
+    transactional: bool,
+) -> MigrateError {
+    let db = e.as_db_error();
+    // The server's position (1-based, in characters) sharpens the line.
+    let line = st.map(|st| {
+        let offset = match db.and_then(|d| d.position()) {
+            Some(ErrorPosition::Original(p)) => st
+                .text
+                .chars()
+                .take((*p as usize).saturating_sub(1))
+                .filter(|c| *c == '\n')
+                .count(),
+            _ => 0,
+        };
+        st.line + offset
+    });
+    MigrateError::Failed {
+        tag: m.tag.clone(),
+        statement: st.map(|s| s.number),
+        line,
+        message: match db {
+            Some(d) => d.message().to_string(),
+            None => e.to_string(),
+        },
+        code: db.map(|d| d.code().code().to_string()),
+        transactional,
+    }
+}
+
+/// Drops the INVALID index a `CREATE INDEX CONCURRENTLY` of these statements
+/// left when its run was killed, so the rerun can build it.
+async fn drop_invalid_indexes(
+    client: &Client,
+    statements: &[Statement<'_>],
+) -> Result<(), MigrateError> {
+    for st in statements {
+        let Ok(parsed) = Parser::parse_sql(&PostgreSqlDialect {}, st.text) else {
+            continue;
+        };
+        for s in parsed {
+            let SqlStatement::CreateIndex(ci) = s else {
+                continue;
+            };
+            let Some(name) = ci
+                .name
+                .as_ref()
+                .and_then(|n| n.0.last())
+                .and_then(|p| p.as_ident())
+            else {
+                continue;
+            };
+            if !ci.concurrently {
+                continue;
+            }
+            let ctx = "looking for an INVALID index of an interrupted run";
+            let rows = client
+                .query(
+                    "SELECT n.nspname, c.relname
+                       FROM pg_index i
+                       JOIN pg_class c ON c.oid = i.indexrelid
+                       JOIN pg_namespace n ON n.oid = c.relnamespace
+                      WHERE NOT i.indisvalid
+                        AND i.indrelid = to_regclass($1)
+                        AND c.relname = $2",
+                    &[&ci.table_name.to_string(), &name.value],
+                )
+                .await
+                .map_err(|e| MigrateError::database(ctx, e))?;
+            for r in rows {
+                let index = format!(
+                    "{}.{}",
+                    quote_ident(r.get::<_, &str>(0)),
+                    quote_ident(r.get::<_, &str>(1))
+                );
+                client
+                    .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
+                    .await
+                    .map_err(|e| MigrateError::database("dropping an INVALID index", e))?;
+            }
+        }
+    }
+    Ok(())
+}

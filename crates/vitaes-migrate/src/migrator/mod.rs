@@ -1,0 +1,415 @@
+//! Applying a migrations folder to a database, compatible with drizzle-orm's
+//! migrator (same table, same rows) and safe to run from many places at once.
+//!
+//! ```no_run
+//! # async fn start(client: &mut tokio_postgres::Client) -> Result<(), vitaes_migrate::migrator::MigrateError> {
+//! let migrator = vitaes_migrate::migrator::Migrator::from_dir("migrations")?;
+//! migrator.run(client).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Differences from drizzle-orm's migrator, each on purpose: an advisory lock
+//! (see [`lock`]); every journal entry without a row is pending, not only the
+//! newer ones ([`history`]); an applied file whose hash changed stops the run;
+//! each migration commits on its own with its row, so a failure names the file
+//! and statement and keeps the migrations before it.
+//!
+//! If the future of [`Migrator::run`] is dropped mid-run, the open transaction
+//! and the lock stay with the session until the client is dropped.
+
+pub mod apply;
+pub mod history;
+pub mod lock;
+mod migration;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio_postgres::Client;
+
+pub use history::{AppliedRow, History};
+pub use migration::{sha256_hex, Migration, Statement, BREAKPOINT, NO_TRANSACTION};
+
+use crate::migrations_dir::MigrationsDir;
+
+/// Where applied migrations are recorded (`[migrations]` in vitaes.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationsTable {
+    pub schema: String,
+    pub table: String,
+}
+
+impl Default for MigrationsTable {
+    /// drizzle-orm's: `"drizzle"."__drizzle_migrations"`.
+    fn default() -> Self {
+        MigrationsTable {
+            schema: "drizzle".into(),
+            table: "__drizzle_migrations".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("{path}: {message}")]
+    Folder { path: PathBuf, message: String },
+    #[error("--baseline {0}: no migration in the journal has that tag")]
+    UnknownBaseline(String),
+    #[error(
+        "{} changed after being applied (the recorded hash is not the file's): restore the file as it was applied (see its history in git) and put the change in a new migration",
+        .tags.join(", ")
+    )]
+    Modified { tags: Vec<String> },
+    #[error(
+        "another migrate holds the migration lock{}; gave up after {waited:?} (raise --lock-wait, or see what that backend is doing in pg_stat_activity)",
+        .holder.map(|p| format!(" (backend pid {p})")).unwrap_or_default()
+    )]
+    LockTimeout {
+        waited: Duration,
+        holder: Option<i32>,
+    },
+    #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code.as_deref(), *.transactional))]
+    Failed {
+        tag: String,
+        /// 1-based piece of the file; `None` when recording or committing failed.
+        statement: Option<usize>,
+        line: Option<usize>,
+        message: String,
+        code: Option<String>,
+        transactional: bool,
+    },
+    #[error("{context}: {message}")]
+    Database {
+        context: &'static str,
+        message: String,
+    },
+}
+
+fn failed_message(
+    tag: &str,
+    statement: Option<usize>,
+    line: Option<usize>,
+    message: &str,
+    code: Option<&str>,
+    transactional: bool,
+) -> String {
+    let at = match (statement, line) {
+        (Some(s), Some(l)) => format!("statement {s} (line {l}) of {tag}.sql"),
+        _ => format!("recording {tag}"),
+    };
+    let code = code.map(|c| format!(" ({c})")).unwrap_or_default();
+    let kept = if transactional {
+        format!("migrations before it stay applied; nothing of {tag} was kept")
+    } else {
+        format!(
+            "migrations before it stay applied; {tag} runs outside a transaction, so its statements before this one stay"
+        )
+    };
+    format!("migration {tag} failed at {at}: {message}{code}\n  {kept}; fix the file and run migrate again")
+}
+
+impl MigrateError {
+    pub(crate) fn database(context: &'static str, e: tokio_postgres::Error) -> MigrateError {
+        MigrateError::Database {
+            context,
+            message: crate::error::describe_db_error(&e),
+        }
+    }
+
+    /// DESIGN.md's exit codes: 1 refusal, 2 bad folder or flag, 4 the
+    /// database rejected a statement.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            MigrateError::Modified { .. } | MigrateError::LockTimeout { .. } => 1,
+            MigrateError::Folder { .. } | MigrateError::UnknownBaseline(_) => 2,
+            MigrateError::Failed { .. } | MigrateError::Database { .. } => 4,
+        }
+    }
+}
+
+/// What happened during a run, for progress output.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The lock is held by another session (its pid if visible); polling.
+    WaitingForLock { holder: Option<i32> },
+    /// About to run migration `position` (1-based) of `total` pending.
+    Applying {
+        migration: &'a Migration,
+        position: usize,
+        total: usize,
+    },
+    Applied {
+        migration: &'a Migration,
+        statements: usize,
+        elapsed: Duration,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Read and report; change nothing, take no lock.
+    pub dry_run: bool,
+    /// Record every migration up to this tag as applied without running it.
+    pub baseline: Option<String>,
+    /// How long to wait for another migrate to finish.
+    pub lock_wait: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            dry_run: false,
+            baseline: None,
+            lock_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What a run did (or, dry, would do). Tags throughout.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MigrateReport {
+    /// Pending once the lock was held, in the order they run.
+    pub pending: Vec<String>,
+    /// Run and recorded (empty on a dry run).
+    pub applied: Vec<String>,
+    /// Recorded without running (`--baseline`).
+    pub baselined: Vec<String>,
+    /// Pending although older than the newest applied: merged from a branch.
+    pub out_of_order: Vec<String>,
+    /// Rows no journal entry matches.
+    pub missing: Vec<AppliedRow>,
+    /// How many were applied before this run.
+    pub already_applied: usize,
+    pub waited_for_lock: bool,
+}
+
+/// A migrations folder, ready to apply.
+#[derive(Debug, Clone)]
+pub struct Migrator {
+    migrations: Vec<Migration>,
+    table: MigrationsTable,
+}
+
+impl Migrator {
+    /// Reads `dir` (drizzle-kit's layout: `meta/_journal.json` and
+    /// `<tag>.sql`).
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
+        let dir = dir.as_ref();
+        let journal_path = dir.join("meta").join("_journal.json");
+        if !journal_path.is_file() {
+            return Err(MigrateError::Folder {
+                path: journal_path,
+                message: "no journal here: point --out (or `out` in vitaes.toml) at the migrations folder"
+                    .into(),
+            });
+        }
+        let folder = MigrationsDir::open(dir).map_err(|e| MigrateError::Folder {
+            path: journal_path.clone(),
+            message: e.to_string(),
+        })?;
+        let mut migrations = Vec::new();
+        for e in &folder.journal.entries {
+            let path = folder.sql_path(&e.tag);
+            let sql = std::fs::read_to_string(&path).map_err(|err| MigrateError::Folder {
+                path: path.clone(),
+                message: format!(
+                    "journal entry {} (`{}`) has no readable file: {err}",
+                    e.idx, e.tag
+                ),
+            })?;
+            migrations.push(Migration::new(
+                e.idx,
+                &e.tag,
+                when(e.when, &journal_path)?,
+                sql,
+            ));
+        }
+        Migrator::new(migrations, &journal_path)
+    }
+
+    /// The migrations `embed_migrations!` compiled in: the journal's text and
+    /// every file's `(tag, text)`. The macro checked them at compile time.
+    pub fn embedded(journal: &str, files: &[(&str, &str)]) -> Migrator {
+        let journal = vitaes_schema_core::journal::Journal::from_json(journal)
+            .expect("embed_migrations! checked the journal at compile time");
+        let migrations = journal
+            .entries
+            .iter()
+            .map(|e| {
+                let (_, sql) = files
+                    .iter()
+                    .find(|(tag, _)| *tag == e.tag)
+                    .expect("embed_migrations! embeds every journal entry");
+                Migration::new(e.idx, &e.tag, e.when as i64, *sql)
+            })
+            .collect();
+        Migrator::new(migrations, Path::new("meta/_journal.json"))
+            .expect("embed_migrations! checked the journal at compile time")
+    }
+
+    /// Checks what the matching relies on: one entry per `when`.
+    fn new(migrations: Vec<Migration>, journal: &Path) -> Result<Migrator, MigrateError> {
+        let mut seen = std::collections::HashMap::new();
+        for m in &migrations {
+            if let Some(other) = seen.insert(m.when, &m.tag) {
+                return Err(MigrateError::Folder {
+                    path: journal.to_path_buf(),
+                    message: format!(
+                        "`{other}` and `{}` have the same `when` ({}); the migrations table tells migrations apart by it, so give one of them a new value",
+                        m.tag, m.when
+                    ),
+                });
+            }
+        }
+        Ok(Migrator {
+            migrations,
+            table: MigrationsTable::default(),
+        })
+    }
+
+    /// Records in another table than drizzle-orm's default.
+    pub fn with_table(mut self, table: MigrationsTable) -> Migrator {
+        self.table = table;
+        self
+    }
+
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    pub fn table(&self) -> &MigrationsTable {
+        &self.table
+    }
+
+    /// Applies every pending migration (what application start-up wants).
+    pub async fn run(&self, client: &mut Client) -> Result<MigrateReport, MigrateError> {
+        self.run_with(client, &RunOptions::default(), &mut |_| {})
+            .await
+    }
+
+    /// [`Migrator::run`] with options and progress events.
+    pub async fn run_with(
+        &self,
+        client: &mut Client,
+        options: &RunOptions,
+        events: &mut dyn FnMut(Event<'_>),
+    ) -> Result<MigrateReport, MigrateError> {
+        let baseline = match &options.baseline {
+            Some(tag) => Some(
+                self.migrations
+                    .iter()
+                    .position(|m| &m.tag == tag)
+                    .ok_or_else(|| MigrateError::UnknownBaseline(tag.clone()))?,
+            ),
+            None => None,
+        };
+        if options.dry_run {
+            let rows = apply::read_rows(client, &self.table).await?;
+            return self.plan(&rows, baseline).map(|(report, _)| report);
+        }
+        // A killed migrator's long statement then stops within a second,
+        // releasing its transaction and lock (PostgreSQL 14+; older servers
+        // notice at their next write).
+        let _ = client
+            .batch_execute("SET client_connection_check_interval = '1s'")
+            .await;
+        let key = lock::lock_key(&self.table);
+        let mut waited = false;
+        lock::acquire(client, key, options.lock_wait, &mut |holder| {
+            waited = true;
+            events(Event::WaitingForLock { holder });
+        })
+        .await?;
+        let result = self.run_locked(client, baseline, events).await;
+        let released = lock::release(client, key).await;
+        let mut report = result?;
+        released?;
+        report.waited_for_lock = waited;
+        Ok(report)
+    }
+
+    async fn run_locked(
+        &self,
+        client: &Client,
+        baseline: Option<usize>,
+        events: &mut dyn FnMut(Event<'_>),
+    ) -> Result<MigrateReport, MigrateError> {
+        apply::ensure_table(client, &self.table).await?;
+        // Read once the lock is held: another migrate may just have finished.
+        let rows = apply::read_rows(client, &self.table).await?;
+        let (mut report, history) = self.plan(&rows, baseline)?;
+        let (base, run): (Vec<usize>, Vec<usize>) = history
+            .pending
+            .iter()
+            .partition(|&&i| baseline.is_some_and(|b| i <= b));
+        if !base.is_empty() {
+            let ms: Vec<&Migration> = base.iter().map(|&i| &self.migrations[i]).collect();
+            apply::record_all(client, &self.table, &ms).await?;
+        }
+        for (n, &i) in run.iter().enumerate() {
+            let m = &self.migrations[i];
+            events(Event::Applying {
+                migration: m,
+                position: n + 1,
+                total: run.len(),
+            });
+            let elapsed = apply::apply(client, &self.table, m).await?;
+            events(Event::Applied {
+                migration: m,
+                statements: m.statements().len(),
+                elapsed,
+            });
+            report.applied.push(m.tag.clone());
+        }
+        Ok(report)
+    }
+
+    /// The report before anything runs; refuses modified files.
+    fn plan(
+        &self,
+        rows: &[AppliedRow],
+        baseline: Option<usize>,
+    ) -> Result<(MigrateReport, History), MigrateError> {
+        let history = history::compare(&self.migrations, rows);
+        if !history.modified.is_empty() {
+            return Err(MigrateError::Modified {
+                tags: self.tags(&history.modified),
+            });
+        }
+        let (base, run): (Vec<usize>, Vec<usize>) = history
+            .pending
+            .iter()
+            .partition(|&&i| baseline.is_some_and(|b| i <= b));
+        let report = MigrateReport {
+            pending: self.tags(&run),
+            applied: Vec::new(),
+            baselined: self.tags(&base),
+            out_of_order: self.tags(
+                &history
+                    .out_of_order
+                    .iter()
+                    .copied()
+                    .filter(|i| !base.contains(i))
+                    .collect::<Vec<_>>(),
+            ),
+            missing: history.missing.clone(),
+            already_applied: history.applied.len(),
+            waited_for_lock: false,
+        };
+        Ok((report, history))
+    }
+
+    fn tags(&self, indexes: &[usize]) -> Vec<String> {
+        indexes
+            .iter()
+            .map(|&i| self.migrations[i].tag.clone())
+            .collect()
+    }
+}
+
+fn when(w: u64, journal: &Path) -> Result<i64, MigrateError> {
+    i64::try_from(w).map_err(|_| MigrateError::Folder {
+        path: journal.to_path_buf(),
+        message: format!("`when` {w} does not fit the migrations table's bigint"),
+    })
+}
