@@ -39,6 +39,9 @@ pub struct EnumColumn {
     pub dims: usize,
     /// The default the column has while the type is rebuilt, if any.
     pub default: Option<DefaultValue>,
+    /// The column has a default before the plan: without `default` it is
+    /// dropped first, since it holds on to the old type.
+    pub had_default: bool,
     /// `false` for a column that stops using the enum in this plan (dropped,
     /// or changing type): it is only converted to text.
     pub convert_back: bool,

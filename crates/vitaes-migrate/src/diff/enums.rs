@@ -137,11 +137,13 @@ pub(super) fn rebuild_columns(e: &EnumDef, old: &Schema, new: &Schema) -> Vec<En
                 continue;
             }
             if let Some(dims) = uses(e, &c.sql_type, c.type_schema.as_deref()) {
+                let old_column = existing.and_then(|ot| ot.column(&c.name));
                 out.push(EnumColumn {
                     table: TableRef::of(t),
                     column: c.name.clone(),
                     dims,
                     default: c.default.clone(),
+                    had_default: old_column.is_some_and(|o| o.default.is_some()),
                     convert_back: true,
                 });
             }
@@ -169,6 +171,7 @@ pub(super) fn rebuild_columns(e: &EnumDef, old: &Schema, new: &Schema) -> Vec<En
                     column: c.name.clone(),
                     dims,
                     default: c.default.clone(),
+                    had_default: c.default.is_some(),
                     convert_back: false,
                 });
             }

@@ -51,12 +51,14 @@ pub fn rebuild(e: &EnumDef, columns: &[EnumColumn]) -> Vec<String> {
             &c.column,
             &format!("SET DATA TYPE text{dims}"),
         ));
-        if let Some(d) = &c.default {
-            out.push(set_default(
+        match &c.default {
+            Some(d) => out.push(set_default(
                 &c.table,
                 &c.column,
                 &format!("{}::text{dims}", d.to_sql()),
-            ));
+            )),
+            None if c.had_default => out.push(alter(&c.table, &c.column, "DROP DEFAULT")),
+            None => {}
         }
     }
     out.push(drop(e));
