@@ -105,7 +105,13 @@ fn failed_message(
             "migrations before it stay applied; {tag} runs outside a transaction, so its statements before this one stay"
         )
     };
-    format!("migration {tag} failed at {at}: {message}{code}\n  {kept}; fix the file and run migrate again")
+    // 25001: active_sql_transaction, e.g. CREATE INDEX CONCURRENTLY in a transaction.
+    let hint = if transactional && code.contains("25001") {
+        format!("\n  help: the statement cannot run in a transaction: make `{NO_TRANSACTION}` the first line of {tag}.sql")
+    } else {
+        String::new()
+    };
+    format!("migration {tag} failed at {at}: {message}{code}\n  {kept}; fix the file and run migrate again{hint}")
 }
 
 impl MigrateError {

@@ -17,6 +17,7 @@ mod fixtures;
 mod generate_rules;
 mod introspect;
 mod long_names;
+mod migrate;
 mod paths;
 mod property;
 mod push;
