@@ -96,6 +96,51 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Where each migration stands on the database, and whether the database drifted from the code.
+    Status {
+        /// A .rs file or a folder of them with #[derive(Table)] structs (repeatable).
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// The migrations folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Database URL (default: DATABASE_URL, the env file, or [database] url).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Print the status as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when a migration is not applied or the database drifted.
+        #[arg(long)]
+        exit_code: bool,
+        /// Say where it connects, on stderr (passwords masked).
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Remove the newest migration (file, snapshot, journal entry) unless the database has applied it.
+    Drop {
+        /// The migrations folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Database URL to check against (default: DATABASE_URL, the env file, or [database] url).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Drop without asking, even when no database could be checked.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the migrations folder (journal, files, snapshot chain) and that the code is in it; no database.
+    Check {
+        /// A .rs file or a folder of them with #[derive(Table)] structs (repeatable).
+        #[arg(long, value_name = "PATH")]
+        schema: Vec<PathBuf>,
+        /// The migrations folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply the pending migrations of the folder, each in its own transaction, under a lock.
     Migrate {
         /// The migrations folder.

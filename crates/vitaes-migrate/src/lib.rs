@@ -7,6 +7,7 @@
 //! [`migrations_dir`] reads and writes the migrations folder, and
 //! [`migrator::Migrator`] applies it (at start-up too, with [`embed_migrations!`]).
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -5,10 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
+use vitaes_migrate::commands::check::{self, CheckArgs};
+use vitaes_migrate::commands::drop::{self, DropArgs};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::commands::introspect::{self, IntrospectArgs};
 use vitaes_migrate::commands::migrate::{self, MigrateArgs};
 use vitaes_migrate::commands::push::{self, PushArgs};
+use vitaes_migrate::commands::status::{self, StatusArgs};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::diff::RenameDecisions;
 use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
@@ -112,6 +115,46 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             let mut terminal = terminal_prompter();
             let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
             generate::run_with(&args, &config, &cwd, &mut stdout, prompter)?;
+        }
+        Command::Status {
+            schema,
+            out,
+            url,
+            json,
+            exit_code,
+            verbose,
+        } => {
+            let args = StatusArgs {
+                schema,
+                out,
+                url,
+                json,
+                exit_code,
+                verbose,
+            };
+            runtime()?.block_on(status::run(
+                &args,
+                &config,
+                &cwd,
+                |name| std::env::var(name).ok(),
+                &mut stdout,
+                &mut std::io::stderr(),
+            ))?;
+        }
+        Command::Drop { out, url, force } => {
+            let mut terminal = terminal_prompter();
+            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
+            runtime()?.block_on(drop::run(
+                &DropArgs { out, url, force },
+                &config,
+                &cwd,
+                |name| std::env::var(name).ok(),
+                &mut stdout,
+                prompter,
+            ))?;
+        }
+        Command::Check { schema, out, json } => {
+            check::run(&CheckArgs { schema, out, json }, &config, &cwd, &mut stdout)?;
         }
         Command::Migrate {
             out,

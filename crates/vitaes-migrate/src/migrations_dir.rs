@@ -108,6 +108,26 @@ impl MigrationsDir {
     }
 }
 
+impl MigrationsDir {
+    /// Removes the newest migration: its journal entry first (so an
+    /// interruption leaves stray files, which `check` reports, never an entry
+    /// without its file), then its SQL file and snapshot.
+    pub fn drop_last(&mut self) -> Result<Option<JournalEntry>> {
+        let Some(last) = self.journal.entries.pop() else {
+            return Ok(None);
+        };
+        write(&journal_path(&self.root), &self.journal.to_json())?;
+        for path in [self.sql_path(&last.tag), self.snapshot_path(last.idx)] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path)(e)),
+            }
+        }
+        Ok(Some(last))
+    }
+}
+
 fn journal_path(root: &Path) -> PathBuf {
     root.join("meta").join("_journal.json")
 }

@@ -23,7 +23,10 @@ fn qualified(table: &MigrationsTable) -> String {
     )
 }
 
-/// Creates the schema and table as drizzle-orm's migrator does.
+/// Creates the schema and table as drizzle-orm's migrator does, plus an
+/// `applied_at` column (drizzle-orm names its columns when it reads and
+/// inserts, so an extra one with a default does not disturb it). Rows from
+/// before the column was added have no time: no default is back-filled.
 pub async fn ensure_table(client: &Client, table: &MigrationsTable) -> Result<(), MigrateError> {
     let sql = format!(
         "CREATE SCHEMA IF NOT EXISTS {schema};\n\
@@ -35,10 +38,35 @@ pub async fn ensure_table(client: &Client, table: &MigrationsTable) -> Result<()
         schema = quote_ident(&table.schema),
         qualified = qualified(table),
     );
+    let ctx = "creating the migrations table";
     client
         .batch_execute(&sql)
         .await
-        .map_err(|e| MigrateError::database("creating the migrations table", e))
+        .map_err(|e| MigrateError::database(ctx, e))?;
+    if !has_applied_at(client, table).await? {
+        client
+            .batch_execute(&format!(
+                "ALTER TABLE {q} ADD COLUMN IF NOT EXISTS applied_at timestamptz;\n\
+                 ALTER TABLE {q} ALTER COLUMN applied_at SET DEFAULT now()",
+                q = qualified(table)
+            ))
+            .await
+            .map_err(|e| MigrateError::database(ctx, e))?;
+    }
+    Ok(())
+}
+
+async fn has_applied_at(client: &Client, table: &MigrationsTable) -> Result<bool, MigrateError> {
+    Ok(client
+        .query_one(
+            "SELECT EXISTS (SELECT FROM pg_attribute
+                             WHERE attrelid = to_regclass($1) AND attname = 'applied_at'
+                               AND NOT attisdropped)",
+            &[&qualified(table)],
+        )
+        .await
+        .map_err(|e| MigrateError::database("reading the migrations table", e))?
+        .get(0))
 }
 
 /// The table's rows, or none when it does not exist yet.
@@ -54,10 +82,15 @@ pub async fn read_rows(
     if !exists {
         return Ok(Vec::new());
     }
+    let applied_at = if has_applied_at(client, table).await? {
+        r#"to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"#
+    } else {
+        "NULL::text"
+    };
     let rows = client
         .query(
             &format!(
-                "SELECT id, hash, created_at FROM {} ORDER BY id",
+                "SELECT id, hash, created_at, {applied_at} FROM {} ORDER BY id",
                 qualified(table)
             ),
             &[],
@@ -70,6 +103,7 @@ pub async fn read_rows(
             id: r.get(0),
             hash: r.get(1),
             created_at: r.get(2),
+            applied_at: r.get(3),
         })
         .collect())
 }

@@ -14,6 +14,9 @@ pub struct AppliedRow {
     pub id: i32,
     pub hash: String,
     pub created_at: Option<i64>,
+    /// When it was applied (UTC, RFC 3339), if recorded: rows drizzle-orm's
+    /// migrator wrote before vitaes-migrate added the column have none.
+    pub applied_at: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -74,6 +77,7 @@ mod tests {
             id,
             hash: m.hash.clone(),
             created_at: Some(m.when),
+            applied_at: None,
         }
     }
 
@@ -112,6 +116,7 @@ mod tests {
             id: 3,
             hash: "x".into(),
             created_at: None,
+            applied_at: None,
         };
         let h = compare(&ms, &[row(1, &ms[0]), row(2, &gone), null.clone()]);
         assert_eq!(h.missing, [row(2, &gone), null]);

@@ -189,6 +189,29 @@ pub struct MigrateReport {
     pub waited_for_lock: bool,
 }
 
+/// Where one migration stands on a database (`status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Applied,
+    Pending,
+    /// Pending, and older than the newest applied.
+    OutOfOrder,
+    /// Applied, but the file changed since.
+    Modified,
+    /// Recorded, but no journal entry matches.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationStatus {
+    /// `None` for a [`State::Missing`] row.
+    pub tag: Option<String>,
+    pub when: Option<i64>,
+    pub state: State,
+    pub applied_at: Option<String>,
+}
+
 /// A migrations folder, ready to apply.
 #[derive(Debug, Clone)]
 pub struct Migrator {
@@ -285,6 +308,49 @@ impl Migrator {
 
     pub fn table(&self) -> &MigrationsTable {
         &self.table
+    }
+
+    /// Each migration's state on the database, then the recorded rows no
+    /// entry matches. Reads only; takes no lock.
+    pub async fn status(&self, client: &Client) -> Result<Vec<MigrationStatus>, MigrateError> {
+        let rows = apply::read_rows(client, &self.table).await?;
+        Ok(self.statuses(&rows))
+    }
+
+    fn statuses(&self, rows: &[AppliedRow]) -> Vec<MigrationStatus> {
+        let h = history::compare(&self.migrations, rows);
+        let mut out: Vec<MigrationStatus> = self
+            .migrations
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let state = if h.modified.contains(&i) {
+                    State::Modified
+                } else if h.out_of_order.contains(&i) {
+                    State::OutOfOrder
+                } else if h.pending.contains(&i) {
+                    State::Pending
+                } else {
+                    State::Applied
+                };
+                MigrationStatus {
+                    tag: Some(m.tag.clone()),
+                    when: Some(m.when),
+                    state,
+                    applied_at: rows
+                        .iter()
+                        .find(|r| r.created_at == Some(m.when))
+                        .and_then(|r| r.applied_at.clone()),
+                }
+            })
+            .collect();
+        out.extend(h.missing.iter().map(|r| MigrationStatus {
+            tag: None,
+            when: r.created_at,
+            state: State::Missing,
+            applied_at: r.applied_at.clone(),
+        }));
+        out
     }
 
     /// Applies every pending migration (what application start-up wants).

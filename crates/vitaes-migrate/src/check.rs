@@ -1,0 +1,393 @@
+//! `check`: is the migrations folder healthy, and is the code in it? No
+//! database. What CI runs on every pull request: it catches the journal, the
+//! files and the snapshots disagreeing, two branches that both generated from
+//! one parent, and code changed without `generate`.
+//!
+//! [`read`] does the I/O; [`findings`] is pure over what was read.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sqlparser::ast::{AlterTypeOperation, Statement as SqlStatement};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use vitaes_schema_core::journal::Journal;
+use vitaes_schema_core::snapshot::{self, ZERO_ID};
+use vitaes_schema_core::Schema;
+
+use crate::diff;
+use crate::migrator::{Migration, BREAKPOINT};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The file it is about (relative to the folder).
+    pub file: PathBuf,
+    pub message: String,
+    /// What to do about it.
+    pub fix: Option<String>,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}: {}", self.file.display(), self.message)?;
+        if let Some(fix) = &self.fix {
+            write!(f, "\n  fix: {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The folder's files as text: the journal, `<name>.sql` files and
+/// `meta/<name>_snapshot.json` files (both by file name).
+#[derive(Debug, Default, Clone)]
+pub struct Folder {
+    pub journal: Option<String>,
+    pub sql: BTreeMap<String, String>,
+    pub snapshots: BTreeMap<String, String>,
+}
+
+pub fn read(dir: &Path) -> std::io::Result<Folder> {
+    let mut folder = Folder::default();
+    let journal = dir.join("meta").join("_journal.json");
+    if journal.is_file() {
+        folder.journal = Some(std::fs::read_to_string(&journal)?);
+    }
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                if let Some(tag) = name.strip_suffix(".sql") {
+                    folder
+                        .sql
+                        .insert(tag.to_string(), std::fs::read_to_string(&path)?);
+                }
+            }
+        }
+    }
+    let meta = dir.join("meta");
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(&meta)? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                if name.ends_with("_snapshot.json") {
+                    folder
+                        .snapshots
+                        .insert(name.to_string(), std::fs::read_to_string(&path)?);
+                }
+            }
+        }
+    }
+    Ok(folder)
+}
+
+const JOURNAL: &str = "meta/_journal.json";
+const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the later migration (on the branch that has not deployed it), then run `vitaes-migrate generate` to write its changes again on top";
+
+/// Everything wrong with `folder`, and with `code` against its last snapshot
+/// when given.
+pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let error = |file: &str, message: String, fix: Option<&str>| Finding {
+        severity: Severity::Error,
+        file: PathBuf::from(file),
+        message,
+        fix: fix.map(str::to_string),
+    };
+    let Some(journal_text) = &folder.journal else {
+        if !folder.sql.is_empty() || !folder.snapshots.is_empty() {
+            out.push(error(
+                JOURNAL,
+                "missing, but the folder has migrations".into(),
+                Some("restore it from version control"),
+            ));
+        }
+        return out;
+    };
+    let journal = match Journal::from_json(journal_text) {
+        Ok(j) => j,
+        Err(e) => {
+            let markers = journal_text.contains("<<<<<<<");
+            out.push(error(
+                JOURNAL,
+                format!(
+                    "not a drizzle-kit journal: {e}{}",
+                    if markers {
+                        " (a merge left conflict markers)"
+                    } else {
+                        ""
+                    }
+                ),
+                Some("resolve it keeping both sides' entries, then run check again"),
+            ));
+            return out;
+        }
+    };
+    if journal.dialect != "postgresql" || journal.version != "7" {
+        out.push(error(
+            JOURNAL,
+            format!(
+                "journal version {} for {} is not supported (version 7, postgresql)",
+                journal.version, journal.dialect
+            ),
+            Some("upgrade the folder with `drizzle-kit up`"),
+        ));
+    }
+
+    // Entries: unique idx in sequence, unique and rising `when`, a file each.
+    let mut by_idx: HashMap<u32, &str> = HashMap::new();
+    let mut by_when: HashMap<u64, &str> = HashMap::new();
+    for (pos, e) in journal.entries.iter().enumerate() {
+        if let Some(other) = by_idx.insert(e.idx, &e.tag) {
+            out.push(error(
+                JOURNAL,
+                format!("`{other}` and `{}` both have idx {} (two branches both generated migration {})", e.tag, e.idx, e.idx),
+                Some(DROP_FIX),
+            ));
+        } else if e.idx as usize != pos {
+            out.push(error(
+                JOURNAL,
+                format!("entry `{}` has idx {} at position {pos}", e.tag, e.idx),
+                Some("number the entries 0, 1, 2, … in order, renaming their files and snapshots to match"),
+            ));
+        }
+        if let Some(other) = by_when.insert(e.when, &e.tag) {
+            out.push(error(
+                JOURNAL,
+                format!("`{other}` and `{}` have the same `when` ({}); the migrations table tells migrations apart by it", e.tag, e.when),
+                Some("give the later entry a larger `when` (milliseconds since the epoch) before either is applied"),
+            ));
+        }
+        if pos > 0 && e.when < journal.entries[pos - 1].when {
+            out.push(Finding {
+                severity: Severity::Warning,
+                file: PathBuf::from(JOURNAL),
+                message: format!(
+                    "`{}` is older than `{}` before it: drizzle-orm's migrator skips it on a database that has the newer one (vitaes-migrate applies it)",
+                    e.tag, journal.entries[pos - 1].tag
+                ),
+                fix: None,
+            });
+        }
+        match folder.sql.get(&e.tag) {
+            None => out.push(error(
+                &format!("{}.sql", e.tag),
+                format!("journal entry {} has no migration file", e.idx),
+                Some("restore the file, or remove the entry with `vitaes-migrate drop` if it is the last"),
+            )),
+            Some(sql) => out.extend(file_warnings(&e.tag, sql)),
+        }
+        let snap = format!("{:04}_snapshot.json", e.idx);
+        if !folder.snapshots.contains_key(&snap) {
+            out.push(error(
+                &format!("meta/{snap}"),
+                format!("journal entry `{}` has no snapshot", e.tag),
+                Some("restore it from version control; without it the next generate compares with an older schema"),
+            ));
+        }
+    }
+    for tag in folder.sql.keys() {
+        if !journal.entries.iter().any(|e| &e.tag == tag) {
+            out.push(error(
+                &format!("{tag}.sql"),
+                "no journal entry: no migrator will run it".into(),
+                Some("add its entry back to meta/_journal.json (a merge may have dropped it), or delete the file"),
+            ));
+        }
+    }
+    out.extend(enum_value_warnings(&journal, folder));
+
+    // Snapshots: supported, one parent each, one chain.
+    let mut snaps: Vec<(String, String, String)> = Vec::new(); // (file, id, prevId)
+    let mut last_schema = None;
+    for (file, text) in &folder.snapshots {
+        let path = format!("meta/{file}");
+        let idx = file.split('_').next().and_then(|n| n.parse::<u32>().ok());
+        if !idx.is_some_and(|i| by_idx.contains_key(&i)) {
+            out.push(error(
+                &path,
+                "no journal entry has this snapshot's number".into(),
+                Some("delete it, or restore the journal entry it belongs to"),
+            ));
+        }
+        match snapshot::from_json(text) {
+            Ok(s) => {
+                if idx.map(|i| i as usize + 1) == Some(journal.entries.len()) {
+                    last_schema = Some(s.schema.clone());
+                }
+                snaps.push((path, s.id, s.prev_id));
+            }
+            Err(e) => out.push(error(
+                &path,
+                format!("cannot be read: {e}"),
+                Some("snapshots of drizzle-kit 0.31 (postgresql, version 7) are supported; upgrade older ones with `drizzle-kit up`"),
+            )),
+        }
+    }
+    let ids: HashMap<&str, &str> = snaps
+        .iter()
+        .map(|(f, id, _)| (id.as_str(), f.as_str()))
+        .collect();
+    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (file, _, prev) in &snaps {
+        children.entry(prev.as_str()).or_default().push(file);
+        if prev != ZERO_ID && !ids.contains_key(prev.as_str()) {
+            out.push(error(
+                file,
+                format!("its prevId {prev} is no snapshot's id: the chain is broken (a snapshot lost in a merge?)"),
+                Some(DROP_FIX),
+            ));
+        }
+    }
+    for (prev, files) in &children {
+        if files.len() > 1 {
+            let parent = if *prev == ZERO_ID {
+                "the empty schema".to_string()
+            } else {
+                ids.get(prev).map_or(prev.to_string(), |f| f.to_string())
+            };
+            out.push(error(
+                files[1],
+                format!(
+                    "{} were both generated from {parent}: two branches generated migrations in parallel, so the later one does not know the other's changes",
+                    files.join(" and ")
+                ),
+                Some(DROP_FIX),
+            ));
+        }
+    }
+
+    if let (Some(code), Some(last)) = (code, &last_schema) {
+        match diff::diff(last, code) {
+            Ok(plan) if plan.is_empty() => {}
+            Ok(plan) => out.push(error(
+                &format!("meta/{:04}_snapshot.json", journal.entries.len() - 1),
+                format!(
+                    "the code differs from the last snapshot ({} change{}, e.g. {} {})",
+                    plan.changes.len(),
+                    if plan.changes.len() == 1 { "" } else { "s" },
+                    plan.changes[0].kind(),
+                    plan.changes[0].object()
+                ),
+                Some("run `vitaes-migrate generate` and commit the migration with the code"),
+            )),
+            Err(_) => out.push(error(
+                JOURNAL,
+                "the code differs from the last snapshot (with renames to decide)".into(),
+                Some("run `vitaes-migrate generate` and commit the migration with the code"),
+            )),
+        }
+    } else if let (Some(code), None) = (code, &last_schema) {
+        if journal.entries.is_empty() && !code.is_empty() {
+            out.push(error(
+                JOURNAL,
+                "no migrations yet, but the code has tables".into(),
+                Some("run `vitaes-migrate generate`"),
+            ));
+        }
+    }
+    out
+}
+
+fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
+    let m = Migration::new(0, tag, 0, sql);
+    let mut out = Vec::new();
+    if m.no_transaction() {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: PathBuf::from(format!("{tag}.sql")),
+            message: "runs outside a transaction (`-- vitaes:no-transaction`): drizzle-orm's migrator cannot run it, and a failure keeps its earlier statements".into(),
+            fix: None,
+        });
+    }
+    out
+}
+
+/// Enum values added by one migration and used by it or a later one: fine
+/// for vitaes-migrate (a transaction per migration) and for a database that
+/// applies them one at a time, but drizzle-orm's migrator runs all pending
+/// migrations in one transaction, where PostgreSQL refuses a value added in it.
+fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let texts: Vec<(&str, &str)> = journal
+        .entries
+        .iter()
+        .filter_map(|e| folder.sql.get(&e.tag).map(|s| (e.tag.as_str(), s.as_str())))
+        .collect();
+    for (i, (tag, sql)) in texts.iter().enumerate() {
+        for value in added_enum_values(sql) {
+            let literal = format!("'{}'", value.replace('\'', "''"));
+            let user = texts[i..].iter().find(|(t, s)| {
+                if t == tag {
+                    // Within the file: a use outside the ADD VALUE statement.
+                    s.split(BREAKPOINT)
+                        .any(|piece| !piece.contains("ADD VALUE") && piece.contains(&literal))
+                } else {
+                    s.contains(&literal)
+                }
+            });
+            if let Some((user, _)) = user {
+                out.push(Finding {
+                    severity: Severity::Warning,
+                    file: PathBuf::from(format!("{tag}.sql")),
+                    message: format!(
+                        "adds enum value {literal} and {} uses it: drizzle-orm's migrator would run both in one transaction, where PostgreSQL refuses a new value (vitaes-migrate commits each migration apart)",
+                        if user == tag { "the same file".to_string() } else { format!("{user}.sql") }
+                    ),
+                    fix: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn added_enum_values(sql: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for piece in sql.split(BREAKPOINT) {
+        if !piece.contains("ADD VALUE") {
+            continue;
+        }
+        let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, piece) else {
+            continue;
+        };
+        for s in statements {
+            if let SqlStatement::AlterType(a) = s {
+                if let AlterTypeOperation::AddValue(v) = a.operation {
+                    values.push(v.value.value);
+                }
+            }
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_values_are_read_with_sqlparser() {
+        assert_eq!(
+            added_enum_values("ALTER TYPE \"public\".\"mood\" ADD VALUE 'meh' BEFORE 'ok';--> statement-breakpoint\nSELECT 1;"),
+            ["meh"]
+        );
+    }
+
+    #[test]
+    fn a_folder_without_anything_is_fine() {
+        assert!(findings(&Folder::default(), None).is_empty());
+    }
+}

@@ -1,0 +1,70 @@
+//! `vitaes-migrate check`: the migrations folder's health and whether the
+//! code is in it (see [`crate::check`]). No database; exit 1 on any error
+//! finding, warnings alone exit 0.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::check::{findings, read, Severity};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::source::load_schema;
+
+#[derive(Debug, Default, Clone)]
+pub struct CheckArgs {
+    pub schema: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub json: bool,
+}
+
+pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -> Result<()> {
+    let dir = config.out_dir(args.out.as_deref(), cwd);
+    let folder = read(&dir).map_err(Error::io(&dir))?;
+    // The code, when there is one to compare: `--schema` or vitaes.toml.
+    let code = match config.schema_paths(&args.schema, cwd) {
+        Ok(paths) => Some(load_schema(&paths)?),
+        Err(_) => None,
+    };
+    let found = findings(&folder, code.as_ref());
+    let errors = found
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "version": 1, "folder": dir, "findings": found })
+        );
+    } else {
+        for f in &found {
+            let _ = writeln!(out, "{f}");
+        }
+        if code.is_none() {
+            let _ = writeln!(
+                out,
+                "note: no schema sources (--schema or `schema` in vitaes.toml), so the code was not compared"
+            );
+        }
+    }
+    if errors > 0 {
+        return Err(Error::Refused(format!(
+            "{errors} problem{} in {}",
+            if errors == 1 { "" } else { "s" },
+            dir.display()
+        )));
+    }
+    if !args.json {
+        let _ = writeln!(
+            out,
+            "{} is consistent{}",
+            dir.display(),
+            if code.is_some() {
+                " and matches the code"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}

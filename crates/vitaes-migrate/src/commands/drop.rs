@@ -1,0 +1,109 @@
+//! `vitaes-migrate drop`: remove the newest migration (file, snapshot,
+//! journal entry), as `drizzle-kit drop` but only the last one — dropping
+//! one from the middle would leave the snapshots after it describing changes
+//! no file makes. Refused when the configured database has applied it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::commands::migrate::migrations_table;
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url};
+use crate::error::{Error, Result};
+use crate::migrations_dir::MigrationsDir;
+use crate::migrator::{apply::read_rows, MigrationsTable};
+use crate::renames_cli::Prompter;
+
+#[derive(Debug, Default, Clone)]
+pub struct DropArgs {
+    pub out: Option<PathBuf>,
+    pub url: Option<String>,
+    /// Drop without asking, and without a database to check against.
+    pub force: bool,
+}
+
+/// Whether the database has the migration, if we could ask it.
+enum Applied {
+    Yes(String),
+    No(String),
+    Unknown(String),
+}
+
+pub async fn run(
+    args: &DropArgs,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<()> {
+    let dir = config.out_dir(args.out.as_deref(), cwd);
+    let mut folder = MigrationsDir::open(&dir)?;
+    let Some(last) = folder.journal.entries.last().cloned() else {
+        let _ = writeln!(out, "No migrations in {} to drop", dir.display());
+        return Ok(());
+    };
+    let applied = match resolve_url(args.url.as_deref(), config, cwd, env) {
+        Err(_) => Applied::Unknown("no database is configured".into()),
+        Ok(resolved) => {
+            let masked = mask_url(&resolved.url);
+            match connect(&resolved.url).await {
+                Ok((client, _)) => {
+                    let table: MigrationsTable = migrations_table(config);
+                    let rows = read_rows(&client, &table).await?;
+                    if rows.iter().any(|r| r.created_at == Some(last.when as i64)) {
+                        Applied::Yes(masked)
+                    } else {
+                        Applied::No(masked)
+                    }
+                }
+                Err(e) if args.force => Applied::Unknown(format!("{masked}: {e}")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    match &applied {
+        Applied::Yes(db) => {
+            return Err(Error::Refused(format!(
+                "{} is applied to {db}: dropping its file would leave the database ahead of the folder; write a new migration that undoes it instead",
+                last.tag
+            )))
+        }
+        Applied::No(db) => {
+            let _ = writeln!(out, "{} is not applied to {db}", last.tag);
+        }
+        Applied::Unknown(why) => {
+            let _ = writeln!(
+                out,
+                "could not check whether {} is applied anywhere ({why})",
+                last.tag
+            );
+        }
+    }
+    if !args.force {
+        let Some(prompter) = prompter else {
+            return Err(Error::Refused(format!(
+                "dropping {} needs confirmation: run it on a terminal, or pass --force",
+                last.tag
+            )));
+        };
+        let question = format!(
+            "Drop {} (its .sql file, snapshot and journal entry)?",
+            last.tag
+        );
+        let choice = prompter
+            .choose(&question, &["no, keep it".into(), "yes, drop it".into()])
+            .map_err(Error::io("terminal"))?;
+        if choice != 1 {
+            let _ = writeln!(out, "Kept {}", last.tag);
+            return Ok(());
+        }
+    }
+    folder.drop_last()?;
+    let _ = writeln!(
+        out,
+        "Dropped {} ({}.sql, meta/{:04}_snapshot.json and its journal entry)",
+        last.tag, last.tag, last.idx
+    );
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! `vitaes-migrate status`: where each migration stands on the database, and
+//! whether the database has drifted from the code (push's canonical
+//! comparison, shown as the statements push would run).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::commands::migrate::migrations_table;
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url};
+use crate::error::{Error, Result};
+use crate::introspect::Filter;
+use crate::migrator::{MigrationStatus, Migrator, State};
+use crate::push::{self, PushError, PushOptions};
+use crate::report::PlanReport;
+use crate::source::load_schema;
+use crate::sql;
+
+#[derive(Debug, Default, Clone)]
+pub struct StatusArgs {
+    pub schema: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub url: Option<String>,
+    pub json: bool,
+    /// Exit 1 when a migration is not applied or the database drifted.
+    pub exit_code: bool,
+    pub verbose: bool,
+}
+
+/// What the comparison with the code found.
+enum Drift {
+    /// No schema sources configured.
+    NotChecked,
+    None,
+    Plan(crate::diff::Plan),
+    /// Differs, with renames push would ask about.
+    Ambiguous(String),
+}
+
+pub async fn run(
+    args: &StatusArgs,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let dir = config.out_dir(args.out.as_deref(), cwd);
+    let migrator = Migrator::from_dir(&dir)?.with_table(migrations_table(config));
+    let code = match config.schema_paths(&args.schema, cwd) {
+        Ok(paths) => Some(load_schema(&paths)?),
+        Err(_) => None,
+    };
+    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
+    if args.verbose {
+        let _ = writeln!(err, "connecting to {}", mask_url(&resolved.url));
+    }
+    let (client, _) = connect(&resolved.url).await?;
+    let statuses = migrator.status(&client).await?;
+    let drift = match &code {
+        None => Drift::NotChecked,
+        Some(code) => {
+            let options = PushOptions {
+                filter: Filter::configured(config, Some(code)),
+                ..PushOptions::default()
+            };
+            match push::plan(&client, code, &options).await {
+                Ok(plan) if plan.is_empty() => Drift::None,
+                Ok(plan) => Drift::Plan(plan),
+                Err(PushError::Ambiguous(a)) => {
+                    Drift::Ambiguous(crate::renames_cli::refusal(&a).to_string())
+                }
+                Err(PushError::Other(e)) => return Err(e),
+                Err(PushError::Hazardous(_)) => unreachable!("planning never refuses"),
+            }
+        }
+    };
+
+    if args.json {
+        let drift_json = match &drift {
+            Drift::NotChecked => serde_json::json!({ "checked": false }),
+            Drift::None => serde_json::json!({ "checked": true, "drifted": false }),
+            Drift::Plan(plan) => serde_json::json!({
+                "checked": true,
+                "drifted": true,
+                "plan": PlanReport::of_plan(plan),
+                "statements": sql::render(plan),
+            }),
+            Drift::Ambiguous(message) => {
+                serde_json::json!({ "checked": true, "drifted": true, "ambiguous": message })
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "version": 1,
+                "table": format!("{}.{}", migrator.table().schema, migrator.table().table),
+                "migrations": statuses,
+                "drift": drift_json,
+            })
+        );
+    } else {
+        print_human(&statuses, &drift, &migrator, &dir, out);
+    }
+
+    let unapplied = statuses
+        .iter()
+        .filter(|s| s.state != State::Applied)
+        .count();
+    let drifted = matches!(drift, Drift::Plan(_) | Drift::Ambiguous(_));
+    if args.exit_code && (unapplied > 0 || drifted) {
+        return Err(Error::Refused(format!(
+            "{unapplied} migration{} not applied{}",
+            if unapplied == 1 { "" } else { "s" },
+            if drifted {
+                "; the database differs from the code"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok(())
+}
+
+fn print_human(
+    statuses: &[MigrationStatus],
+    drift: &Drift,
+    migrator: &Migrator,
+    dir: &Path,
+    out: &mut dyn Write,
+) {
+    let _ = writeln!(
+        out,
+        "Migrations in {} (recorded in {}.{}):",
+        dir.display(),
+        migrator.table().schema,
+        migrator.table().table
+    );
+    let width = statuses
+        .iter()
+        .filter_map(|s| s.tag.as_ref().map(String::len))
+        .max()
+        .unwrap_or(0);
+    for s in statuses {
+        let state = match s.state {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::OutOfOrder => "out-of-order",
+            State::Modified => "MODIFIED",
+            State::Missing => "missing",
+        };
+        let name = s.tag.clone().unwrap_or_else(|| {
+            format!(
+                "(no file; created_at {})",
+                s.when.map_or("NULL".into(), |w| w.to_string())
+            )
+        });
+        let when = match (&s.applied_at, s.state) {
+            (Some(at), _) => format!("  applied {at}"),
+            (None, State::Applied | State::Modified | State::Missing) => {
+                "  applied (time not recorded)".into()
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {state:<12} {name:<width$}{when}");
+    }
+    if statuses.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    match drift {
+        Drift::NotChecked => {
+            let _ = writeln!(
+                out,
+                "Drift: not checked (no schema sources: --schema or `schema` in vitaes.toml)"
+            );
+        }
+        Drift::None => {
+            let _ = writeln!(out, "Drift: none, the database matches the code");
+        }
+        Drift::Plan(plan) => {
+            let _ = writeln!(
+                out,
+                "Drift: the database differs from the code; push would run:"
+            );
+            for s in sql::render(plan) {
+                let _ = writeln!(out, "  {s}");
+            }
+        }
+        Drift::Ambiguous(message) => {
+            let _ = writeln!(out, "Drift: the database differs from the code:\n{message}");
+        }
+    }
+}
