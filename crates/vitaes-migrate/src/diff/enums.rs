@@ -133,8 +133,15 @@ pub(super) fn rebuild_columns(e: &EnumDef, old: &Schema, new: &Schema) -> Vec<En
         // with the new type; one of a new table is created before it.
         let existing = old_at.get(&(t.schema.as_str(), t.name.as_str()));
         for c in &t.columns {
-            if existing.is_some_and(|ot| ot.column(&c.name).is_none()) {
-                continue;
+            // A column of an existing table takes part only if it already
+            // had the enum; one changing to it is altered after the rebuild.
+            if let Some(ot) = existing {
+                let had = ot
+                    .column(&c.name)
+                    .and_then(|o| uses(e, &o.sql_type, o.type_schema.as_deref()));
+                if had.is_none() {
+                    continue;
+                }
             }
             if let Some(dims) = uses(e, &c.sql_type, c.type_schema.as_deref()) {
                 let old_column = existing.and_then(|ot| ot.column(&c.name));
