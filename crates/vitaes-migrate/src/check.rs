@@ -212,6 +212,10 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     // Snapshots: supported, one parent each, one chain.
     let mut snaps: Vec<(String, String, String)> = Vec::new(); // (file, id, prevId)
     let mut last_schema = None;
+    let last_file = journal
+        .entries
+        .last()
+        .map(|e| format!("{:04}_snapshot.json", e.idx));
     for (file, text) in &folder.snapshots {
         let path = format!("meta/{file}");
         let idx = file.split('_').next().and_then(|n| n.parse::<u32>().ok());
@@ -224,7 +228,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         }
         match snapshot::from_json(text) {
             Ok(s) => {
-                if idx.map(|i| i as usize + 1) == Some(journal.entries.len()) {
+                if last_file.as_ref() == Some(file) {
                     last_schema = Some(s.schema.clone());
                 }
                 snaps.push((path, s.id, s.prev_id));
@@ -273,7 +277,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         match diff::diff(last, code) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => out.push(error(
-                &format!("meta/{:04}_snapshot.json", journal.entries.len() - 1),
+                &format!("meta/{}", last_file.as_deref().unwrap_or_default()),
                 format!(
                     "the code differs from the last snapshot ({} change{}, e.g. {} {})",
                     plan.changes.len(),

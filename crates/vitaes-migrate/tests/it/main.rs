@@ -6,6 +6,7 @@
 mod catalog;
 mod chain;
 mod changes;
+mod check;
 mod cli;
 mod connect;
 mod database;

@@ -1,0 +1,374 @@
+//! `check`: every finding from a crafted folder (made with our own
+//! `generate`, then broken the way teams break them — including a real
+//! two-branch merge with git), each with its exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+use vitaes_migrate::commands::generate::{self, GenerateArgs};
+use vitaes_migrate::config::Config;
+use vitaes_schema_core::journal::Journal;
+
+const NOTE: &str = r#"
+#[derive(Table)]
+#[table(name = "note")]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i32,
+    pub body: String,
+}
+"#;
+
+/// A project: `schema.rs` with `body`, migrations in `migrations/`.
+struct Project {
+    dir: TempDir,
+}
+
+impl Project {
+    fn new(body: &str) -> Project {
+        let p = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        p.set_schema(body);
+        p
+    }
+
+    fn schema(&self) -> PathBuf {
+        self.dir.path().join("schema.rs")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("migrations")
+    }
+
+    fn set_schema(&self, body: &str) {
+        std::fs::write(
+            self.schema(),
+            format!("use vitaes_schema::{{PgEnum, Table}};\n{body}"),
+        )
+        .unwrap();
+    }
+
+    fn generate(&self) {
+        let args = GenerateArgs {
+            schema: vec![self.schema()],
+            out: Some(self.out()),
+            ..Default::default()
+        };
+        generate::run(&args, &Config::default(), self.dir.path(), &mut Vec::new()).unwrap();
+    }
+
+    fn check(&self) -> Output {
+        check_cmd(self.dir.path(), &self.out(), Some(&self.schema()))
+    }
+
+    fn journal(&self) -> Journal {
+        Journal::from_json(&std::fs::read_to_string(self.out().join("meta/_journal.json")).unwrap())
+            .unwrap()
+    }
+
+    fn write_journal(&self, j: &Journal) {
+        std::fs::write(self.out().join("meta/_journal.json"), j.to_json()).unwrap();
+    }
+}
+
+fn check_cmd(cwd: &Path, out: &Path, schema: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+    cmd.arg("check").arg("--out").arg(out);
+    if let Some(s) = schema {
+        cmd.arg("--schema").arg(s);
+    }
+    cmd.current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Exit code and combined output.
+fn run(o: Output) -> (Option<i32>, String) {
+    (o.status.code(), text(&o))
+}
+
+/// Two migrations: the note table, then a column.
+fn two_migrations() -> Project {
+    let p = Project::new(NOTE);
+    p.generate();
+    p.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub title: Option<String>,",
+    ));
+    p.generate();
+    p
+}
+
+#[test]
+fn a_healthy_folder_passes_and_code_ahead_of_it_does_not() {
+    let p = two_migrations();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("is consistent and matches the code"), "{out}");
+
+    p.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub title: Option<String>,\n    pub pinned: bool,",
+    ));
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("the code differs from the last snapshot (1 change, e.g. add_column public.note.pinned)")
+            && out.contains("run `vitaes-migrate generate`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn journal_files_and_snapshots_must_agree() {
+    let tag1 = |p: &Project| p.journal().entries[1].tag.clone();
+
+    let p = two_migrations();
+    std::fs::remove_file(p.out().join(format!("{}.sql", tag1(&p)))).unwrap();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "error: {}.sql: journal entry 1 has no migration file",
+            tag1(&p)
+        )),
+        "{out}"
+    );
+
+    let p = two_migrations();
+    std::fs::write(p.out().join("0002_stray.sql"), "SELECT 1;").unwrap();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error: 0002_stray.sql: no journal entry"),
+        "{out}"
+    );
+
+    let p = two_migrations();
+    std::fs::remove_file(p.out().join("meta/0001_snapshot.json")).unwrap();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error: meta/0001_snapshot.json: journal entry"),
+        "{out}"
+    );
+
+    let p = two_migrations();
+    let snap = p.out().join("meta/0000_snapshot.json");
+    let text = std::fs::read_to_string(&snap).unwrap();
+    std::fs::write(
+        &snap,
+        text.replacen("\"version\": \"7\"", "\"version\": \"5\"", 1),
+    )
+    .unwrap();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error: meta/0000_snapshot.json: cannot be read")
+            && out.contains("drizzle-kit up"),
+        "{out}"
+    );
+
+    let p = two_migrations();
+    let mut j = p.journal();
+    j.entries[1].when = j.entries[0].when;
+    p.write_journal(&j);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("have the same `when`"), "{out}");
+
+    let p = two_migrations();
+    let mut j = p.journal();
+    j.entries[1].when = j.entries[0].when - 1;
+    p.write_journal(&j);
+    let (_, out) = run(p.check());
+    assert!(out.contains("drizzle-orm's migrator skips it"), "{out}");
+}
+
+/// Branch B's migration renumbered after branch A's, the usual hand fix of a
+/// merge: both snapshots have the same parent, so B's does not know A's column.
+#[test]
+fn two_snapshots_with_one_parent_are_a_fork() {
+    let a = Project::new(NOTE);
+    a.generate();
+    let b = Project::new(NOTE);
+    copy_dir(&a.out(), &b.out());
+    a.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub title: Option<String>,",
+    ));
+    a.generate();
+    b.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub pinned: bool,",
+    ));
+    b.generate();
+
+    let b_entry = b.journal().entries[1].clone();
+    let new_tag = b_entry.tag.replacen("0001", "0002", 1);
+    std::fs::copy(
+        b.out().join(format!("{}.sql", b_entry.tag)),
+        a.out().join(format!("{new_tag}.sql")),
+    )
+    .unwrap();
+    std::fs::copy(
+        b.out().join("meta/0001_snapshot.json"),
+        a.out().join("meta/0002_snapshot.json"),
+    )
+    .unwrap();
+    let mut j = a.journal();
+    let mut e = b_entry;
+    e.idx = 2;
+    e.tag = new_tag;
+    e.when = j.entries[1].when + 1;
+    j.entries.push(e);
+    a.write_journal(&j);
+
+    let (code, out) = run(a.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("meta/0001_snapshot.json and meta/0002_snapshot.json were both generated from meta/0000_snapshot.json")
+            && out.contains("`vitaes-migrate drop` the later migration"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_real_git_merge_of_two_branches_that_both_generated() {
+    let p = Project::new(NOTE);
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(p.dir.path())
+            .output()
+            .expect("git on PATH");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+        )
+    };
+    assert!(git(&["init", "-q", "-b", "main"]).0);
+    p.generate();
+    assert!(git(&["add", "-A"]).0 && git(&["commit", "-qm", "init"]).0);
+    assert!(git(&["checkout", "-qb", "a"]).0);
+    p.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub title: Option<String>,",
+    ));
+    p.generate();
+    assert!(git(&["add", "-A"]).0 && git(&["commit", "-qm", "title"]).0);
+    assert!(git(&["checkout", "-q", "main"]).0 && git(&["checkout", "-qb", "b"]).0);
+    p.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub pinned: bool,",
+    ));
+    p.generate();
+    assert!(git(&["add", "-A"]).0 && git(&["commit", "-qm", "pinned"]).0);
+    assert!(git(&["checkout", "-q", "a"]).0);
+    let (merged, _) = git(&["merge", "-q", "b"]);
+    assert!(
+        !merged,
+        "both branches changed the journal and 0001's snapshot: a conflict"
+    );
+
+    // As git left it: conflict markers in the journal.
+    let (code, out) = run(check_cmd(p.dir.path(), &p.out(), None));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("a merge left conflict markers"), "{out}");
+
+    // As a developer resolves it: both entries kept, one 0001 snapshot, the
+    // code with both columns.
+    let side = |stage: &str| {
+        Journal::from_json(&git(&["show", &format!(":{stage}:migrations/meta/_journal.json")]).1)
+            .unwrap()
+    };
+    let (ours, theirs) = (side("2"), side("3"));
+    let mut journal = ours.clone();
+    journal.entries.push(theirs.entries[1].clone());
+    p.write_journal(&journal);
+    assert!(git(&["checkout", "--ours", "migrations/meta/0001_snapshot.json"]).0);
+    p.set_schema(&NOTE.replace(
+        "pub body: String,",
+        "pub body: String,\n    pub title: Option<String>,\n    pub pinned: bool,",
+    ));
+    assert!(git(&["add", "-A"]).0 && git(&["commit", "-qm", "merge"]).0);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "`{}` and `{}` both have idx 1",
+            ours.entries[1].tag, theirs.entries[1].tag
+        )) && out.contains("`vitaes-migrate drop` the later migration"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the code differs from the last snapshot"),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_transaction_files_and_enum_values_used_after_being_added_are_warnings() {
+    let mood = |values: &str, default: &str| {
+        format!(
+            "#[derive(PgEnum)]\n#[pg_enum(name = \"mood\")]\npub enum Mood {{ {values} }}\n\
+             #[derive(Table)]\n#[table(name = \"diary\")]\npub struct Diary {{\n    #[column(primary_key)]\n    pub id: i32,\n    #[column(default = \"{default}\")]\n    pub mood: Mood,\n}}\n"
+        )
+    };
+    let p = Project::new(&mood("Sad, Ok", "ok"));
+    p.generate();
+    // A new value and a default using it: generate writes two migrations.
+    p.set_schema(&mood("Sad, Ok, Meh", "meh"));
+    p.generate();
+    assert_eq!(p.journal().entries.len(), 3);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(0), "warnings alone pass: {out}");
+    let (add, usage) = (&p.journal().entries[1].tag, &p.journal().entries[2].tag);
+    assert!(
+        out.contains(&format!(
+            "warning: {add}.sql: adds enum value 'meh' and {usage}.sql uses it"
+        )),
+        "{out}"
+    );
+
+    let mut j = p.journal();
+    let tag = j.entries[2].tag.clone();
+    let path = p.out().join(format!("{tag}.sql"));
+    let sql = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("-- vitaes:no-transaction\n{sql}")).unwrap();
+    j.entries[2].breakpoints = true;
+    p.write_journal(&j);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!("warning: {tag}.sql: runs outside a transaction")),
+        "{out}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
