@@ -137,12 +137,19 @@ fn print_human(
         migrator.table().schema,
         migrator.table().table
     );
-    let width = statuses
+    let names: Vec<String> = statuses
         .iter()
-        .filter_map(|s| s.tag.as_ref().map(String::len))
-        .max()
-        .unwrap_or(0);
-    for s in statuses {
+        .map(|s| {
+            s.tag.clone().unwrap_or_else(|| {
+                format!(
+                    "(no file; created_at {})",
+                    s.when.map_or("NULL".into(), |w| w.to_string())
+                )
+            })
+        })
+        .collect();
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    for (s, name) in statuses.iter().zip(&names) {
         let state = match s.state {
             State::Applied => "applied",
             State::Pending => "pending",
@@ -150,12 +157,6 @@ fn print_human(
             State::Modified => "MODIFIED",
             State::Missing => "missing",
         };
-        let name = s.tag.clone().unwrap_or_else(|| {
-            format!(
-                "(no file; created_at {})",
-                s.when.map_or("NULL".into(), |w| w.to_string())
-            )
-        });
         let when = match (&s.applied_at, s.state) {
             (Some(at), _) => format!("  applied {at}"),
             (None, State::Applied | State::Modified | State::Missing) => {
@@ -163,7 +164,8 @@ fn print_human(
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {state:<12} {name:<width$}{when}");
+        let line = format!("  {state:<12} {name:<width$}{when}");
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     if statuses.is_empty() {
         let _ = writeln!(out, "  (none)");

@@ -24,4 +24,5 @@ mod property;
 mod push;
 mod renames;
 mod server_version;
+mod status;
 mod ui_cases;

@@ -1,0 +1,274 @@
+//! `status` states from crafted databases, drift from a hand-changed one, and
+//! `drop` refusing a migration the database has.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use tokio_postgres::Client;
+use vitaes_migrate::testing::test_database;
+use vitaes_schema_core::journal::{Journal, JournalEntry};
+
+use crate::drizzle::drizzle_orm_migrate;
+use crate::paths::{vitaes_fixture_dir, vitaes_schema_dir};
+
+fn cli(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs off the async runtime (the CLI is a separate process).
+async fn cli_async(cwd: &Path, args: &[&str]) -> Output {
+    let cwd = cwd.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        cli(&cwd, &args)
+    })
+    .await
+    .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn write_folder(dir: &Path, migrations: &[(&str, i64, &str)]) {
+    std::fs::create_dir_all(dir.join("meta")).unwrap();
+    let journal = Journal {
+        entries: migrations
+            .iter()
+            .enumerate()
+            .map(|(i, (tag, when, _))| JournalEntry {
+                idx: i as u32,
+                version: "7".into(),
+                when: *when as u64,
+                tag: tag.to_string(),
+                breakpoints: true,
+            })
+            .collect(),
+        ..Journal::default()
+    };
+    std::fs::write(dir.join("meta/_journal.json"), journal.to_json()).unwrap();
+    for (tag, _, sql) in migrations {
+        std::fs::write(dir.join(format!("{tag}.sql")), sql).unwrap();
+    }
+}
+
+async fn exec(client: &Client, sql: &str) {
+    client.batch_execute(sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn each_state_is_shown_with_its_applied_time() {
+    let db = test_database().await;
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("m");
+    // The database got 0000, 0002 and a migration since deleted (when 5000).
+    write_folder(
+        &dir,
+        &[
+            ("0000_a", 1000, "CREATE TABLE a (id int);"),
+            ("0002_c", 3000, "CREATE TABLE c (id int);"),
+            ("0003_gone", 5000, "CREATE TABLE gone (id int);"),
+        ],
+    );
+    let out = cli_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // The folder now: 0000 edited, 0001 merged from a branch, 0003 new.
+    write_folder(
+        &dir,
+        &[
+            ("0000_a", 1000, "CREATE TABLE a (id bigint);"),
+            ("0001_b", 2000, "CREATE TABLE b (id int);"),
+            ("0002_c", 3000, "CREATE TABLE c (id int);"),
+            ("0003_d", 6000, "CREATE TABLE d (id int);"),
+        ],
+    );
+    let out = cli_async(
+        work.path(),
+        &["status", "--out", "m", "--url", db.url(), "--json"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<(String, String, bool)> = json["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["tag"].as_str().unwrap_or("-").to_string(),
+                m["state"].as_str().unwrap().to_string(),
+                m["applied_at"].is_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("0000_a", "modified", true),
+        ("0001_b", "out-of-order", false),
+        ("0002_c", "applied", true),
+        ("0003_d", "pending", false),
+        ("-", "missing", true),
+    ]
+    .map(|(t, s, a)| (t.to_string(), s.to_string(), a));
+    assert_eq!(states, expected);
+    assert_eq!(json["drift"]["checked"], false);
+
+    let human = cli_async(work.path(), &["status", "--out", "m", "--url", db.url()]).await;
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    let words: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for line in [
+        &["MODIFIED", "0000_a", "applied"][..],
+        &["out-of-order", "0001_b"],
+        &["applied", "0002_c", "applied"],
+        &["pending", "0003_d"],
+        &["missing", "(no", "file;", "created_at", "5000)", "applied"],
+    ] {
+        assert!(
+            words
+                .iter()
+                .any(|w| w.len() >= line.len() && w[..line.len()] == *line),
+            "{line:?} in {stdout}"
+        );
+    }
+    let strict = cli_async(
+        work.path(),
+        &["status", "--out", "m", "--url", db.url(), "--exit-code"],
+    )
+    .await;
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict));
+    assert!(
+        String::from_utf8_lossy(&strict.stderr).contains("4 migrations not applied"),
+        "{}",
+        text(&strict)
+    );
+}
+
+/// A database drizzle-orm's migrator built: all applied, no times (its
+/// table has no such column), no drift against the Rust schema; then a hand
+/// change shows as the statement push would run.
+#[tokio::test]
+async fn drift_from_a_hand_change_is_shown_as_push_would_undo_it() {
+    let db = test_database().await;
+    let work = tempfile::tempdir().unwrap();
+    let (folder, url) = (vitaes_fixture_dir(), db.url().to_string());
+    let migrated = tokio::task::spawn_blocking(move || drizzle_orm_migrate(&folder, &url))
+        .await
+        .unwrap();
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    let fixture = vitaes_fixture_dir();
+    let schema = vitaes_schema_dir();
+    let args = [
+        "status",
+        "--out",
+        fixture.to_str().unwrap(),
+        "--schema",
+        schema.to_str().unwrap(),
+        "--url",
+        db.url(),
+        "--exit-code",
+    ];
+    let out = cli_async(work.path(), &args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("applied      0000_init  applied (time not recorded)\n")
+            && stdout.contains("Drift: none, the database matches the code"),
+        "{stdout}"
+    );
+
+    let client = db.connect().await;
+    exec(
+        &client,
+        r#"ALTER TABLE "resume" ADD COLUMN "scratch" text; DROP INDEX "idx_resume_slug""#,
+    )
+    .await;
+    let out = cli_async(work.path(), &args).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Drift: the database differs from the code; push would run:")
+            && stdout.contains(r#"ALTER TABLE "resume" DROP COLUMN "scratch";"#)
+            && stdout.contains(r#"CREATE INDEX "idx_resume_slug""#),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the database differs from the code"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() {
+    let db = test_database().await;
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("m");
+    let two = [
+        ("0000_a", 1000, "CREATE TABLE a (id int);"),
+        ("0001_b", 2000, "CREATE TABLE b (id int);"),
+    ];
+    write_folder(&dir, &two);
+    for idx in 0..2 {
+        std::fs::write(dir.join(format!("meta/{idx:04}_snapshot.json")), "{}").unwrap();
+    }
+    let out = cli_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let refused = cli_async(
+        work.path(),
+        &["drop", "--out", "m", "--url", db.url(), "--force"],
+    )
+    .await;
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("0001_b is applied to postgresql://"),
+        "{}",
+        text(&refused)
+    );
+    assert!(dir.join("0001_b.sql").exists());
+
+    // Not applied on a fresh database: dropped with --force.
+    let fresh = test_database().await;
+    let out = cli_async(
+        work.path(),
+        &["drop", "--out", "m", "--url", fresh.url(), "--force"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0001_b is not applied"));
+    assert!(!dir.join("0001_b.sql").exists() && !dir.join("meta/0001_snapshot.json").exists());
+    let journal =
+        Journal::from_json(&std::fs::read_to_string(dir.join("meta/_journal.json")).unwrap())
+            .unwrap();
+    assert_eq!(journal.entries.len(), 1);
+
+    // No database configured and no terminal: --force is required.
+    let out = cli_async(work.path(), &["drop", "--out", "m"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains(
+            "could not check whether 0000_a is applied anywhere (no database is configured)"
+        ) && all.contains("pass --force"),
+        "{all}"
+    );
+    assert!(dir.join("0000_a.sql").exists());
+    let out = cli_async(work.path(), &["drop", "--out", "m", "--force"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!dir.join("0000_a.sql").exists());
+}
