@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
+use crate::migrator::NO_TRANSACTION;
 use crate::renames_cli::{self, Prompter};
 use crate::report::PlanReport;
 use crate::source::load_schema;
@@ -157,6 +158,7 @@ pub fn run_with(
         }
         None => vec![(desired.clone(), plan)],
     };
+    let steps = split_concurrent_indexes(steps);
 
     let mut prev_id = previous.map(|s| s.id);
     let mut base = old;
@@ -173,13 +175,17 @@ pub fn run_with(
             _ => describe(&base, &step),
         };
         let statements = sql::render_with_hazards(&step);
-        let (sql_path, id) = dir.write_migration(
-            &tag,
-            &sql::migration_file(&statements),
-            &target,
-            prev_id.as_deref(),
-            now_ms(),
-        )?;
+        let mut text = sql::migration_file(&statements);
+        if is_concurrent_step(&step) {
+            text = format!("{NO_TRANSACTION}\n{text}");
+            let _ = writeln!(
+                human,
+                "Indexes built CONCURRENTLY cannot be built in a transaction: they are a migration of their own, \
+                 marked `{NO_TRANSACTION}`."
+            );
+        }
+        let (sql_path, id) =
+            dir.write_migration(&tag, &text, &target, prev_id.as_deref(), now_ms())?;
         let _ = writeln!(
             human,
             "[✓] Your SQL migration file ➜ {} 🚀 ({} statements)",
@@ -256,6 +262,58 @@ fn split_used_enum_values(
     let first = plan_changes(old, &intermediate, &RenameDecisions::default())?;
     let rest = plan_changes(&intermediate, desired, decisions)?;
     Ok(Some((intermediate, first, rest)))
+}
+
+/// Indexes built `CONCURRENTLY` cannot be built in a transaction, and every
+/// other statement should be: they go last, in a migration of their own that
+/// starts with `-- vitaes:no-transaction` (drizzle-kit writes them among the
+/// rest, where no migrator can run them). The step before gets a snapshot
+/// without them, so each snapshot describes its migration's result.
+fn split_concurrent_indexes(steps: Vec<(Schema, Plan)>) -> Vec<(Schema, Plan)> {
+    let mut out = Vec::new();
+    for (target, plan) in steps {
+        let (concurrent, rest): (Vec<Change>, Vec<Change>) = plan
+            .changes
+            .into_iter()
+            .partition(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently));
+        if concurrent.is_empty() || rest.is_empty() {
+            out.push((
+                target,
+                Plan {
+                    changes: concurrent.into_iter().chain(rest).collect(),
+                },
+            ));
+            continue;
+        }
+        let mut before = target.clone();
+        for c in &concurrent {
+            if let Change::CreateIndex { table, index } = c {
+                if let Some(t) = before
+                    .tables
+                    .iter_mut()
+                    .find(|t| t.schema == table.schema && t.name == table.name)
+                {
+                    t.indexes.retain(|i| i.name != index.name);
+                }
+            }
+        }
+        out.push((before, Plan { changes: rest }));
+        out.push((
+            target,
+            Plan {
+                changes: concurrent,
+            },
+        ));
+    }
+    out
+}
+
+fn is_concurrent_step(plan: &Plan) -> bool {
+    !plan.changes.is_empty()
+        && plan
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently))
 }
 
 /// What a reader of the plan should know before applying it.
