@@ -187,7 +187,10 @@ async fn the_every_attribute_schema_reads_back_as_the_code_but_for_spellings() {
     // Both files: the CONCURRENTLY index is a migration of its own.
     let sql = crate::paths::sql_files(out.path())
         .iter()
-        .map(|t| t.trim_start_matches("-- vitaes:no-transaction\n").to_string())
+        .map(|t| {
+            t.trim_start_matches("-- vitaes:no-transaction\n")
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n--> statement-breakpoint\n");
     let found = round_trip(&sql, &code).await;

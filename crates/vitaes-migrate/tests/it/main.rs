@@ -25,4 +25,5 @@ mod push;
 mod renames;
 mod server_version;
 mod status;
+mod two_way;
 mod ui_cases;
