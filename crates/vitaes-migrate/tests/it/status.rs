@@ -272,3 +272,45 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!dir.join("0000_a.sql").exists());
 }
+
+/// On a terminal `drop` asks; "no" keeps the migration, "yes" drops it.
+#[test]
+fn drop_asks_on_a_terminal() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("m");
+    write_folder(
+        &dir,
+        &[
+            ("0000_a", 1000, "CREATE TABLE a (id int);"),
+            ("0001_b", 2000, "CREATE TABLE b (id int);"),
+        ],
+    );
+    let ask = |keys: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+        cmd.current_dir(work.path())
+            .env_remove("DATABASE_URL")
+            .env("TERM", "xterm")
+            .args(["drop", "--out", "m"]);
+        let mut session =
+            rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn on a pty");
+        session
+            .exp_string("could not check whether 0001_b is applied anywhere")
+            .expect("the note");
+        session
+            .exp_string("Drop 0001_b (its .sql file, snapshot and journal entry)?")
+            .expect("the question");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        session.send(keys).unwrap();
+        session.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        session.send("\r").unwrap();
+        session.flush().unwrap();
+        session.exp_eof().expect("the command ends")
+    };
+    let kept = ask("");
+    assert!(kept.contains("Kept 0001_b"), "{kept}");
+    assert!(dir.join("0001_b.sql").exists());
+    let dropped = ask("j");
+    assert!(dropped.contains("Dropped 0001_b"), "{dropped}");
+    assert!(!dir.join("0001_b.sql").exists() && dir.join("0000_a.sql").exists());
+}
