@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use vitaes_schema_core::snapshot::{self, Snapshot, ZERO_ID};
 
 use crate::config::Config;
-use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, Filter};
 use crate::source::load_schema;
@@ -32,25 +31,9 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let filter = filter(args, config, cwd)?;
-    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
+    let (client, _) =
+        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     if args.verbose {
-        let _ = writeln!(
-            err,
-            "connecting to {} (from {:?})",
-            mask_url(&resolved.url),
-            resolved.source
-        );
-    }
-    let (client, server) = connect(&resolved.url).await?;
-    if args.verbose {
-        let _ = writeln!(
-            err,
-            "connected: PostgreSQL {} as {} to {}{}",
-            server.version,
-            server.user,
-            server.database,
-            if server.tls { " over TLS" } else { "" }
-        );
         let _ = writeln!(err, "schemas: {}", filter.schemas.join(", "));
     }
     let live = introspect(&client, &filter)

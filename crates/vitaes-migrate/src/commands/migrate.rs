@@ -8,7 +8,6 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::Config;
-use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::Result;
 use crate::migrator::{Event, MigrateReport, MigrationsTable, Migrator, RunOptions};
 
@@ -64,16 +63,8 @@ pub async fn run(
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
     let migrator = Migrator::from_dir(&dir)?.with_table(migrations_table(config));
-    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
-    if args.verbose {
-        let _ = writeln!(
-            err,
-            "connecting to {} (from {:?})",
-            mask_url(&resolved.url),
-            resolved.source
-        );
-    }
-    let (mut client, _) = connect(&resolved.url).await?;
+    let (mut client, _) =
+        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     let options = RunOptions {
         dry_run: args.dry_run,
         baseline: args.baseline.clone(),

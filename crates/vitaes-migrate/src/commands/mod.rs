@@ -8,3 +8,43 @@ pub mod introspect;
 pub mod migrate;
 pub mod push;
 pub mod status;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::connect::{connect, mask_url, resolve_url, ServerInfo};
+use crate::error::Result;
+
+/// Resolves the URL (flag, environment, env file, vitaes.toml) and connects;
+/// with `verbose`, says where and to what on `err`, the password masked.
+pub(crate) async fn connect_configured(
+    url_flag: Option<&str>,
+    config: &Config,
+    cwd: &Path,
+    env: impl Fn(&str) -> Option<String>,
+    verbose: bool,
+    err: &mut dyn Write,
+) -> Result<(tokio_postgres::Client, ServerInfo)> {
+    let resolved = resolve_url(url_flag, config, cwd, env)?;
+    if verbose {
+        let _ = writeln!(
+            err,
+            "connecting to {} (from {:?})",
+            mask_url(&resolved.url),
+            resolved.source
+        );
+    }
+    let (client, server) = connect(&resolved.url).await?;
+    if verbose {
+        let _ = writeln!(
+            err,
+            "connected: PostgreSQL {} as {} to {}{}",
+            server.version,
+            server.user,
+            server.database,
+            if server.tls { " over TLS" } else { "" }
+        );
+    }
+    Ok((client, server))
+}

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::connect::{connect, mask_url, resolve_url};
 use crate::diff::{Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
@@ -65,18 +64,8 @@ pub async fn run(
     // database is read for every user schema, then narrowed to the filter.
     let paths = config.schema_paths(&args.schema, cwd)?;
     let loading = tokio::task::spawn_blocking(move || load_schema(&paths));
-    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
-    if args.verbose {
-        let _ = writeln!(err, "connecting to {}", mask_url(&resolved.url));
-    }
-    let (client, server) = connect(&resolved.url).await?;
-    if args.verbose {
-        let _ = writeln!(
-            err,
-            "connected: PostgreSQL {} as {} to {}",
-            server.version, server.user, server.database
-        );
-    }
+    let (client, server) =
+        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     let everything = Filter {
         schemas: user_schemas(&client)
             .await

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::migrate::migrations_table;
 use crate::config::Config;
-use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
 use crate::introspect::Filter;
 use crate::migrator::{MigrationStatus, Migrator, State};
@@ -51,11 +50,8 @@ pub async fn run(
         Ok(paths) => Some(load_schema(&paths)?),
         Err(_) => None,
     };
-    let resolved = resolve_url(args.url.as_deref(), config, cwd, env)?;
-    if args.verbose {
-        let _ = writeln!(err, "connecting to {}", mask_url(&resolved.url));
-    }
-    let (client, _) = connect(&resolved.url).await?;
+    let (client, _) =
+        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     let statuses = migrator.status(&client).await?;
     let drift = match &code {
         None => Drift::NotChecked,

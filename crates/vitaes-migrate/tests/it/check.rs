@@ -3,12 +3,14 @@
 //! two-branch merge with git), each with its exit code.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use tempfile::TempDir;
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::config::Config;
 use vitaes_schema_core::journal::Journal;
+
+use crate::cmd::{command, text};
 
 const NOTE: &str = r#"
 #[derive(Table)]
@@ -74,25 +76,12 @@ impl Project {
 }
 
 fn check_cmd(cwd: &Path, out: &Path, schema: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+    let mut cmd = command(cwd);
     cmd.arg("check").arg("--out").arg(out);
     if let Some(s) = schema {
         cmd.arg("--schema").arg(s);
     }
-    cmd.current_dir(cwd)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    cmd.output().unwrap()
 }
 
 /// Exit code and combined output.

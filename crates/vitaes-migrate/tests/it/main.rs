@@ -8,6 +8,7 @@ mod chain;
 mod changes;
 mod check;
 mod cli;
+mod cmd;
 mod connect;
 mod database;
 mod drizzle;

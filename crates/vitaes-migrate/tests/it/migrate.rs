@@ -15,67 +15,33 @@ use vitaes_migrate::migrator::{
     lock, sha256_hex, MigrateError, MigrationsTable, Migrator, RunOptions,
 };
 use vitaes_migrate::testing::test_database;
-use vitaes_schema_core::journal::{Journal, JournalEntry};
 
 use crate::catalog::dump;
+use crate::cmd::{command, text, write_folder};
 use crate::drizzle::drizzle_orm_migrate;
 use crate::paths::repo_root;
 
-/// A migrations folder: `(tag, when, sql)` per migration, in journal order.
+/// A migrations folder in a temp dir.
 fn folder(migrations: &[(&str, i64, &str)]) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_folder(dir.path(), migrations);
     dir
 }
 
-fn write_folder(dir: &Path, migrations: &[(&str, i64, &str)]) {
-    std::fs::create_dir_all(dir.join("meta")).unwrap();
-    let journal = Journal {
-        entries: migrations
-            .iter()
-            .enumerate()
-            .map(|(i, (tag, when, _))| JournalEntry {
-                idx: i as u32,
-                version: "7".into(),
-                when: *when as u64,
-                tag: tag.to_string(),
-                breakpoints: true,
-            })
-            .collect(),
-        ..Journal::default()
-    };
-    std::fs::write(dir.join("meta/_journal.json"), journal.to_json()).unwrap();
-    for (tag, _, sql) in migrations {
-        std::fs::write(dir.join(format!("{tag}.sql")), sql).unwrap();
-    }
-}
-
-/// The CLI, in an empty directory (no vitaes.toml) and without DATABASE_URL.
+/// `migrate --out DIR --url URL ...` in an empty directory.
 fn migrate_cmd(dir: &Path, url: &str, extra: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+    let mut cmd = command(&std::env::temp_dir());
     cmd.arg("migrate")
         .arg("--out")
         .arg(dir)
         .arg("--url")
         .arg(url)
-        .args(extra)
-        .current_dir(std::env::temp_dir())
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null());
+        .args(extra);
     cmd
 }
 
 fn migrate(dir: &Path, url: &str, extra: &[&str]) -> Output {
     migrate_cmd(dir, url, extra).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// `(hash, created_at)` of every row, in id order.

@@ -1,68 +1,13 @@
 //! `status` states from crafted databases, drift from a hand-changed one, and
 //! `drop` refusing a migration the database has.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 use tokio_postgres::Client;
 use vitaes_migrate::testing::test_database;
-use vitaes_schema_core::journal::{Journal, JournalEntry};
+use vitaes_schema_core::journal::Journal;
 
+use crate::cmd::{run_async, text, write_folder};
 use crate::drizzle::drizzle_orm_migrate;
 use crate::paths::{vitaes_fixture_dir, vitaes_schema_dir};
-
-fn cli(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-/// Runs off the async runtime (the CLI is a separate process).
-async fn cli_async(cwd: &Path, args: &[&str]) -> Output {
-    let cwd = cwd.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli(&cwd, &args)
-    })
-    .await
-    .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn write_folder(dir: &Path, migrations: &[(&str, i64, &str)]) {
-    std::fs::create_dir_all(dir.join("meta")).unwrap();
-    let journal = Journal {
-        entries: migrations
-            .iter()
-            .enumerate()
-            .map(|(i, (tag, when, _))| JournalEntry {
-                idx: i as u32,
-                version: "7".into(),
-                when: *when as u64,
-                tag: tag.to_string(),
-                breakpoints: true,
-            })
-            .collect(),
-        ..Journal::default()
-    };
-    std::fs::write(dir.join("meta/_journal.json"), journal.to_json()).unwrap();
-    for (tag, _, sql) in migrations {
-        std::fs::write(dir.join(format!("{tag}.sql")), sql).unwrap();
-    }
-}
 
 async fn exec(client: &Client, sql: &str) {
     client.batch_execute(sql).await.unwrap();
@@ -82,7 +27,7 @@ async fn each_state_is_shown_with_its_applied_time() {
             ("0003_gone", 5000, "CREATE TABLE gone (id int);"),
         ],
     );
-    let out = cli_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
+    let out = run_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     std::fs::remove_dir_all(&dir).unwrap();
     // The folder now: 0000 edited, 0001 merged from a branch, 0003 new.
@@ -95,7 +40,7 @@ async fn each_state_is_shown_with_its_applied_time() {
             ("0003_d", 6000, "CREATE TABLE d (id int);"),
         ],
     );
-    let out = cli_async(
+    let out = run_async(
         work.path(),
         &["status", "--out", "m", "--url", db.url(), "--json"],
     )
@@ -125,7 +70,7 @@ async fn each_state_is_shown_with_its_applied_time() {
     assert_eq!(states, expected);
     assert_eq!(json["drift"]["checked"], false);
 
-    let human = cli_async(work.path(), &["status", "--out", "m", "--url", db.url()]).await;
+    let human = run_async(work.path(), &["status", "--out", "m", "--url", db.url()]).await;
     let stdout = String::from_utf8_lossy(&human.stdout);
     let words: Vec<Vec<&str>> = stdout
         .lines()
@@ -145,7 +90,7 @@ async fn each_state_is_shown_with_its_applied_time() {
             "{line:?} in {stdout}"
         );
     }
-    let strict = cli_async(
+    let strict = run_async(
         work.path(),
         &["status", "--out", "m", "--url", db.url(), "--exit-code"],
     )
@@ -182,7 +127,7 @@ async fn drift_from_a_hand_change_is_shown_as_push_would_undo_it() {
         db.url(),
         "--exit-code",
     ];
-    let out = cli_async(work.path(), &args).await;
+    let out = run_async(work.path(), &args).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -197,7 +142,7 @@ async fn drift_from_a_hand_change_is_shown_as_push_would_undo_it() {
         r#"ALTER TABLE "resume" ADD COLUMN "scratch" text; DROP INDEX "idx_resume_slug""#,
     )
     .await;
-    let out = cli_async(work.path(), &args).await;
+    let out = run_async(work.path(), &args).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -226,10 +171,10 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
     for idx in 0..2 {
         std::fs::write(dir.join(format!("meta/{idx:04}_snapshot.json")), "{}").unwrap();
     }
-    let out = cli_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
+    let out = run_async(work.path(), &["migrate", "--out", "m", "--url", db.url()]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    let refused = cli_async(
+    let refused = run_async(
         work.path(),
         &["drop", "--out", "m", "--url", db.url(), "--force"],
     )
@@ -244,7 +189,7 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
 
     // Not applied on a fresh database: dropped with --force.
     let fresh = test_database().await;
-    let out = cli_async(
+    let out = run_async(
         work.path(),
         &["drop", "--out", "m", "--url", fresh.url(), "--force"],
     )
@@ -258,7 +203,7 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
     assert_eq!(journal.entries.len(), 1);
 
     // No database configured and no terminal: --force is required.
-    let out = cli_async(work.path(), &["drop", "--out", "m"]).await;
+    let out = run_async(work.path(), &["drop", "--out", "m"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let all = text(&out);
     assert!(
@@ -268,7 +213,7 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
         "{all}"
     );
     assert!(dir.join("0000_a.sql").exists());
-    let out = cli_async(work.path(), &["drop", "--out", "m", "--force"]).await;
+    let out = run_async(work.path(), &["drop", "--out", "m", "--force"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!dir.join("0000_a.sql").exists());
 }
@@ -286,7 +231,8 @@ fn drop_asks_on_a_terminal() {
         ],
     );
     let ask = |keys: &str| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+        // Not `cmd::command`: its null stdin would hide the terminal.
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
         cmd.current_dir(work.path())
             .env_remove("DATABASE_URL")
             .env("TERM", "xterm")
