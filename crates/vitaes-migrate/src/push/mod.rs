@@ -191,18 +191,13 @@ pub async fn apply(
             .iter()
             .flat_map(|c| sql::render_change(c))
             .collect();
-        run_in_transaction(client, &statements, Duration::ZERO).await?;
+        in_transaction(client, async || run_statements(client, &statements).await).await?;
     }
 
-    client.batch_execute("BEGIN").await.map_err(db("BEGIN"))?;
-    let result = apply_verified(client, desired, planned, &in_tx, options).await;
-    match result {
-        Ok(()) => client.batch_execute("COMMIT").await.map_err(db("COMMIT"))?,
-        Err(e) => {
-            let _ = client.batch_execute("ROLLBACK").await;
-            return Err(e);
-        }
-    }
+    in_transaction(client, async || {
+        apply_verified(client, desired, planned, &in_tx, options).await
+    })
+    .await?;
 
     for change in concurrent {
         for statement in sql::render_change(change) {
@@ -240,11 +235,12 @@ async fn apply_verified(
         .await
         .map_err(db("SET lock_timeout"))?;
     // The database may have changed since the plan was shown.
+    let changed = || Error::Refused("the database changed since the plan; run push again".into());
     let now = plan_in(client, desired, options, true)
         .await
         .map_err(|e| match e {
             PushError::Other(e) => e,
-            _ => Error::Refused("the database changed since the plan; run push again".into()),
+            _ => changed(),
         })?;
     let without_additions = |p: &Plan| -> Vec<Change> {
         p.changes
@@ -254,17 +250,10 @@ async fn apply_verified(
             .collect()
     };
     if without_additions(&now) != without_additions(planned) {
-        return Err(Error::Refused(
-            "the database changed since the plan; run push again".into(),
-        ));
+        return Err(changed());
     }
-    for change in changes {
-        for statement in sql::render_change(change) {
-            client.batch_execute(&statement).await.map_err(|e| {
-                Error::Database(format!("{}: {}", statement.trim(), describe_db_error(&e)))
-            })?;
-        }
-    }
+    let statements: Vec<String> = changes.iter().flat_map(|c| sql::render_change(c)).collect();
+    run_statements(client, &statements).await?;
     // Commit only what equals the desired schema (concurrent indexes come later).
     let residual = plan_in(client, desired, options, true)
         .await
@@ -289,29 +278,28 @@ async fn apply_verified(
     Ok(())
 }
 
-async fn run_in_transaction(
-    client: &Client,
-    statements: &[String],
-    lock_timeout: Duration,
-) -> Result<()> {
+/// Runs `body` between BEGIN and COMMIT, rolling back when it fails.
+async fn in_transaction<T>(client: &Client, body: impl AsyncFnOnce() -> Result<T>) -> Result<T> {
     client.batch_execute("BEGIN").await.map_err(db("BEGIN"))?;
-    if !lock_timeout.is_zero() {
-        let _ = client
-            .batch_execute(&format!(
-                "SET LOCAL lock_timeout = {}",
-                lock_timeout.as_millis()
-            ))
-            .await;
-    }
-    for s in statements {
-        if let Err(e) = client.batch_execute(s).await {
+    match body().await {
+        Ok(v) => {
+            client.batch_execute("COMMIT").await.map_err(db("COMMIT"))?;
+            Ok(v)
+        }
+        Err(e) => {
             let _ = client.batch_execute("ROLLBACK").await;
-            return Err(Error::Database(format!(
-                "{}: {}",
-                s.trim(),
-                describe_db_error(&e)
-            )));
+            Err(e)
         }
     }
-    client.batch_execute("COMMIT").await.map_err(db("COMMIT"))
+}
+
+/// Each statement in turn; the first the server rejects is the error.
+async fn run_statements(client: &Client, statements: &[String]) -> Result<()> {
+    for s in statements {
+        client
+            .batch_execute(s)
+            .await
+            .map_err(|e| Error::Database(format!("{}: {}", s.trim(), describe_db_error(&e))))?;
+    }
+    Ok(())
 }
