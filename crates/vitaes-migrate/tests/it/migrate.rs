@@ -715,3 +715,27 @@ async fn a_killed_migrator_leaves_the_migration_it_was_running_undone_and_the_lo
     assert!(table_exists(&client, "k2").await && table_exists(&client, "k3").await);
     assert_eq!(rows(&client).await.len(), 3);
 }
+
+/// On a terminal a progress bar names the migration running.
+#[test]
+fn a_terminal_shows_progress() {
+    let db = vitaes_migrate::testing::test_database_blocking();
+    let dir = folder(&[
+        ("0000_a", 1000, "SELECT pg_sleep(0.6);"),
+        ("0001_b", 2000, "SELECT pg_sleep(0.6);"),
+    ]);
+    // Not `cmd::command`: its null stdin would hide the terminal.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitaes-migrate"));
+    cmd.arg("migrate")
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--url", db.url()])
+        .env_remove("DATABASE_URL")
+        .env("TERM", "xterm");
+    let mut session = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn on a pty");
+    session
+        .exp_string("1/2 0001_b")
+        .expect("the bar on the second migration");
+    let rest = session.exp_eof().expect("the command ends");
+    assert!(rest.contains("Applied 2 migrations"), "{rest}");
+}
