@@ -113,6 +113,12 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 "missing, but the folder has migrations".into(),
                 Some("restore it from version control"),
             ));
+        } else if code.is_some_and(|c| !c.is_empty()) {
+            out.push(error(
+                JOURNAL,
+                "no migrations yet, but the code has tables".into(),
+                Some("run `vitaes-migrate generate`"),
+            ));
         }
         return out;
     };
@@ -319,10 +325,10 @@ fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     out
 }
 
-/// Enum values added by one migration and used by it or a later one: fine
-/// for vitaes-migrate (a transaction per migration) and for a database that
-/// applies them one at a time, but drizzle-orm's migrator runs all pending
-/// migrations in one transaction, where PostgreSQL refuses a value added in it.
+/// Enum values added by one migration and used by a later one: fine for
+/// vitaes-migrate (a transaction per migration), but drizzle-orm's migrator
+/// runs all pending migrations in one transaction, where PostgreSQL refuses a
+/// value added in it. Used in the same file, it fails under any migrator.
 fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
     let mut out = Vec::new();
     let texts: Vec<(&str, &str)> = journal
@@ -342,17 +348,25 @@ fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
                     s.contains(&literal)
                 }
             });
-            if let Some((user, _)) = user {
-                out.push(Finding {
-                    severity: Severity::Warning,
-                    file: PathBuf::from(format!("{tag}.sql")),
-                    message: format!(
-                        "adds enum value {literal} and {} uses it: drizzle-orm's migrator would run both in one transaction, where PostgreSQL refuses a new value (vitaes-migrate commits each migration apart)",
-                        if user == tag { "the same file".to_string() } else { format!("{user}.sql") }
-                    ),
-                    fix: None,
-                });
-            }
+            let Some((user, user_sql)) = user else {
+                continue;
+            };
+            let same = user == tag;
+            // In one transaction PostgreSQL refuses the new value: that file
+            // fails under any migrator unless it runs outside one.
+            let fails = same && !Migration::new(0, *tag, 0, *user_sql).no_transaction();
+            out.push(Finding {
+                severity: if fails { Severity::Error } else { Severity::Warning },
+                file: PathBuf::from(format!("{tag}.sql")),
+                message: if fails {
+                    format!("adds enum value {literal} and uses it in the same transaction, which PostgreSQL refuses (unsafe use of new value)")
+                } else if same {
+                    format!("adds enum value {literal} and uses it: fine outside a transaction, but drizzle-orm's migrator runs every file in one")
+                } else {
+                    format!("adds enum value {literal} and {user}.sql uses it: drizzle-orm's migrator would run both in one transaction, where PostgreSQL refuses a new value (vitaes-migrate commits each migration apart)")
+                },
+                fix: fails.then(|| "move the statements that use it into the next migration (`vitaes-migrate generate` writes them that way)".to_string()),
+            });
         }
     }
     out

@@ -47,6 +47,24 @@ fn read(dir: &Path) -> Result<(PathBuf, Vec<(String, PathBuf)>), String> {
         .map_err(|e| format!("cannot read {}: {e}", journal_path.display()))?;
     let journal = Journal::from_json(&text)
         .map_err(|e| format!("{}: not a drizzle-kit journal: {e}", journal_path.display()))?;
+    // What `Migrator` relies on, so the binary never fails on it at start-up.
+    let mut seen = std::collections::HashMap::new();
+    for e in &journal.entries {
+        if i64::try_from(e.when).is_err() {
+            return Err(format!(
+                "{}: `when` of `{}` does not fit a bigint",
+                journal_path.display(),
+                e.tag
+            ));
+        }
+        if let Some(other) = seen.insert(e.when, &e.tag) {
+            return Err(format!(
+                "{}: `{other}` and `{}` have the same `when`; give one of them a new value",
+                journal_path.display(),
+                e.tag
+            ));
+        }
+    }
     let mut files = Vec::new();
     for e in &journal.entries {
         let path = dir.join(format!("{}.sql", e.tag));
@@ -84,10 +102,45 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_with_one_when_twice_is_a_compile_error() {
+        let dir = tempfile_dir();
+        std::fs::create_dir_all(dir.join("meta")).unwrap();
+        let entry = |idx: u32, tag: &str| {
+            format!(r#"{{"idx":{idx},"version":"7","when":5,"tag":"{tag}","breakpoints":true}}"#)
+        };
+        std::fs::write(
+            dir.join("meta/_journal.json"),
+            format!(
+                r#"{{"version":"7","dialect":"postgresql","entries":[{},{}]}}"#,
+                entry(0, "0000_a"),
+                entry(1, "0001_b")
+            ),
+        )
+        .unwrap();
+        let out = embed_migrations_inner(quote! { "." }, &dir).to_string();
+        assert!(
+            out.contains("compile_error") && out.contains("the same `when`"),
+            "{out}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A fresh directory under the system temp dir.
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("vitaes-embed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
     fn a_missing_folder_is_a_compile_error_naming_it() {
         let out =
             embed_migrations_inner(quote! { "no_such_folder" }, Path::new("/tmp")).to_string();
         assert!(out.contains("compile_error"), "{out}");
-        assert!(out.contains("no_such_folder/meta/_journal.json"), "{out}");
+        assert!(
+            out.contains("no_such_folder") && out.contains("_journal.json"),
+            "{out}"
+        );
     }
 }

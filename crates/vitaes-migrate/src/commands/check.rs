@@ -19,6 +19,13 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
+    if !dir.is_dir() {
+        return Err(Error::MigrationsFolder {
+            path: dir,
+            message: "no migrations folder here: point --out (or `out` in vitaes.toml) at it"
+                .into(),
+        });
+    }
     let folder = read(&dir).map_err(Error::io(&dir))?;
     // The code, when there is one to compare: `--schema` or vitaes.toml.
     let code = match config.schema_paths(&args.schema, cwd) {

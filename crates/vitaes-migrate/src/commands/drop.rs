@@ -44,7 +44,9 @@ pub async fn run(
         return Ok(());
     };
     let applied = match resolve_url(args.url.as_deref(), config, cwd, env) {
-        Err(_) => Applied::Unknown("no database is configured".into()),
+        // Nothing configured; a broken configuration is an error as anywhere.
+        Err(Error::Usage(_)) => Applied::Unknown("no database is configured".into()),
+        Err(e) => return Err(e),
         Ok(resolved) => {
             let masked = mask_url(&resolved.url);
             match connect(&resolved.url).await {

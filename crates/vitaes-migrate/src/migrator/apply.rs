@@ -28,32 +28,50 @@ fn qualified(table: &MigrationsTable) -> String {
 /// inserts, so an extra one with a default does not disturb it). Rows from
 /// before the column was added have no time: no default is back-filled.
 pub async fn ensure_table(client: &Client, table: &MigrationsTable) -> Result<(), MigrateError> {
-    let sql = format!(
-        "CREATE SCHEMA IF NOT EXISTS {schema};\n\
-         CREATE TABLE IF NOT EXISTS {qualified} (\n\
-         \tid SERIAL PRIMARY KEY,\n\
-         \thash text NOT NULL,\n\
-         \tcreated_at bigint\n\
-         )",
-        schema = quote_ident(&table.schema),
-        qualified = qualified(table),
-    );
     let ctx = "creating the migrations table";
-    client
-        .batch_execute(&sql)
-        .await
-        .map_err(|e| MigrateError::database(ctx, e))?;
-    if !has_applied_at(client, table).await? {
+    // Only what is missing: a deploy role may insert into a table drizzle
+    // created without being allowed to create schemas or alter the table.
+    if !table_exists(client, table).await? {
+        let sql = format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema};\n\
+             CREATE TABLE IF NOT EXISTS {qualified} (\n\
+             \tid SERIAL PRIMARY KEY,\n\
+             \thash text NOT NULL,\n\
+             \tcreated_at bigint\n\
+             )",
+            schema = quote_ident(&table.schema),
+            qualified = qualified(table),
+        );
         client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| MigrateError::database(ctx, e))?;
+    }
+    if !has_applied_at(client, table).await? {
+        let added = client
             .batch_execute(&format!(
                 "ALTER TABLE {q} ADD COLUMN IF NOT EXISTS applied_at timestamptz;\n\
                  ALTER TABLE {q} ALTER COLUMN applied_at SET DEFAULT now()",
                 q = qualified(table)
             ))
-            .await
-            .map_err(|e| MigrateError::database(ctx, e))?;
+            .await;
+        match added {
+            Ok(()) => {}
+            // Not the table's owner: record without times.
+            Err(e)
+                if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {}
+            Err(e) => return Err(MigrateError::database(ctx, e)),
+        }
     }
     Ok(())
+}
+
+async fn table_exists(client: &Client, table: &MigrationsTable) -> Result<bool, MigrateError> {
+    Ok(client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&qualified(table)])
+        .await
+        .map_err(|e| MigrateError::database("reading the migrations table", e))?
+        .get(0))
 }
 
 async fn has_applied_at(client: &Client, table: &MigrationsTable) -> Result<bool, MigrateError> {
@@ -97,15 +115,22 @@ pub async fn read_rows(
         )
         .await
         .map_err(|e| MigrateError::database("reading the migrations table", e))?;
-    Ok(rows
-        .iter()
-        .map(|r| AppliedRow {
-            id: r.get(0),
-            hash: r.get(1),
-            created_at: r.get(2),
-            applied_at: r.get(3),
+    rows.iter()
+        .map(|r| {
+            Ok(AppliedRow {
+                id: r.try_get(0)?,
+                hash: r.try_get(1)?,
+                created_at: r.try_get(2)?,
+                applied_at: r.try_get(3)?,
+            })
         })
-        .collect())
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(|e| MigrateError::Folder {
+            path: qualified(table).into(),
+            message: format!(
+                "is not a drizzle migrations table (id integer, hash text, created_at bigint): {e}"
+            ),
+        })
 }
 
 async fn record(
@@ -199,7 +224,15 @@ fn failed(
     e: &tokio_postgres::Error,
     transactional: bool,
 ) -> MigrateError {
-    let db = e.as_db_error();
+    let Some(db) = e.as_db_error() else {
+        // No answer from the server: the connection is gone, and whether a
+        // COMMIT it was sent went through is unknown.
+        return MigrateError::ConnectionLost {
+            tag: m.tag.clone(),
+            message: e.to_string(),
+        };
+    };
+    let db = Some(db);
     // The server's position (1-based, in characters) sharpens the line.
     let line = st.map(|st| {
         let offset = match db.and_then(|d| d.position()) {
@@ -223,6 +256,14 @@ fn failed(
         },
         code: db.map(|d| d.code().code().to_string()),
         transactional,
+    }
+}
+
+/// An identifier as the catalog stores it: unquoted ones are folded to lower case.
+fn folded(name: &sqlparser::ast::Ident) -> String {
+    match name.quote_style {
+        Some(_) => name.value.clone(),
+        None => name.value.to_lowercase(),
     }
 }
 
@@ -261,7 +302,7 @@ async fn drop_invalid_indexes(
                       WHERE NOT i.indisvalid
                         AND i.indrelid = to_regclass($1)
                         AND c.relname = $2",
-                    &[&ci.table_name.to_string(), &name.value],
+                    &[&ci.table_name.to_string(), &folded(name)],
                 )
                 .await
                 .map_err(|e| MigrateError::database(ctx, e))?;

@@ -50,7 +50,9 @@ impl Migration {
     pub fn statements(&self) -> Vec<Statement<'_>> {
         let mut out = Vec::new();
         let mut line = 1;
-        for (i, piece) in self.sql.split(BREAKPOINT).enumerate() {
+        // A byte-order mark is not SQL.
+        let sql = self.sql.strip_prefix('\u{feff}').unwrap_or(&self.sql);
+        for (i, piece) in sql.split(BREAKPOINT).enumerate() {
             let leading = piece.len() - piece.trim_start().len();
             if !piece.trim().is_empty() {
                 out.push(Statement {

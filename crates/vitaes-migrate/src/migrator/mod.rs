@@ -78,6 +78,10 @@ pub enum MigrateError {
         code: Option<String>,
         transactional: bool,
     },
+    #[error(
+        "lost the connection while applying {tag} ({message}); whether it was applied is unknown: run `vitaes-migrate status`"
+    )]
+    ConnectionLost { tag: String, message: String },
     #[error("{context}: {message}")]
     Database {
         context: &'static str,
@@ -106,10 +110,11 @@ fn failed_message(
         )
     };
     // 25001: active_sql_transaction, e.g. CREATE INDEX CONCURRENTLY in a transaction.
-    let hint = if transactional && code.contains("25001") {
-        format!("\n  help: the statement cannot run in a transaction: make `{NO_TRANSACTION}` the first line of {tag}.sql")
-    } else {
-        String::new()
+    let hint = match (code.contains("25001"), transactional) {
+        (true, true) => format!("\n  help: the statement cannot run in a transaction: make `{NO_TRANSACTION}` the first line of {tag}.sql"),
+        // Several statements sent at once run as one implicit transaction.
+        (true, false) => format!("\n  help: give the statement a piece of its own, between `{BREAKPOINT}` lines"),
+        (false, _) => String::new(),
     };
     format!("migration {tag} failed at {at}: {message}{code}\n  {kept}; fix the file and run migrate again{hint}")
 }
@@ -128,6 +133,7 @@ impl MigrateError {
         match self {
             MigrateError::Modified { .. } | MigrateError::LockTimeout { .. } => 1,
             MigrateError::Folder { .. } | MigrateError::UnknownBaseline(_) => 2,
+            MigrateError::ConnectionLost { .. } => 3,
             MigrateError::Failed { .. } | MigrateError::Database { .. } => 4,
         }
     }
@@ -269,7 +275,9 @@ impl Migrator {
                     .iter()
                     .find(|(tag, _)| *tag == e.tag)
                     .expect("embed_migrations! embeds every journal entry");
-                Migration::new(e.idx, &e.tag, e.when as i64, *sql)
+                let when = i64::try_from(e.when)
+                    .expect("embed_migrations! checked `when` at compile time");
+                Migration::new(e.idx, &e.tag, when, *sql)
             })
             .collect();
         Migrator::new(migrations, Path::new("meta/_journal.json"))
@@ -394,6 +402,9 @@ impl Migrator {
         .await?;
         let result = self.run_locked(client, baseline, events).await;
         let released = lock::release(client, key).await;
+        let _ = client
+            .batch_execute("RESET client_connection_check_interval")
+            .await;
         let mut report = result?;
         released?;
         report.waited_for_lock = waited;

@@ -4,13 +4,22 @@ use vitaes_schema_core::{IndexColumn, IndexDef};
 use super::{table_ref, table_sql};
 use crate::diff::TableRef;
 
-/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] "n" ON "t" USING btree ("c" DESC NULLS LAST) WITH (...) WHERE ...;`
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY IF NOT EXISTS] "n" ON "t" USING btree ("c" DESC NULLS LAST) WITH (...) WHERE ...;`
+///
+/// A concurrent build runs outside a transaction, so a run can stop after
+/// some of its indexes: `IF NOT EXISTS` lets the rerun skip those (an
+/// interrupted build is INVALID and dropped before the rerun). drizzle-kit
+/// writes plain `CONCURRENTLY`.
 pub fn create(table: &TableRef, ix: &IndexDef) -> String {
     let columns = ix.columns.iter().map(column).collect::<Vec<_>>().join(",");
     let mut sql = format!(
         "CREATE {}INDEX {}{} ON {} USING {} ({columns})",
         if ix.unique { "UNIQUE " } else { "" },
-        if ix.concurrently { "CONCURRENTLY " } else { "" },
+        if ix.concurrently {
+            "CONCURRENTLY IF NOT EXISTS "
+        } else {
+            ""
+        },
         quote_ident(&ix.name),
         table_sql(table),
         ix.method,

@@ -349,6 +349,48 @@ fn no_transaction_files_and_enum_values_used_after_being_added_are_warnings() {
     );
 }
 
+/// A value added and used in one transactional file fails under any
+/// migrator: an error. A folder that is not there is exit 2.
+#[test]
+fn an_enum_value_used_in_the_file_that_adds_it_is_an_error() {
+    let p = two_migrations();
+    let mut j = p.journal();
+    let mut e = j.entries[1].clone();
+    e.idx = 2;
+    e.tag = "0002_mood".into();
+    e.when += 1;
+    j.entries.push(e);
+    p.write_journal(&j);
+    std::fs::copy(
+        p.out().join("meta/0001_snapshot.json"),
+        p.out().join("meta/0002_snapshot.json"),
+    )
+    .unwrap();
+    let snap = std::fs::read_to_string(p.out().join("meta/0002_snapshot.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&snap).unwrap();
+    let prev = v["id"].clone();
+    v["prevId"] = prev;
+    v["id"] = serde_json::json!("11111111-2222-3333-4444-555555555555");
+    std::fs::write(p.out().join("meta/0002_snapshot.json"), v.to_string()).unwrap();
+    std::fs::write(
+        p.out().join("0002_mood.sql"),
+        "ALTER TYPE \"public\".\"mood\" ADD VALUE 'meh';--> statement-breakpoint\nUPDATE \"note\" SET \"body\" = 'meh';",
+    )
+    .unwrap();
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "error: 0002_mood.sql: adds enum value 'meh' and uses it in the same transaction"
+        ),
+        "{out}"
+    );
+
+    let (code, out) = run(check_cmd(p.dir.path(), &p.dir.path().join("nope"), None));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("no migrations folder here"), "{out}");
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -325,8 +325,11 @@ async fn lock_wait_expires_naming_the_holder() {
     assert!(!table_exists(&holder, "a").await);
 }
 
-/// A file that must run outside a transaction; a failed CONCURRENTLY build
-/// leaves an INVALID index that the rerun drops and builds again.
+/// A file that must run outside a transaction, as generate writes them (one
+/// index per piece, IF NOT EXISTS): the first index is built, the second
+/// fails and is left INVALID; the rerun keeps the first, drops the INVALID
+/// one (found under its folded name: `T_A_Ix` is stored as `t_a_ix`) and
+/// builds it again.
 #[tokio::test]
 async fn no_transaction_files_run_concurrently_and_reruns_replace_invalid_indexes() {
     let db = test_database().await;
@@ -338,12 +341,13 @@ async fn no_transaction_files_run_concurrently_and_reruns_replace_invalid_indexe
     let dir = folder(&[(
         "0000_ix",
         1000,
-        "-- vitaes:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_a_ix ON t (a);",
+        "-- vitaes:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_plain_ix ON t (a);\n--> statement-breakpoint\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS T_A_Ix ON t (a);",
     )]);
     let failed = migrate(dir.path(), db.url(), &[]);
     assert_eq!(failed.status.code(), Some(4), "{}", text(&failed));
     assert!(
-        String::from_utf8_lossy(&failed.stderr).contains("runs outside a transaction"),
+        String::from_utf8_lossy(&failed.stderr).contains("failed at statement 2 (line 4)")
+            && String::from_utf8_lossy(&failed.stderr).contains("runs outside a transaction"),
         "{}",
         text(&failed)
     );
@@ -359,7 +363,21 @@ async fn no_transaction_files_run_concurrently_and_reruns_replace_invalid_indexe
     let rerun = migrate(dir.path(), db.url(), &[]);
     assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
     assert_eq!(index_valid(&client).await, Some(true));
+    assert!(table_exists(&client, "t_plain_ix").await);
     assert_eq!(rows(&client).await.len(), 1);
+}
+
+/// A file saved with a byte-order mark applies (and keeps its hash).
+#[tokio::test]
+async fn a_byte_order_mark_is_not_sql() {
+    let db = test_database().await;
+    let sql = "\u{feff}CREATE TABLE bom (id int);";
+    let dir = folder(&[("0000_bom", 1000, sql)]);
+    let out = migrate(dir.path(), db.url(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let client = db.connect().await;
+    assert!(table_exists(&client, "bom").await);
+    assert_eq!(rows(&client).await, [(sha256_hex(sql), 1000)]);
 }
 
 async fn index_valid(c: &Client) -> Option<bool> {
