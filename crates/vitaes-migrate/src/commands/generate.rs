@@ -272,10 +272,8 @@ fn split_used_enum_values(
 fn split_concurrent_indexes(steps: Vec<(Schema, Plan)>) -> Vec<(Schema, Plan)> {
     let mut out = Vec::new();
     for (target, plan) in steps {
-        let (concurrent, rest): (Vec<Change>, Vec<Change>) = plan
-            .changes
-            .into_iter()
-            .partition(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently));
+        let (concurrent, rest): (Vec<Change>, Vec<Change>) =
+            plan.changes.into_iter().partition(is_concurrent_index);
         if concurrent.is_empty() || rest.is_empty() {
             out.push((
                 target,
@@ -285,35 +283,70 @@ fn split_concurrent_indexes(steps: Vec<(Schema, Plan)>) -> Vec<(Schema, Plan)> {
             ));
             continue;
         }
+        // A foreign key whose referenced columns only a new concurrent unique
+        // index makes unique must wait for it.
+        let (waiting, rest): (Vec<Change>, Vec<Change>) = rest
+            .into_iter()
+            .partition(|c| needs_concurrent_unique(c, &concurrent));
         let mut before = target.clone();
-        for c in &concurrent {
-            if let Change::CreateIndex { table, index } = c {
-                if let Some(t) = before
-                    .tables
-                    .iter_mut()
-                    .find(|t| t.schema == table.schema && t.name == table.name)
-                {
-                    t.indexes.retain(|i| i.name != index.name);
-                }
+        for c in concurrent.iter().chain(&waiting) {
+            let (table, index, fk) = match c {
+                Change::CreateIndex { table, index } => (table, Some(&index.name), None),
+                Change::AddForeignKey { table, fk } => (table, None, Some(&fk.name)),
+                _ => continue,
+            };
+            if let Some(t) = before
+                .tables
+                .iter_mut()
+                .find(|t| t.schema == table.schema && t.name == table.name)
+            {
+                t.indexes.retain(|i| Some(&i.name) != index);
+                t.foreign_keys.retain(|f| Some(&f.name) != fk);
             }
         }
         out.push((before, Plan { changes: rest }));
         out.push((
             target,
             Plan {
-                changes: concurrent,
+                changes: concurrent.into_iter().chain(waiting).collect(),
             },
         ));
     }
     out
 }
 
+fn is_concurrent_index(c: &Change) -> bool {
+    matches!(c, Change::CreateIndex { index, .. } if index.concurrently)
+}
+
+fn needs_concurrent_unique(c: &Change, concurrent: &[Change]) -> bool {
+    let Change::AddForeignKey { fk, .. } = c else {
+        return false;
+    };
+    concurrent.iter().any(|i| match i {
+        Change::CreateIndex { table, index } => {
+            index.unique
+                && table.schema == fk.ref_schema
+                && table.name == fk.ref_table
+                && index.columns.iter().all(|c| !c.is_expression)
+                && index.columns.len() == fk.ref_columns.len()
+                && index
+                    .columns
+                    .iter()
+                    .all(|c| fk.ref_columns.contains(&c.expression))
+        }
+        _ => false,
+    })
+}
+
+/// The second half of a split: concurrent indexes (and the keys that wait
+/// for them), to run outside a transaction.
 fn is_concurrent_step(plan: &Plan) -> bool {
-    !plan.changes.is_empty()
+    plan.changes.first().is_some_and(is_concurrent_index)
         && plan
             .changes
             .iter()
-            .all(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently))
+            .all(|c| is_concurrent_index(c) || matches!(c, Change::AddForeignKey { .. }))
 }
 
 /// What a reader of the plan should know before applying it.

@@ -757,3 +757,77 @@ fn a_terminal_shows_progress() {
     let rest = session.exp_eof().expect("the command ends");
     assert!(rest.contains("Applied 2 migrations"), "{rest}");
 }
+
+/// generate then migrate with a unique index built CONCURRENTLY that a new
+/// foreign key needs: the index and the key are the second migration, run
+/// outside a transaction, the key after the index.
+#[tokio::test]
+async fn generated_concurrent_indexes_and_the_keys_that_need_them_migrate() {
+    use vitaes_migrate::commands::generate::{self, GenerateArgs};
+    let work = tempfile::tempdir().unwrap();
+    let schema = work.path().join("schema.rs");
+    let v1 = r#"
+use vitaes_schema::Table;
+#[derive(Table)]
+#[table(name = "a")]
+pub struct A {
+    #[column(primary_key)]
+    pub id: i32,
+    pub code: i32,
+}
+#[derive(Table)]
+#[table(name = "b")]
+pub struct B {
+    #[column(primary_key)]
+    pub id: i32,
+}
+"#;
+    let v2 = v1
+        .replace(
+            "#[table(name = \"a\")]",
+            "#[table(name = \"a\", index(name = \"a_code_uidx\", columns(code), unique, concurrently))]",
+        )
+        .replacen(
+            "pub struct B {\n    #[column(primary_key)]\n    pub id: i32,\n}",
+            "pub struct B {\n    #[column(primary_key)]\n    pub id: i32,\n    #[column(references(A, code))]\n    pub a_code: Option<i32>,\n}",
+            1,
+        );
+    let out = work.path().join("migrations");
+    for version in [v1, v2.as_str()] {
+        std::fs::write(&schema, version).unwrap();
+        let args = GenerateArgs {
+            schema: vec![schema.clone()],
+            out: Some(out.clone()),
+            ..Default::default()
+        };
+        generate::run(
+            &args,
+            &vitaes_migrate::config::Config::default(),
+            work.path(),
+            &mut Vec::new(),
+        )
+        .unwrap();
+    }
+    let files = crate::paths::sql_files(&out);
+    assert_eq!(files.len(), 3, "{files:#?}");
+    assert!(
+        files[2].starts_with("-- vitaes:no-transaction\n")
+            && files[2].contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"a_code_uidx\"")
+            && files[2].contains("FOREIGN KEY (\"a_code\") REFERENCES \"public\".\"a\"(\"code\")"),
+        "{}",
+        files[2]
+    );
+    assert!(!files[1].contains("FOREIGN KEY"), "{}", files[1]);
+
+    let db = test_database().await;
+    let result = migrate(&out, db.url(), &[]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result));
+    let check = command(work.path())
+        .args(["check", "--out"])
+        .arg(&out)
+        .arg("--schema")
+        .arg(&schema)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+}
