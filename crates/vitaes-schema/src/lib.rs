@@ -1,8 +1,9 @@
 //! Schema-as-code for PostgreSQL. Annotate plain structs and enums; the
 //! `vitaes-migrate` tool turns them into drizzle-kit compatible migrations.
 //!
-//! ```ignore
-//! use vitaes_schema::{PgEnum, Table};
+//! ```
+//! use vitaes_schema::Table;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!
 //! #[derive(Table)]
 //! #[table(name = "user")]
@@ -18,6 +19,8 @@
 //! }
 //!
 //! let schema = vitaes_schema::SchemaBuilder::new().table::<User>().table::<Session>().build()?;
+//! assert_eq!(schema.tables.len(), 2);
+//! # Ok(()) }
 //! ```
 //!
 //! Attributes name Rust structs and fields; `references(User, id)` is checked
