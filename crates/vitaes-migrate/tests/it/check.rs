@@ -226,6 +226,28 @@ fn two_snapshots_with_one_parent_are_a_fork() {
     j.entries.push(e);
     a.write_journal(&j);
 
+    // --json: the same finding as data.
+    let json = command(a.dir.path())
+        .args(["check", "--json", "--out"])
+        .arg(a.out())
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1), "{}", text(&json));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let fork = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("were both generated from")
+        })
+        .expect("the fork as a finding");
+    assert_eq!(fork["severity"], "error");
+    assert_eq!(fork["file"], "meta/0002_snapshot.json");
+
     let (code, out) = run(a.check());
     assert_eq!(code, Some(1), "{out}");
     assert!(
