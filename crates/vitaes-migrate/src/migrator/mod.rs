@@ -395,18 +395,24 @@ impl Migrator {
             .await;
         let key = lock::lock_key(&self.table);
         let mut waited = false;
-        lock::acquire(client, key, options.lock_wait, &mut |holder| {
+        let locked = lock::acquire(client, key, options.lock_wait, &mut |holder| {
             waited = true;
             events(Event::WaitingForLock { holder });
         })
-        .await?;
-        let result = self.run_locked(client, baseline, events).await;
-        let released = lock::release(client, key).await;
+        .await;
+        // Whatever happens once the lock is held, it is released.
+        let result = match locked {
+            Ok(()) => {
+                let result = self.run_locked(client, baseline, events).await;
+                let released = lock::release(client, key).await;
+                result.and_then(|report| released.map(|()| report))
+            }
+            Err(e) => Err(e),
+        };
         let _ = client
             .batch_execute("RESET client_connection_check_interval")
             .await;
         let mut report = result?;
-        released?;
         report.waited_for_lock = waited;
         Ok(report)
     }
@@ -420,11 +426,7 @@ impl Migrator {
         apply::ensure_table(client, &self.table).await?;
         // Read once the lock is held: another migrate may just have finished.
         let rows = apply::read_rows(client, &self.table).await?;
-        let (mut report, history) = self.plan(&rows, baseline)?;
-        let (base, run): (Vec<usize>, Vec<usize>) = history
-            .pending
-            .iter()
-            .partition(|&&i| baseline.is_some_and(|b| i <= b));
+        let (mut report, Split { base, run }) = self.plan(&rows, baseline)?;
         if !base.is_empty() {
             let ms: Vec<&Migration> = base.iter().map(|&i| &self.migrations[i]).collect();
             apply::record_all(client, &self.table, &ms).await?;
@@ -447,12 +449,13 @@ impl Migrator {
         Ok(report)
     }
 
-    /// The report before anything runs; refuses modified files.
+    /// The report before anything runs, and which pending migrations are
+    /// recorded (`base`, up to the baseline) or run; refuses modified files.
     fn plan(
         &self,
         rows: &[AppliedRow],
         baseline: Option<usize>,
-    ) -> Result<(MigrateReport, History), MigrateError> {
+    ) -> Result<(MigrateReport, Split), MigrateError> {
         let history = history::compare(&self.migrations, rows);
         if !history.modified.is_empty() {
             return Err(MigrateError::Modified {
@@ -479,7 +482,7 @@ impl Migrator {
             already_applied: history.applied.len(),
             waited_for_lock: false,
         };
-        Ok((report, history))
+        Ok((report, Split { base, run }))
     }
 
     fn tags(&self, indexes: &[usize]) -> Vec<String> {
@@ -488,6 +491,12 @@ impl Migrator {
             .map(|&i| self.migrations[i].tag.clone())
             .collect()
     }
+}
+
+/// Pending migrations (indexes) to record as a baseline, and to run.
+struct Split {
+    base: Vec<usize>,
+    run: Vec<usize>,
 }
 
 fn when(w: u64, journal: &Path) -> Result<i64, MigrateError> {
