@@ -230,6 +230,18 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// The tables this plan creates: their keys, indexes and checks are part
+    /// of creating them (no rows to lock, count or describe apart).
+    pub fn created_tables(&self) -> std::collections::HashSet<TableRef> {
+        self.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable(t) => Some(TableRef::of(t)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl Change {

@@ -38,14 +38,7 @@ impl Hazard {
 impl Plan {
     /// The hazards of each change, in the plan's order.
     pub fn hazards(&self) -> Vec<Vec<Hazard>> {
-        let created: HashSet<TableRef> = self
-            .changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::CreateTable(t) => Some(TableRef::of(t)),
-                _ => None,
-            })
-            .collect();
+        let created = self.created_tables();
         self.changes.iter().map(|c| hazards(c, &created)).collect()
     }
 }

@@ -477,14 +477,7 @@ pub fn describe(old: &Schema, plan: &Plan) -> String {
         return "init".to_string();
     }
     // Consecutive changes with the same verb on the same table form one phrase.
-    let created: Vec<TableRef> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::CreateTable(t) => Some(TableRef::of(t)),
-            _ => None,
-        })
-        .collect();
+    let created = plan.created_tables();
     let mut phrases: Vec<(String, String, Vec<String>)> = Vec::new();
     for c in &plan.changes {
         // A new table's keys and indexes are part of creating it.

@@ -150,14 +150,7 @@ pub async fn facts(
     plan: &Plan,
     server_version: i32,
 ) -> Result<Vec<Option<Fact>>, tokio_postgres::Error> {
-    let created: Vec<TableRef> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::CreateTable(t) => Some(TableRef::of(t)),
-            _ => None,
-        })
-        .collect();
+    let created = plan.created_tables();
     let queries: Vec<Option<(String, &'static str, bool)>> = plan
         .changes
         .iter()
