@@ -114,6 +114,16 @@ impl Config {
         )))
     }
 
+    /// Where migrate records what it applied: `[migrations]`, else drizzle-orm's table.
+    pub fn migrations_table(&self) -> crate::migrator::MigrationsTable {
+        let default = crate::migrator::MigrationsTable::default();
+        let section = &self.file.migrations;
+        crate::migrator::MigrationsTable {
+            schema: section.schema.clone().unwrap_or(default.schema),
+            table: section.table.clone().unwrap_or(default.table),
+        }
+    }
+
     /// The migrations folder: `--out` wins, then the file's `out`, else `./drizzle` as drizzle-kit.
     pub fn out_dir(&self, flag: Option<&Path>, cwd: &Path) -> PathBuf {
         match (flag, &self.out) {

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use crate::check::{findings, read, Severity};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::source::load_schema;
 
 #[derive(Debug, Default, Clone)]
 pub struct CheckArgs {
@@ -27,11 +26,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
         });
     }
     let folder = read(&dir).map_err(Error::io(&dir))?;
-    // The code, when there is one to compare: `--schema` or vitaes.toml.
-    let code = match config.schema_paths(&args.schema, cwd) {
-        Ok(paths) => Some(load_schema(&paths)?),
-        Err(_) => None,
-    };
+    let code = super::code_if_configured(config, &args.schema, cwd)?;
     let found = findings(&folder, code.as_ref());
     let errors = found
         .iter()

@@ -6,12 +6,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::commands::migrate::migrations_table;
 use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
-use crate::migrator::{apply::read_rows, MigrationsTable};
+use crate::migrator::apply::read_rows;
 use crate::renames_cli::Prompter;
 
 #[derive(Debug, Default, Clone)]
@@ -51,7 +50,7 @@ pub async fn run(
             let masked = mask_url(&resolved.url);
             match connect(&resolved.url).await {
                 Ok((client, _)) => {
-                    let table: MigrationsTable = migrations_table(config);
+                    let table = config.migrations_table();
                     let rows = read_rows(&client, &table).await?;
                     if rows.iter().any(|r| r.created_at == Some(last.when as i64)) {
                         Applied::Yes(masked)

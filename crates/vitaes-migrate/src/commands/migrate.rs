@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::migrator::{Event, MigrateReport, MigrationsTable, Migrator, RunOptions};
+use crate::migrator::{Event, MigrateReport, Migrator, RunOptions};
 
 #[derive(Debug, Clone)]
 pub struct MigrateArgs {
@@ -34,25 +34,6 @@ impl Default for MigrateArgs {
     }
 }
 
-/// The table `[migrations]` in vitaes.toml names, else drizzle-orm's.
-pub fn migrations_table(config: &Config) -> MigrationsTable {
-    let default = MigrationsTable::default();
-    MigrationsTable {
-        schema: config
-            .file
-            .migrations
-            .schema
-            .clone()
-            .unwrap_or(default.schema),
-        table: config
-            .file
-            .migrations
-            .table
-            .clone()
-            .unwrap_or(default.table),
-    }
-}
-
 pub async fn run(
     args: &MigrateArgs,
     config: &Config,
@@ -62,7 +43,7 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
-    let migrator = Migrator::from_dir(&dir)?.with_table(migrations_table(config));
+    let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
     let (mut client, _) =
         super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     let options = RunOptions {

@@ -16,6 +16,19 @@ use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url, ServerInfo};
 use crate::error::Result;
 
+/// The code's schema when there is one to compare with (`--schema` or
+/// `schema` in vitaes.toml); `None` when neither names any.
+pub(crate) fn code_if_configured(
+    config: &Config,
+    flags: &[std::path::PathBuf],
+    cwd: &Path,
+) -> Result<Option<vitaes_schema_core::Schema>> {
+    match config.schema_paths(flags, cwd) {
+        Ok(paths) => crate::source::load_schema(&paths).map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Resolves the URL (flag, environment, env file, vitaes.toml) and connects;
 /// with `verbose`, says where and to what on `err`, the password masked.
 pub(crate) async fn connect_configured(

@@ -5,14 +5,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::commands::migrate::migrations_table;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::introspect::Filter;
 use crate::migrator::{MigrationStatus, Migrator, State};
 use crate::push::{self, PushError, PushOptions};
 use crate::report::PlanReport;
-use crate::source::load_schema;
 use crate::sql;
 
 #[derive(Debug, Default, Clone)]
@@ -45,11 +43,8 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
-    let migrator = Migrator::from_dir(&dir)?.with_table(migrations_table(config));
-    let code = match config.schema_paths(&args.schema, cwd) {
-        Ok(paths) => Some(load_schema(&paths)?),
-        Err(_) => None,
-    };
+    let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
+    let code = super::code_if_configured(config, &args.schema, cwd)?;
     let (client, _) =
         super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
     let statuses = migrator.status(&client).await?;
