@@ -6,11 +6,13 @@
 //! Each table has 12 columns (expression defaults included), a unique, two
 //! indexes and a foreign key, like the tables of a real application.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use vitaes_migrate::introspect::{introspect, Filter};
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
+
+mod common;
+use common::{connect, counts, fresh_database, median, pg_dump};
 
 fn table_ddl(i: usize) -> String {
     let fk = if i == 0 {
@@ -37,49 +39,19 @@ fn table_ddl(i: usize) -> String {
     )
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let counts: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .filter_map(|a| a.parse().ok())
-            .collect();
-        if args.is_empty() {
-            vec![100, 1000, 5000]
-        } else {
-            args
-        }
-    };
+    let counts = counts(&[100, 1000, 5000]);
     let cluster = Cluster::start(ClusterOptions::default()).expect("a local PostgreSQL");
-    let pg_dump = cluster.bindir().join("pg_dump");
-    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let admin = connect(&cluster.url("postgres")).await;
     println!(
         "{:>6}  {:>14}  {:>14}  {:>8}",
         "tables", "introspect", "pg_dump -s", "ratio"
     );
     for n in counts {
         let db = format!("bench_{n}");
-        // Two statements: DROP DATABASE cannot run inside an implicit transaction.
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-            .await
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {db}"))
-            .await
-            .unwrap();
-        let (client, conn) = tokio_postgres::connect(&cluster.url(&db), tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
+        fresh_database(&admin, &db).await;
+        let client = connect(&cluster.url(&db)).await;
         for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
             let ddl: String = chunk.iter().map(|&i| table_ddl(i)).collect();
             client.batch_execute(&ddl).await.unwrap();
@@ -93,38 +65,8 @@ async fn main() {
             ours.push(start.elapsed());
             assert_eq!(live.schema.tables.len(), n);
         }
-        let mut dump = Vec::new();
-        for _ in 0..5 {
-            let start = Instant::now();
-            let status = Command::new(&pg_dump)
-                .args([
-                    "--schema-only",
-                    "-h",
-                    cluster.host(),
-                    "-p",
-                    &cluster.port().to_string(),
-                    "-U",
-                    "postgres",
-                    &db,
-                ])
-                .stdout(std::process::Stdio::null())
-                .status();
-            match status {
-                Ok(s) if s.success() => dump.push(start.elapsed()),
-                other => {
-                    eprintln!("pg_dump at {} did not run: {other:?}", pg_dump.display());
-                    break;
-                }
-            }
-        }
-        let (ours, dump) = (
-            median(ours),
-            if dump.is_empty() {
-                None
-            } else {
-                Some(median(dump))
-            },
-        );
+        let dump: Option<Vec<Duration>> = (0..5).map(|_| pg_dump(&cluster, &db)).collect();
+        let (ours, dump) = (median(ours), dump.map(median));
         match dump {
             Some(d) => println!(
                 "{n:>6}  {:>11.1} ms  {:>11.1} ms  {:>7.2}x",

@@ -13,6 +13,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
+
+mod common;
+use common::{connect, counts, fresh_database, median};
 use vitaes_schema_core::journal::{Journal, JournalEntry};
 
 fn folder(dir: &Path, n: usize) {
@@ -40,11 +43,6 @@ fn folder(dir: &Path, n: usize) {
     std::fs::write(dir.join("meta/_journal.json"), journal.to_json()).unwrap();
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn run(cmd: &mut Command) -> Duration {
     let start = Instant::now();
     let out = cmd.stdin(Stdio::null()).output().unwrap();
@@ -64,17 +62,7 @@ fn ms(d: Duration) -> String {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let counts: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .filter_map(|a| a.parse().ok())
-            .collect();
-        if args.is_empty() {
-            vec![10, 100, 500]
-        } else {
-            args
-        }
-    };
+    let counts = counts(&[10, 100, 500]);
     let cli = env!("CARGO_BIN_EXE_vitaes-migrate");
     let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../compat/drizzle");
     let node = compat.join("node_modules/drizzle-orm").is_dir();
@@ -82,10 +70,7 @@ async fn main() {
         eprintln!("compat/drizzle/node_modules is missing (run scripts/test-setup): drizzle-orm's column is left out");
     }
     let cluster = Cluster::start(ClusterOptions::default()).expect("a local PostgreSQL");
-    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let admin = connect(&cluster.url("postgres")).await;
     println!(
         "{:>10}  {:>14}  {:>14}  {:>14}  {:>14}",
         "migrations", "ours: apply", "drizzle: apply", "ours: no-op", "drizzle: no-op"
@@ -102,12 +87,7 @@ async fn main() {
             let (mut apply, mut noop) = (Vec::new(), Vec::new());
             for round in 0..3 {
                 let db = format!("migrate_{tool}_{n}_{round}");
-                for sql in [
-                    format!("DROP DATABASE IF EXISTS {db}"),
-                    format!("CREATE DATABASE {db}"),
-                ] {
-                    admin.batch_execute(&sql).await.unwrap();
-                }
+                fresh_database(&admin, &db).await;
                 let url = cluster.url(&db);
                 let cmd = || {
                     if tool == "ours" {

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
+
+mod common;
+use common::{connect, counts, fresh_database, median, pg_dump};
 use vitaes_migrate::push::{push, PushOptions};
 use vitaes_migrate::source::load_schema;
 
@@ -38,11 +41,6 @@ pub struct T{i} {{
     )
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn time(runs: usize, mut f: impl FnMut() -> bool) -> Option<Duration> {
     let mut samples = Vec::new();
     for _ in 0..runs {
@@ -57,17 +55,7 @@ fn time(runs: usize, mut f: impl FnMut() -> bool) -> Option<Duration> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let counts: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .filter_map(|a| a.parse().ok())
-            .collect();
-        if args.is_empty() {
-            vec![100, 1000, 5000]
-        } else {
-            args
-        }
-    };
+    let counts = counts(&[100, 1000, 5000]);
     let cli = env!("CARGO_BIN_EXE_vitaes-migrate");
     // The first push creates every table in one transaction: thousands of
     // tables need more lock slots than PostgreSQL's default.
@@ -76,25 +64,14 @@ async fn main() {
         ..ClusterOptions::default()
     })
     .expect("a local PostgreSQL");
-    let pg_dump = cluster.bindir().join("pg_dump");
-    let (admin, conn) = tokio_postgres::connect(&cluster.url("postgres"), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
+    let admin = connect(&cluster.url("postgres")).await;
     println!(
         "{:>6}  {:>16}  {:>14}  {:>8}",
         "tables", "no-op push", "pg_dump -s", "ratio"
     );
     for n in counts {
         let db = format!("push_{n}");
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-            .await
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {db}"))
-            .await
-            .unwrap();
+        fresh_database(&admin, &db).await;
         let url = cluster.url(&db);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("schema.rs");
@@ -103,10 +80,7 @@ async fn main() {
             .collect();
         std::fs::write(&file, source).unwrap();
         let schema = load_schema(std::slice::from_ref(&file)).unwrap();
-        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
+        let client = connect(&url).await;
         let options = PushOptions {
             filter: Filter::for_schema(&schema),
             force: true,
@@ -132,22 +106,8 @@ async fn main() {
             true
         })
         .unwrap();
-        let dump = time(5, || {
-            Command::new(&pg_dump)
-                .args([
-                    "--schema-only",
-                    "-h",
-                    cluster.host(),
-                    "-p",
-                    &cluster.port().to_string(),
-                    "-U",
-                    "postgres",
-                    &db,
-                ])
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
+        let dump: Option<Vec<Duration>> = (0..5).map(|_| pg_dump(&cluster, &db)).collect();
+        let dump = dump.map(median);
         match dump {
             Some(d) => println!(
                 "{n:>6}  {:>13.1} ms  {:>11.1} ms  {:>7.2}x",
