@@ -232,10 +232,9 @@ fn failed(
             message: e.to_string(),
         };
     };
-    let db = Some(db);
     // The server's position (1-based, in characters) sharpens the line.
     let line = st.map(|st| {
-        let offset = match db.and_then(|d| d.position()) {
+        let offset = match db.position() {
             Some(ErrorPosition::Original(p)) => st
                 .text
                 .chars()
@@ -250,11 +249,8 @@ fn failed(
         tag: m.tag.clone(),
         statement: st.map(|s| s.number),
         line,
-        message: match db {
-            Some(d) => d.message().to_string(),
-            None => e.to_string(),
-        },
-        code: db.map(|d| d.code().code().to_string()),
+        message: db.message().to_string(),
+        code: db.code().code().to_string(),
         transactional,
     }
 }

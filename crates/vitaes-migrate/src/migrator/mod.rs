@@ -68,14 +68,15 @@ pub enum MigrateError {
         waited: Duration,
         holder: Option<i32>,
     },
-    #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code.as_deref(), *.transactional))]
+    #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code, *.transactional))]
     Failed {
         tag: String,
         /// 1-based piece of the file; `None` when recording or committing failed.
         statement: Option<usize>,
         line: Option<usize>,
         message: String,
-        code: Option<String>,
+        /// SQLSTATE.
+        code: String,
         transactional: bool,
     },
     #[error(
@@ -94,14 +95,13 @@ fn failed_message(
     statement: Option<usize>,
     line: Option<usize>,
     message: &str,
-    code: Option<&str>,
+    code: &str,
     transactional: bool,
 ) -> String {
     let at = match (statement, line) {
         (Some(s), Some(l)) => format!("statement {s} (line {l}) of {tag}.sql"),
         _ => format!("recording {tag}"),
     };
-    let code = code.map(|c| format!(" ({c})")).unwrap_or_default();
     let kept = if transactional {
         format!("migrations before it stay applied; nothing of {tag} was kept")
     } else {
@@ -110,13 +110,13 @@ fn failed_message(
         )
     };
     // 25001: active_sql_transaction, e.g. CREATE INDEX CONCURRENTLY in a transaction.
-    let hint = match (code.contains("25001"), transactional) {
+    let hint = match (code == "25001", transactional) {
         (true, true) => format!("\n  help: the statement cannot run in a transaction: make `{NO_TRANSACTION}` the first line of {tag}.sql"),
         // Several statements sent at once run as one implicit transaction.
         (true, false) => format!("\n  help: give the statement a piece of its own, between `{BREAKPOINT}` lines"),
         (false, _) => String::new(),
     };
-    format!("migration {tag} failed at {at}: {message}{code}\n  {kept}; fix the file and run migrate again{hint}")
+    format!("migration {tag} failed at {at}: {message} ({code})\n  {kept}; fix the file and run migrate again{hint}")
 }
 
 impl MigrateError {
