@@ -17,7 +17,7 @@ use vitaes_schema_core::snapshot::{self, ZERO_ID};
 use vitaes_schema_core::Schema;
 
 use crate::diff;
-use crate::migrator::{Migration, BREAKPOINT};
+use crate::migrator::{runs_outside_transaction, BREAKPOINT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -312,9 +312,8 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
 }
 
 fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
-    let m = Migration::new(0, tag, 0, sql);
     let mut out = Vec::new();
-    if m.no_transaction() {
+    if runs_outside_transaction(sql) {
         out.push(Finding {
             severity: Severity::Warning,
             file: PathBuf::from(format!("{tag}.sql")),
@@ -354,7 +353,7 @@ fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
             let same = user == tag;
             // In one transaction PostgreSQL refuses the new value: that file
             // fails under any migrator unless it runs outside one.
-            let fails = same && !Migration::new(0, *tag, 0, *user_sql).no_transaction();
+            let fails = same && !runs_outside_transaction(user_sql);
             out.push(Finding {
                 severity: if fails { Severity::Error } else { Severity::Warning },
                 file: PathBuf::from(format!("{tag}.sql")),

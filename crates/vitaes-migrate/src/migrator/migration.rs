@@ -68,11 +68,7 @@ impl Migration {
 
     /// Whether the file asks to run outside a transaction.
     pub fn no_transaction(&self) -> bool {
-        self.sql
-            .trim_start_matches('\u{feff}')
-            .lines()
-            .next()
-            .is_some_and(|l| l.trim() == NO_TRANSACTION)
+        runs_outside_transaction(&self.sql)
     }
 
     /// Whether `recorded` is this file's hash, allowing for line endings a
@@ -84,6 +80,14 @@ impl Migration {
         let lf = self.sql.replace("\r\n", "\n");
         recorded == sha256_hex(&lf) || recorded == sha256_hex(&lf.replace('\n', "\r\n"))
     }
+}
+
+/// Whether a migration file's first line is [`NO_TRANSACTION`].
+pub fn runs_outside_transaction(sql: &str) -> bool {
+    sql.trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .is_some_and(|l| l.trim() == NO_TRANSACTION)
 }
 
 pub fn sha256_hex(text: &str) -> String {

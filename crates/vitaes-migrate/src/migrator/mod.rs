@@ -28,7 +28,9 @@ use std::time::Duration;
 use tokio_postgres::Client;
 
 pub use history::{AppliedRow, History};
-pub use migration::{sha256_hex, Migration, Statement, BREAKPOINT, NO_TRANSACTION};
+pub use migration::{
+    runs_outside_transaction, sha256_hex, Migration, Statement, BREAKPOINT, NO_TRANSACTION,
+};
 
 use crate::migrations_dir::MigrationsDir;
 
