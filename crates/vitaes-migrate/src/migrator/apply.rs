@@ -177,11 +177,12 @@ pub async fn record_all(
 /// Runs one migration and records it. In a transaction unless the file says
 /// `-- vitaes:no-transaction`; then each statement commits on its own, after
 /// dropping INVALID indexes a killed earlier run of it left behind.
+/// Returns how long it took and how many statements it ran.
 pub async fn apply(
     client: &Client,
     table: &MigrationsTable,
     m: &Migration,
-) -> Result<Duration, MigrateError> {
+) -> Result<(Duration, usize), MigrateError> {
     let start = Instant::now();
     let statements = m.statements();
     let transactional = !m.no_transaction();
@@ -215,7 +216,7 @@ pub async fn apply(
             .await
             .map_err(|e| fail(None, e))?;
     }
-    Ok(start.elapsed())
+    Ok((start.elapsed(), statements.len()))
 }
 
 fn failed(

@@ -440,10 +440,10 @@ impl Migrator {
                 position: n + 1,
                 total: run.len(),
             });
-            let elapsed = apply::apply(client, &self.table, m).await?;
+            let (elapsed, statements) = apply::apply(client, &self.table, m).await?;
             events(Event::Applied {
                 migration: m,
-                statements: m.statements().len(),
+                statements,
                 elapsed,
             });
             report.applied.push(m.tag.clone());
