@@ -5,7 +5,7 @@
 //!
 //! [`read`] does the I/O; [`findings`] is pure over what was read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -17,6 +17,7 @@ use vitaes_schema_core::snapshot::{self, ZERO_ID};
 use vitaes_schema_core::Schema;
 
 use crate::diff;
+use crate::diff::phases::sql_uses_values;
 use crate::migrator::{runs_outside_transaction, BREAKPOINT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -338,14 +339,12 @@ fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
     for (i, (tag, sql)) in texts.iter().enumerate() {
         for value in added_enum_values(sql) {
             let literal = format!("'{}'", value.replace('\'', "''"));
-            let user = texts[i..].iter().find(|(t, s)| {
-                if t == tag {
-                    // Within the file: a use outside the ADD VALUE statement.
-                    s.split(BREAKPOINT)
-                        .any(|piece| !piece.contains("ADD VALUE") && piece.contains(&literal))
-                } else {
-                    s.contains(&literal)
-                }
+            let values: HashSet<&str> = [value.as_str()].into();
+            // The planner's rule: a statement other than a type's definition
+            // holding the value as a literal uses it.
+            let user = texts[i..].iter().find(|(_, s)| {
+                s.split(BREAKPOINT)
+                    .any(|piece| sql_uses_values(piece, &values))
             });
             let Some((user, user_sql)) = user else {
                 continue;

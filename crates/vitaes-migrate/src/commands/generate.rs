@@ -4,10 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use vitaes_schema_core::naming::quote_literal;
-use vitaes_schema_core::Schema;
-
 use crate::config::Config;
+use crate::diff::phases::{phases, Phase, PhaseKind};
 use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
@@ -147,24 +145,28 @@ pub fn run_with(
         return Ok(Generated::NothingToDo);
     }
 
-    let steps = match split_used_enum_values(&old, &desired, &plan, &decisions)? {
-        Some((intermediate, first, rest)) => {
-            let _ = writeln!(
-                human,
-                "Enum values added here are also used here; PostgreSQL cannot use a new enum value in the \
-                 transaction that adds it, so the additions are written as a migration of their own first."
-            );
-            vec![(intermediate, first), (desired.clone(), rest)]
-        }
-        None => vec![(desired.clone(), plan)],
-    };
-    let steps = split_concurrent_indexes(steps);
+    let steps = phases(&old, &desired, &plan);
+    if steps
+        .first()
+        .is_some_and(|p| p.kind == PhaseKind::EnumValues)
+    {
+        let _ = writeln!(
+            human,
+            "Enum values added here are also used here; PostgreSQL cannot use a new enum value in the \
+             transaction that adds it, so the additions are written as a migration of their own first."
+        );
+    }
 
     let mut prev_id = previous.map(|s| s.id);
     let mut base = old;
     let mut sql_paths = Vec::new();
     let mut report = PlanReport::of_plan(&Plan::default());
-    for (target, step) in steps {
+    for Phase {
+        kind,
+        plan: step,
+        target,
+    } in steps
+    {
         let step_report = PlanReport::of_plan(&step);
         let _ = writeln!(human, "{}", step_report.summary_table());
         for note in notes(&step) {
@@ -176,7 +178,7 @@ pub fn run_with(
         };
         let statements = sql::render_with_hazards(&step);
         let mut text = sql::migration_file(&statements);
-        if is_concurrent_step(&step) {
+        if kind == PhaseKind::OutsideTransaction {
             text = format!("{NO_TRANSACTION}\n{text}");
             let _ = writeln!(
                 human,
@@ -202,151 +204,6 @@ pub fn run_with(
         let _ = writeln!(out, "{}", report.to_json());
     }
     Ok(Generated::Written { sql_paths })
-}
-
-fn plan_changes(old: &Schema, new: &Schema, decisions: &RenameDecisions) -> Result<Plan> {
-    diff::diff_with(old, new, decisions).map_err(|a| renames_cli::refusal(&a))
-}
-
-/// When the plan adds enum values and another statement uses one of them, the
-/// additions go first in a migration of their own: returns the schema after
-/// them, their plan and the rest.
-fn split_used_enum_values(
-    old: &Schema,
-    desired: &Schema,
-    plan: &Plan,
-    decisions: &RenameDecisions,
-) -> Result<Option<(Schema, Plan, Plan)>> {
-    let added: Vec<(&str, &str, &str)> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AddEnumValue {
-                enum_def, value, ..
-            } => Some((
-                enum_def.schema.as_str(),
-                enum_def.name.as_str(),
-                value.as_str(),
-            )),
-            _ => None,
-        })
-        .collect();
-    if added.is_empty() {
-        return Ok(None);
-    }
-    let others: Vec<String> = plan
-        .changes
-        .iter()
-        .filter(|c| !matches!(c, Change::AddEnumValue { .. }))
-        .flat_map(sql::render_change)
-        .collect();
-    let used = added.iter().any(|(_, _, v)| {
-        let literal = quote_literal(v);
-        others.iter().any(|s| s.contains(&literal))
-    });
-    if !used {
-        return Ok(None);
-    }
-    let mut intermediate = old.clone();
-    for e in &mut intermediate.enums {
-        if added.iter().any(|(s, n, _)| *s == e.schema && *n == e.name) {
-            if let Some(new) = desired
-                .enums
-                .iter()
-                .find(|d| d.schema == e.schema && d.name == e.name)
-            {
-                e.values = new.values.clone();
-            }
-        }
-    }
-    let first = plan_changes(old, &intermediate, &RenameDecisions::default())?;
-    let rest = plan_changes(&intermediate, desired, decisions)?;
-    Ok(Some((intermediate, first, rest)))
-}
-
-/// Indexes built `CONCURRENTLY` cannot be built in a transaction, and every
-/// other statement should be: they go last, in a migration of their own that
-/// starts with `-- vitaes:no-transaction` (drizzle-kit writes them among the
-/// rest, where no migrator can run them). The step before gets a snapshot
-/// without them, so each snapshot describes its migration's result.
-fn split_concurrent_indexes(steps: Vec<(Schema, Plan)>) -> Vec<(Schema, Plan)> {
-    let mut out = Vec::new();
-    for (target, plan) in steps {
-        let (concurrent, rest): (Vec<Change>, Vec<Change>) =
-            plan.changes.into_iter().partition(is_concurrent_index);
-        if concurrent.is_empty() || rest.is_empty() {
-            out.push((
-                target,
-                Plan {
-                    changes: concurrent.into_iter().chain(rest).collect(),
-                },
-            ));
-            continue;
-        }
-        // A foreign key whose referenced columns only a new concurrent unique
-        // index makes unique must wait for it.
-        let (waiting, rest): (Vec<Change>, Vec<Change>) = rest
-            .into_iter()
-            .partition(|c| needs_concurrent_unique(c, &concurrent));
-        let mut before = target.clone();
-        for c in concurrent.iter().chain(&waiting) {
-            let (table, index, fk) = match c {
-                Change::CreateIndex { table, index } => (table, Some(&index.name), None),
-                Change::AddForeignKey { table, fk } => (table, None, Some(&fk.name)),
-                _ => continue,
-            };
-            if let Some(t) = before
-                .tables
-                .iter_mut()
-                .find(|t| t.schema == table.schema && t.name == table.name)
-            {
-                t.indexes.retain(|i| Some(&i.name) != index);
-                t.foreign_keys.retain(|f| Some(&f.name) != fk);
-            }
-        }
-        out.push((before, Plan { changes: rest }));
-        out.push((
-            target,
-            Plan {
-                changes: concurrent.into_iter().chain(waiting).collect(),
-            },
-        ));
-    }
-    out
-}
-
-fn is_concurrent_index(c: &Change) -> bool {
-    matches!(c, Change::CreateIndex { index, .. } if index.concurrently)
-}
-
-fn needs_concurrent_unique(c: &Change, concurrent: &[Change]) -> bool {
-    let Change::AddForeignKey { fk, .. } = c else {
-        return false;
-    };
-    concurrent.iter().any(|i| match i {
-        Change::CreateIndex { table, index } => {
-            index.unique
-                && table.schema == fk.ref_schema
-                && table.name == fk.ref_table
-                && index.columns.iter().all(|c| !c.is_expression)
-                && index.columns.len() == fk.ref_columns.len()
-                && index
-                    .columns
-                    .iter()
-                    .all(|c| fk.ref_columns.contains(&c.expression))
-        }
-        _ => false,
-    })
-}
-
-/// The second half of a split: concurrent indexes (and the keys that wait
-/// for them), to run outside a transaction.
-fn is_concurrent_step(plan: &Plan) -> bool {
-    plan.changes.first().is_some_and(is_concurrent_index)
-        && plan
-            .changes
-            .iter()
-            .all(|c| is_concurrent_index(c) || matches!(c, Change::AddForeignKey { .. }))
 }
 
 /// What a reader of the plan should know before applying it.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
@@ -129,19 +130,14 @@ pub async fn run(
             let _ = writeln!(out, "{}", statement.trim_end());
         }
         let _ = writeln!(out, "\n{}", report.summary_table());
-        if planned
-            .changes
-            .iter()
-            .any(|c| matches!(c, crate::diff::Change::AddEnumValue { .. }))
-        {
+        let kinds: Vec<PhaseKind> = phase_plans(&planned).into_iter().map(|(k, _)| k).collect();
+        if kinds.contains(&PhaseKind::EnumValues) {
             let _ = writeln!(
                 out,
                 "note: enum values are added first, in a transaction of their own"
             );
         }
-        if planned.changes.iter().any(
-            |c| matches!(c, crate::diff::Change::CreateIndex { index, .. } if index.concurrently),
-        ) {
+        if kinds.contains(&PhaseKind::OutsideTransaction) {
             let _ = writeln!(
                 out,
                 "note: CONCURRENTLY indexes are built after the transaction commits"

@@ -18,6 +18,7 @@ mod change;
 mod enums;
 pub mod hazards;
 pub mod normalize;
+pub mod phases;
 pub mod renames;
 mod tables;
 

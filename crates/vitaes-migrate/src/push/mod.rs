@@ -5,9 +5,10 @@
 //! transaction with a `lock_timeout`, re-reading the live schema first (and
 //! refusing if it changed since the plan) and again before committing: the
 //! transaction commits only if the database now equals the desired schema.
-//! Two exceptions, said in the plan: enum values are added first in their own
-//! transaction (a new value cannot be used in the one that adds it), and
-//! `CONCURRENTLY` indexes are built after the commit.
+//! The phases are [`crate::diff::phases`]'s, as for `generate`: enum values
+//! the rest uses are added first in their own transaction (a new value cannot
+//! be used in the one that adds it), and `CONCURRENTLY` indexes (with the
+//! foreign keys that need them) are built after the commit.
 
 pub mod canonical;
 pub mod facts;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use tokio_postgres::Client;
 use vitaes_schema_core::Schema;
 
+use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{self, Ambiguities, Change, Plan, RenameDecisions};
 use crate::error::{describe_db_error, Error, Result};
 use crate::introspect::{introspect, Filter};
@@ -170,39 +172,60 @@ pub async fn push(
     })
 }
 
-/// Applies a plan made by [`plan`]: enum additions first, then everything else
-/// in one verified transaction, then concurrent indexes.
+/// Applies a plan made by [`plan`], phase by phase as [`phases`] splits it:
+/// enum values that the rest uses in a transaction of their own, the body in
+/// one transaction verified before it commits, then what must run outside a
+/// transaction (`CONCURRENTLY` builds and the keys that need them), checked
+/// once more at the end.
 pub async fn apply(
     client: &Client,
     desired: &Schema,
     planned: &Plan,
     options: &PushOptions,
 ) -> Result<()> {
-    let (additions, rest): (Vec<&Change>, Vec<&Change>) = planned
-        .changes
-        .iter()
-        .partition(|c| matches!(c, Change::AddEnumValue { .. }));
-    let (concurrent, in_tx): (Vec<&Change>, Vec<&Change>) = rest
-        .into_iter()
-        .partition(|c| matches!(c, Change::CreateIndex { index, .. } if index.concurrently));
-
-    if !additions.is_empty() {
-        let statements: Vec<String> = additions
+    let steps = phase_plans(planned);
+    for (i, (kind, step)) in steps.iter().enumerate() {
+        // What later phases will do.
+        let after: Vec<&Change> = steps[i + 1..]
             .iter()
-            .flat_map(|c| sql::render_change(c))
+            .flat_map(|(_, p)| &p.changes)
             .collect();
-        in_transaction(client, async || run_statements(client, &statements).await).await?;
+        match kind {
+            PhaseKind::EnumValues => {
+                let statements: Vec<String> =
+                    step.changes.iter().flat_map(sql::render_change).collect();
+                in_transaction(client, async || run_statements(client, &statements).await).await?;
+            }
+            PhaseKind::Transactional => {
+                in_transaction(client, async || {
+                    apply_verified(client, desired, &steps[i..], &after, options).await
+                })
+                .await?;
+            }
+            PhaseKind::OutsideTransaction => {
+                run_outside_transaction(client, step).await?;
+                let residual =
+                    plan_in(client, desired, options, false)
+                        .await
+                        .map_err(|e| match e {
+                            PushError::Other(e) => e,
+                            _ => Error::Database("the result did not match the code".into()),
+                        })?;
+                if !residual.is_empty() {
+                    return Err(left_over(&residual.changes.iter().collect::<Vec<_>>(), ""));
+                }
+            }
+        }
     }
+    Ok(())
+}
 
-    in_transaction(client, async || {
-        apply_verified(client, desired, planned, &in_tx, options).await
-    })
-    .await?;
-
-    for change in concurrent {
+/// Each statement on its own, as `CONCURRENTLY` needs; a failed concurrent
+/// build's INVALID index is dropped so the next push can build it.
+async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<()> {
+    for change in &step.changes {
         for statement in sql::render_change(change) {
             if let Err(e) = client.batch_execute(&statement).await {
-                // A failed concurrent build leaves an INVALID index behind.
                 if let Change::CreateIndex { table, index } = change {
                     let drop = sql::render_change(&Change::DropIndex {
                         table: table.clone(),
@@ -222,11 +245,22 @@ pub async fn apply(
     Ok(())
 }
 
+/// The refusal when applying left the database different from the code.
+fn left_over(changes: &[&Change], rolled_back: &str) -> Error {
+    let statements: Vec<String> = changes.iter().flat_map(|c| sql::render_change(c)).collect();
+    Error::Database(format!(
+        "after applying, the database still differs from the code{rolled_back}. Left over:\n{}",
+        statements.join("\n")
+    ))
+}
+
+/// Runs the first of `remaining` (the phases still to run, a transactional
+/// one first); `after` is what the later ones will do.
 async fn apply_verified(
     client: &Client,
     desired: &Schema,
-    planned: &Plan,
-    changes: &[&Change],
+    remaining: &[(PhaseKind, Plan)],
+    after: &[&Change],
     options: &PushOptions,
 ) -> Result<()> {
     let millis = options.lock_timeout.as_millis();
@@ -242,19 +276,17 @@ async fn apply_verified(
             PushError::Other(e) => e,
             _ => changed(),
         })?;
-    let without_additions = |p: &Plan| -> Vec<Change> {
-        p.changes
-            .iter()
-            .filter(|c| !matches!(c, Change::AddEnumValue { .. }))
-            .cloned()
-            .collect()
-    };
-    if without_additions(&now) != without_additions(planned) {
+    if phase_plans(&now) != remaining {
         return Err(changed());
     }
-    let statements: Vec<String> = changes.iter().flat_map(|c| sql::render_change(c)).collect();
+    let statements: Vec<String> = remaining[0]
+        .1
+        .changes
+        .iter()
+        .flat_map(sql::render_change)
+        .collect();
     run_statements(client, &statements).await?;
-    // Commit only what equals the desired schema (concurrent indexes come later).
+    // Commit only what equals the desired schema, but for later phases.
     let residual = plan_in(client, desired, options, true)
         .await
         .map_err(|e| match e {
@@ -266,14 +298,10 @@ async fn apply_verified(
     let left: Vec<&Change> = residual
         .changes
         .iter()
-        .filter(|c| !matches!(c, Change::CreateIndex { index, .. } if index.concurrently))
+        .filter(|c| !after.contains(c))
         .collect();
     if !left.is_empty() {
-        let statements: Vec<String> = left.iter().flat_map(|c| sql::render_change(c)).collect();
-        return Err(Error::Database(format!(
-            "after applying, the database still differs from the code; rolled back. Left over:\n{}",
-            statements.join("\n")
-        )));
+        return Err(left_over(&left, "; rolled back"));
     }
     Ok(())
 }

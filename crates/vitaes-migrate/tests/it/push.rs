@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use vitaes_migrate::diff::phases::PhaseKind;
 use vitaes_migrate::diff::Change;
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, PushError, PushOptions};
@@ -419,4 +420,103 @@ async fn live_data_facts_count_rows_and_violations() {
     );
     assert!(out.contains("3 rows in the table"), "{out}");
     assert_eq!(dump(&client).await, before);
+}
+
+/// A new `unique, concurrently` index and a foreign key onto its column, in
+/// one push: the key waits for the index, built outside the transaction, and
+/// a second push plans nothing.
+#[tokio::test]
+async fn a_foreign_key_onto_a_new_concurrent_unique_index_is_pushed_after_it() {
+    let v1 = schema_from(
+        "#[derive(Table)] #[table(name = \"a\")] pub struct A { #[column(primary_key)] pub id: i32, pub code: i32 }
+         #[derive(Table)] #[table(name = \"b\")] pub struct B { #[column(primary_key)] pub id: i32 }",
+    );
+    let v2 = schema_from(
+        "#[derive(Table)] #[table(name = \"a\", index(name = \"a_code_uidx\", columns(code), unique, concurrently))]
+         pub struct A { #[column(primary_key)] pub id: i32, pub code: i32 }
+         #[derive(Table)] #[table(name = \"b\")]
+         pub struct B { #[column(primary_key)] pub id: i32, #[column(references(A, code))] pub a_code: Option<i32> }",
+    );
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &v1, &options(&v1)).await.unwrap();
+    let report = push(&client, &v2, &options(&v2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.applied);
+    let phases = vitaes_migrate::diff::phases::phase_plans(&report.plan);
+    let phases: Vec<_> = phases.iter().map(|(k, p)| (*k, kinds(p))).collect();
+    assert_eq!(
+        phases,
+        [
+            (PhaseKind::Transactional, vec!["add_column"]),
+            (
+                PhaseKind::OutsideTransaction,
+                vec!["create_index", "add_foreign_key"]
+            )
+        ]
+    );
+    let row = client
+        .query_one(
+            "SELECT i.indisvalid, i.indisunique,
+                    (SELECT count(*) FROM pg_constraint WHERE conname = 'b_a_code_a_code_fk' AND contype = 'f')
+               FROM pg_index i WHERE i.indexrelid = 'public.a_code_uidx'::regclass",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1));
+    assert_eq!(row.get::<_, i64>(2), 1);
+    let again = plan(&client, &v2, &options(&v2)).await.unwrap();
+    assert!(again.is_empty(), "second push plans {:#?}", again.changes);
+}
+
+/// An enum value added and used by a default in one push: the value is
+/// committed first (the rule `generate` splits files by), the rest follows,
+/// and a second push plans nothing. Added and not used, it stays in the one
+/// transaction, so a failing push keeps nothing of it.
+#[tokio::test]
+async fn an_enum_value_added_and_used_is_committed_first() {
+    let source = |values: &str, default: &str, extra: &str| {
+        schema_from(&format!(
+            "#[derive(PgEnum)] #[pg_enum(name = \"mood\")] pub enum Mood {{ {values} }}
+             #[derive(Table)] #[table(name = \"diary\")] pub struct Diary {{
+                 #[column(primary_key)] pub id: i32,
+                 #[column(default = \"{default}\")] pub mood: Mood,
+                 {extra}
+             }}"
+        ))
+    };
+    let v1 = source("Sad, Ok", "ok", "");
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &v1, &options(&v1)).await.unwrap();
+
+    let v2 = source("Sad, Ok, Meh", "meh", "");
+    let report = push(&client, &v2, &options(&v2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kinds(&report.plan), ["add_enum_value", "set_default"]);
+    let again = plan(&client, &v2, &options(&v2)).await.unwrap();
+    assert!(again.is_empty(), "second push plans {:#?}", again.changes);
+
+    // Not used: one transaction, so a failure leaves the enum as it was.
+    client
+        .batch_execute("INSERT INTO diary (id) VALUES (1), (2)")
+        .await
+        .unwrap();
+    let v3 = source("Sad, Ok, Meh, Fine", "meh", "pub code: i32,");
+    let err = push(&client, &v3, &options(&v3))
+        .await
+        .expect_err("a NOT NULL column without a default fails on rows");
+    assert!(matches!(err, PushError::Other(_)), "{err:?}");
+    let values: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_enum WHERE enumtypid = 'public.mood'::regtype",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(values, 3, "the unused addition rolled back with the rest");
 }
