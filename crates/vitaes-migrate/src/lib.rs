@@ -1,29 +1,52 @@
 //! vitaes-migrate: drizzle-kit compatible migrations for PostgreSQL, driven by
 //! `#[derive(Table)]` structs.
 //!
-//! The library is what the binary runs, usable from an application too:
-//! [`source::load_schema`] reads annotated sources, [`diff::diff`] plans
-//! changes, [`sql::render`] writes drizzle-kit's statements, and
-//! [`migrations_dir`] reads and writes the migrations folder, and
-//! [`migrator::Migrator`] applies it (at start-up too, with [`embed_migrations!`]).
+//! Two ways to use the library:
+//! - **At run time, in an application** (`default-features = false`):
+//!   [`connect::connect`] (TLS as libpq's `sslmode`), [`migrator::Migrator`]
+//!   to apply the migrations folder (from disk, or compiled in with
+//!   [`embed_migrations!`]), and with the `push` feature [`push::push`] of a
+//!   `Schema` built in code. None of the command line's dependencies are
+//!   linked.
+//! - **The command line** (the `cli` feature, on by default): what the
+//!   `vitaes-migrate` binary runs — `source::load_schema` reads annotated
+//!   sources, `diff::diff` plans changes, `sql::render` writes drizzle-kit's
+//!   statements, `migrations_dir` writes the migrations folder.
+//!
+//! Features: `cli` (default; implies `push` and `local-pg`), `push`,
+//! `local-pg` (a throwaway cluster from installed server binaries; unix).
 
-pub mod check;
-pub mod cli;
-pub mod commands;
-pub mod config;
 pub mod connect;
-pub mod diff;
 pub mod error;
-pub mod introspect;
-pub mod local_pg;
 pub mod migrations_dir;
 pub mod migrator;
+
+#[cfg(feature = "push")]
+pub mod diff;
+#[cfg(feature = "push")]
+pub mod introspect;
+#[cfg(feature = "push")]
 pub mod push;
+#[cfg(feature = "push")]
 pub mod renames_cli;
-pub mod report;
-pub mod source;
+#[cfg(feature = "push")]
 pub mod sql;
-pub mod testing;
+
+#[cfg(feature = "cli")]
+pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "cli")]
+pub mod commands;
+#[cfg(feature = "cli")]
+pub mod config;
+#[cfg(feature = "cli")]
+pub mod report;
+#[cfg(feature = "cli")]
+pub mod source;
+
+#[cfg(all(unix, feature = "local-pg"))]
+pub mod local_pg;
 
 pub use error::{Error, Result};
 /// `embed_migrations!("migrations")`: the folder compiled into the binary as a

@@ -4,7 +4,7 @@
 //! starts a server on a free `127.0.0.1` port with durability switched off
 //! (the data is disposable, so `fsync` & co. only cost time), and hands back a
 //! handle that knows how to reach it. It backs the test harness in
-//! [`crate::testing`] and is meant to back a future `db start` command too.
+//! the test harness (`vitaes-test-support`) and is meant to back a future `db start` command too.
 //!
 //! # Cleanup that survives crashes
 //!
@@ -840,7 +840,7 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
-pub(crate) fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for byte in s.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

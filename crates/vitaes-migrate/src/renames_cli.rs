@@ -2,6 +2,7 @@
 //! terminal, with drizzle-kit's questions; without one, refuse with a message
 //! that shows every way to say what was meant.
 
+#[cfg(feature = "cli")]
 use std::io::IsTerminal;
 
 use crate::diff::{
@@ -16,8 +17,10 @@ pub trait Prompter {
 }
 
 /// dialoguer's select list on the terminal.
+#[cfg(feature = "cli")]
 pub struct TerminalPrompter;
 
+#[cfg(feature = "cli")]
 impl Prompter for TerminalPrompter {
     fn choose(&mut self, question: &str, options: &[String]) -> std::io::Result<usize> {
         dialoguer::Select::new()
@@ -32,6 +35,7 @@ impl Prompter for TerminalPrompter {
 }
 
 /// A prompter when both stdin and stderr are terminals, else `None`.
+#[cfg(feature = "cli")]
 pub fn terminal_prompter() -> Option<TerminalPrompter> {
     (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()).then_some(TerminalPrompter)
 }

@@ -9,6 +9,7 @@
 pub mod journal;
 pub mod model;
 pub mod naming;
+#[cfg(feature = "parse")]
 pub mod parse;
 pub mod resolve;
 pub mod snapshot;

@@ -18,6 +18,8 @@ pub struct Loc {
 }
 
 impl Loc {
+    /// Where `span` starts (1-based column).
+    #[cfg(feature = "parse")]
     pub fn of(span: proc_macro2::Span) -> Loc {
         let start = span.start();
         Loc {

@@ -12,11 +12,13 @@
 //! ```
 
 mod errors;
+#[cfg(feature = "cli")]
 mod resolve;
 mod tls;
 mod url;
 
 pub use errors::ConnectError;
+#[cfg(feature = "cli")]
 pub use resolve::{resolve_url, ResolvedUrl, UrlSource, DEFAULT_ENV_FILE, DEFAULT_URL_ENV};
 pub use tls::CertCheck;
 pub use url::{

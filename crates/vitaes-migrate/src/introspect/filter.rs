@@ -36,6 +36,7 @@ impl Filter {
 
     /// The filter vitaes.toml sets: `schema_filter`, else `public` plus the
     /// schemas `code` declares (without code, `public`); `tables_filter` globs.
+    #[cfg(feature = "cli")]
     pub fn configured(
         config: &crate::config::Config,
         code: Option<&vitaes_schema_core::Schema>,

@@ -6,6 +6,7 @@
 mod filter;
 mod mapping;
 
+use futures_util::future::try_join3;
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
@@ -68,11 +69,12 @@ pub async fn introspect(
 
     // Pipelined on the one connection: five queries, one round trip's wait.
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let (tables, enums, not_managed) = tokio::try_join!(
+    let (tables, enums, not_managed) = try_join3(
         read_tables(client, &listed),
         client.query(ENUMS, &by_schemas),
         client.query(NOT_MANAGED, &by_schemas),
-    )?;
+    )
+    .await?;
 
     let mut out = Schema {
         schemas: existing
@@ -116,11 +118,12 @@ pub(crate) async fn read_tables(
 ) -> Result<Vec<TableDef>, tokio_postgres::Error> {
     let oids: Vec<i64> = listed.iter().map(|(oid, _, _)| *oid).collect();
     let by_tables: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&oids];
-    let (columns, constraints, indexes) = tokio::try_join!(
+    let (columns, constraints, indexes) = try_join3(
         client.query(COLUMNS, &by_tables),
         client.query(CONSTRAINTS, &by_tables),
         client.query(INDEXES, &by_tables),
-    )?;
+    )
+    .await?;
     let mut tables: Vec<TableDef> = Vec::with_capacity(listed.len());
     let mut by_oid: HashMap<i64, usize> = HashMap::with_capacity(listed.len());
     for (oid, schema, name) in listed {

@@ -4,9 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use sqlparser::ast::Statement as SqlStatement;
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use tokio_postgres::error::ErrorPosition;
 use tokio_postgres::Client;
 use vitaes_schema_core::naming::quote_ident;
@@ -256,65 +253,185 @@ fn failed(
     }
 }
 
-/// An identifier as the catalog stores it: unquoted ones are folded to lower case.
-fn folded(name: &sqlparser::ast::Ident) -> String {
-    match name.quote_style {
-        Some(_) => name.value.clone(),
-        None => name.value.to_lowercase(),
-    }
-}
-
 /// Drops the INVALID index a `CREATE INDEX CONCURRENTLY` of these statements
 /// left when its run was killed, so the rerun can build it.
 async fn drop_invalid_indexes(
     client: &Client,
     statements: &[Statement<'_>],
 ) -> Result<(), MigrateError> {
-    for st in statements {
-        let Ok(parsed) = Parser::parse_sql(&PostgreSqlDialect {}, st.text) else {
-            continue;
-        };
-        for s in parsed {
-            let SqlStatement::CreateIndex(ci) = s else {
-                continue;
-            };
-            let Some(name) = ci
-                .name
-                .as_ref()
-                .and_then(|n| n.0.last())
-                .and_then(|p| p.as_ident())
-            else {
-                continue;
-            };
-            if !ci.concurrently {
-                continue;
-            }
-            let ctx = "looking for an INVALID index of an interrupted run";
-            let rows = client
-                .query(
-                    "SELECT n.nspname, c.relname
-                       FROM pg_index i
-                       JOIN pg_class c ON c.oid = i.indexrelid
-                       JOIN pg_namespace n ON n.oid = c.relnamespace
-                      WHERE NOT i.indisvalid
-                        AND i.indrelid = to_regclass($1)
-                        AND c.relname = $2",
-                    &[&ci.table_name.to_string(), &folded(name)],
-                )
+    for (table, name) in statements.iter().flat_map(|st| concurrent_indexes(st.text)) {
+        let ctx = "looking for an INVALID index of an interrupted run";
+        let rows = client
+            .query(
+                "SELECT n.nspname, c.relname
+                   FROM pg_index i
+                   JOIN pg_class c ON c.oid = i.indexrelid
+                   JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE NOT i.indisvalid
+                    AND i.indrelid = to_regclass($1)
+                    AND c.relname = $2",
+                &[&table, &name],
+            )
+            .await
+            .map_err(|e| MigrateError::database(ctx, e))?;
+        for r in rows {
+            let index = format!(
+                "{}.{}",
+                quote_ident(r.get::<_, &str>(0)),
+                quote_ident(r.get::<_, &str>(1))
+            );
+            client
+                .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
                 .await
-                .map_err(|e| MigrateError::database(ctx, e))?;
-            for r in rows {
-                let index = format!(
-                    "{}.{}",
-                    quote_ident(r.get::<_, &str>(0)),
-                    quote_ident(r.get::<_, &str>(1))
-                );
-                client
-                    .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))
-                    .await
-                    .map_err(|e| MigrateError::database("dropping an INVALID index", e))?;
-            }
+                .map_err(|e| MigrateError::database("dropping an INVALID index", e))?;
         }
     }
     Ok(())
+}
+
+/// A word of SQL text, as far as recognising `CREATE INDEX` needs: unquoted
+/// identifiers and keywords folded to lower case (as the catalog stores
+/// them), quoted ones as written.
+#[derive(Debug, PartialEq)]
+enum Word {
+    Bare(String),
+    Quoted(String),
+    Dot,
+    Semicolon,
+    Other,
+}
+
+/// The words of `sql`, comments and string literals skipped.
+fn words(sql: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '-' if chars.peek() == Some(&'-') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            '"' | '\'' => {
+                let mut text = String::new();
+                while let Some(n) = chars.next() {
+                    if n == c {
+                        if chars.peek() == Some(&c) {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    text.push(n);
+                }
+                out.push(if c == '"' {
+                    Word::Quoted(text)
+                } else {
+                    Word::Other
+                });
+            }
+            '.' => out.push(Word::Dot),
+            ';' => out.push(Word::Semicolon),
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut text = c.to_lowercase().to_string();
+                while let Some(&n) = chars.peek() {
+                    if !(n.is_alphanumeric() || n == '_' || n == '$') {
+                        break;
+                    }
+                    text.extend(n.to_lowercase());
+                    chars.next();
+                }
+                out.push(Word::Bare(text));
+            }
+            _ => out.push(Word::Other),
+        }
+    }
+    out
+}
+
+/// The `(table, index name)` of each `CREATE [UNIQUE] INDEX CONCURRENTLY
+/// [IF NOT EXISTS] name ON [ONLY] table` in `sql`: the table as a quoted,
+/// possibly qualified name for `to_regclass`, the index as the catalog names it.
+fn concurrent_indexes(sql: &str) -> Vec<(String, String)> {
+    let words = words(sql);
+    words
+        .split(|w| *w == Word::Semicolon)
+        .filter_map(|st| {
+            let kw = |i: usize, k: &str| matches!(st.get(i), Some(Word::Bare(w)) if w == k);
+            let name = |i: usize| match st.get(i) {
+                Some(Word::Bare(w) | Word::Quoted(w)) => Some(w.clone()),
+                _ => None,
+            };
+            let mut i = 0;
+            if !kw(i, "create") {
+                return None;
+            }
+            i += 1;
+            if kw(i, "unique") {
+                i += 1;
+            }
+            if !(kw(i, "index") && kw(i + 1, "concurrently")) {
+                return None;
+            }
+            i += 2;
+            if kw(i, "if") && kw(i + 1, "not") && kw(i + 2, "exists") {
+                i += 3;
+            }
+            let index = name(i)?;
+            i += 1;
+            if !kw(i, "on") {
+                return None;
+            }
+            i += 1;
+            if kw(i, "only") {
+                i += 1;
+            }
+            let mut table = vec![quote_ident(&name(i)?)];
+            while st.get(i + 1) == Some(&Word::Dot) {
+                i += 2;
+                table.push(quote_ident(&name(i)?));
+            }
+            Some((table.join("."), index))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::concurrent_indexes;
+
+    #[test]
+    fn concurrent_index_builds_are_recognised_with_their_catalog_names() {
+        assert_eq!(
+            concurrent_indexes(
+                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"a_Code\" ON \"public\".\"a\" USING btree (\"code\");"
+            ),
+            [("\"public\".\"a\"".to_string(), "a_Code".to_string())]
+        );
+        assert_eq!(
+            concurrent_indexes(
+                "-- a comment\ncreate index concurrently Idx_X on only Items (x); CREATE INDEX CONCURRENTLY y ON s.t (y)"
+            ),
+            [
+                ("\"items\"".to_string(), "idx_x".to_string()),
+                ("\"s\".\"t\"".to_string(), "y".to_string()),
+            ]
+        );
+        // Without CONCURRENTLY (or in a string) nothing is to be dropped.
+        assert!(concurrent_indexes("CREATE INDEX i ON t (x);").is_empty());
+        assert!(concurrent_indexes("SELECT 'CREATE INDEX CONCURRENTLY i ON t (x)';").is_empty());
+    }
 }

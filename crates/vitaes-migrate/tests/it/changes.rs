@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
 use vitaes_migrate::config::Config;
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_migration, dump_unordered};
 use crate::paths::{repo_root, sql_files};

@@ -23,8 +23,8 @@ use vitaes_migrate::connect::{
     connect, mask_url, resolve_url, CertCheck, ConnectError, ServerInfo, UrlSource,
 };
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
-use vitaes_migrate::testing::shared_cluster;
 use vitaes_migrate::Error;
+use vitaes_test_support::shared_cluster;
 
 /// Put in every URL of a failing connection; must never come back out.
 const MARKER: &str = "Marker-Pw-8731";
@@ -979,7 +979,7 @@ fn masking_keeps_everything_but_the_password() {
         "postgres://h/db?password=***&sslmode=require"
     );
     assert_eq!(
-        vitaes_migrate::testing::mask_password(&format!("postgres://u:{MARKER}@h/db")),
+        vitaes_test_support::mask_password(&format!("postgres://u:{MARKER}@h/db")),
         mask_url(&format!("postgres://u:{MARKER}@h/db"))
     );
 }
@@ -1169,7 +1169,7 @@ async fn the_cli_never_prints_the_password_on_any_path() {
         }
     }
     // The success path, verbose and as JSON, is as quiet about it.
-    let db = vitaes_migrate::testing::test_database().await;
+    let db = vitaes_test_support::test_database().await;
     db.connect()
         .await
         .batch_execute("CREATE TABLE t (id integer PRIMARY KEY, name text UNIQUE)")

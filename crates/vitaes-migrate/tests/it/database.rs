@@ -1,6 +1,6 @@
 //! The database our SQL builds equals the one drizzle-kit's SQL builds.
 
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_sql, dump};
 use crate::paths::*;

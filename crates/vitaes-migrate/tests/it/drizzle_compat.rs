@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::drizzle::{drizzle_kit_generate, drizzle_orm_migrate};
 use crate::paths::*;

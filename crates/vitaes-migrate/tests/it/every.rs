@@ -5,8 +5,8 @@ use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::migrator::Migrator;
 use vitaes_migrate::source::load_schema;
-use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::snapshot;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_each, dump};
 use crate::every_schema;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
 use vitaes_migrate::config::Config;
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::apply_migration;
 use crate::every_schema;

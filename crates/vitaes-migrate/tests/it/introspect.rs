@@ -9,8 +9,8 @@ use vitaes_migrate::diff::{self, Change};
 use vitaes_migrate::introspect::{introspect, Filter};
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 use vitaes_migrate::source::load_schema;
-use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::{DefaultValue, Schema};
+use vitaes_test_support::test_database;
 
 use crate::catalog::apply_each;
 use crate::every_schema;

@@ -7,7 +7,7 @@ use std::path::Path;
 use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::migrations_dir::MigrationsDir;
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_migration, dump};
 use crate::drizzle::drizzle_kit_generate;

@@ -18,6 +18,7 @@ mod every_schema;
 mod fixtures;
 mod generate_rules;
 mod introspect;
+mod lean_runtime;
 mod long_names;
 mod migrate;
 mod paths;

@@ -14,7 +14,7 @@ use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 use vitaes_migrate::migrator::{
     lock, sha256_hex, MigrateError, MigrationsTable, Migrator, RunOptions,
 };
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::dump;
 use crate::cmd::{command, text, write_folder};
@@ -737,7 +737,7 @@ async fn a_killed_migrator_leaves_the_migration_it_was_running_undone_and_the_lo
 /// On a terminal a progress bar names the migration running.
 #[test]
 fn a_terminal_shows_progress() {
-    let db = vitaes_migrate::testing::test_database_blocking();
+    let db = vitaes_test_support::test_database_blocking();
     let dir = folder(&[
         ("0000_a", 1000, "SELECT pg_sleep(0.6);"),
         ("0001_b", 2000, "SELECT pg_sleep(0.6);"),

@@ -16,12 +16,12 @@ use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseErr
 use vitaes_migrate::diff::{NoRename, QualifiedName, RenameDecisions};
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, PushError, PushOptions};
-use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::naming::unique_name;
 use vitaes_schema_core::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
     IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
+use vitaes_test_support::test_database;
 
 use crate::catalog::dump;
 

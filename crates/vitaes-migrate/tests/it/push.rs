@@ -9,8 +9,8 @@ use vitaes_migrate::diff::Change;
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, PushError, PushOptions};
 use vitaes_migrate::source::load_schema;
-use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::Schema;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_each, dump};
 use crate::every_schema;

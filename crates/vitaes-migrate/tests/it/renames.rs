@@ -11,7 +11,7 @@ use predicates::prelude::*;
 use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
 use vitaes_migrate::config::Config;
 use vitaes_migrate::diff::{NoRename, Rename, RenameDecisions};
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_migration, dump};
 use crate::paths::sql_files;

@@ -7,7 +7,7 @@
 //! twice, or the wrong one. A developer's plain `cargo test` sets neither
 //! and only needs a supported server (15 or newer).
 
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 /// The major version a run asks for, e.g. `15` or `17`.
 const MAJOR_ENV: &str = "VITAES_TEST_PG_MAJOR";

@@ -2,8 +2,8 @@
 //! `drop` refusing a migration the database has.
 
 use tokio_postgres::Client;
-use vitaes_migrate::testing::test_database;
 use vitaes_schema_core::journal::Journal;
+use vitaes_test_support::test_database;
 
 use crate::cmd::{run_async, text, write_folder};
 use crate::drizzle::drizzle_orm_migrate;

@@ -13,7 +13,7 @@ use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::migrator::{Migrator, State};
 use vitaes_migrate::push::{self, PushOptions};
 use vitaes_migrate::source::load_schema;
-use vitaes_migrate::testing::test_database;
+use vitaes_test_support::test_database;
 
 use crate::drizzle::{drizzle_kit_generate, drizzle_orm_migrate};
 use crate::every_schema;

@@ -13,7 +13,7 @@
 //!   use) and every test gets a database in it. Those databases are dropped
 //!   on `Drop` too, so long test runs do not pile up data in `/tmp`; the
 //!   cluster itself is stopped and deleted when the process exits, by its
-//!   guard process (see [`crate::local_pg`]).
+//!   guard process (see [`vitaes_migrate::local_pg`]).
 //!
 //! `DATABASE_URL` is deliberately never read: it usually points at a
 //! developer's real database.
@@ -26,7 +26,7 @@ use std::sync::{Arc, OnceLock};
 
 use tokio_postgres::{Client, NoTls};
 
-use crate::local_pg::{percent_encode, Cluster, ClusterOptions, LocalPgError};
+use vitaes_migrate::local_pg::{percent_encode, Cluster, ClusterOptions, LocalPgError};
 use vitaes_schema_core::naming::quote_ident;
 
 /// Environment variable naming an existing server to create test databases on.
@@ -367,9 +367,9 @@ fn with_database(url: &str, dbname: &str) -> Option<String> {
 
 /// `url` with any password replaced by `***`, both `user:password@` and a
 /// `password=` parameter; safe to print. The one implementation is
-/// [`crate::connect::mask_url`].
+/// [`vitaes_migrate::connect::mask_url`].
 pub fn mask_password(url: &str) -> String {
-    crate::connect::mask_url(url)
+    vitaes_migrate::connect::mask_url(url)
 }
 
 #[cfg(test)]
