@@ -17,5 +17,5 @@ pub mod types;
 pub mod unresolved;
 
 pub use model::*;
-pub use resolve::{resolve, resolve_with_schemas, ResolveError, ResolveErrors};
+pub use resolve::{resolve, resolve_registered, resolve_with_schemas, ResolveError, ResolveErrors};
 pub use unresolved::{UnresolvedEnum, UnresolvedSchema, UnresolvedTable};

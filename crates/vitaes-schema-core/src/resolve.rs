@@ -73,6 +73,39 @@ pub fn resolve_with_schemas(
     enums: &[UnresolvedEnum],
     schemas: &[UnresolvedSchema],
 ) -> Result<Schema, ResolveErrors> {
+    resolve_from(Origin::Sources, tables, enums, schemas)
+}
+
+/// [`resolve_with_schemas`] for items registered one by one in code
+/// (`vitaes_schema::SchemaBuilder`) rather than read from source files. The
+/// schema is the same; only the messages differ: an item missing from the
+/// input is one that was not registered, so the message names the
+/// `.table::<T>()` or `.pg_enum::<E>()` call that would add it, where the
+/// CLI's tells which struct is not declared in the sources.
+pub fn resolve_registered(
+    tables: &[UnresolvedTable],
+    enums: &[UnresolvedEnum],
+    schemas: &[UnresolvedSchema],
+) -> Result<Schema, ResolveErrors> {
+    resolve_from(Origin::Registered, tables, enums, schemas)
+}
+
+/// Where the resolver's input was gathered, which decides how an item missing
+/// from it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Every annotated item of the source files: a missing one is not declared.
+    Sources,
+    /// Items registered on a `SchemaBuilder`: a missing one is not registered.
+    Registered,
+}
+
+fn resolve_from(
+    origin: Origin,
+    tables: &[UnresolvedTable],
+    enums: &[UnresolvedEnum],
+    schemas: &[UnresolvedSchema],
+) -> Result<Schema, ResolveErrors> {
     let mut errors = Vec::new();
     let mut by_rust_name: HashMap<&str, usize> = HashMap::new();
     let mut by_sql_name: HashMap<(&str, &str), usize> = HashMap::new();
@@ -131,6 +164,7 @@ pub fn resolve_with_schemas(
         });
     }
     let ctx = Ctx {
+        origin,
         tables,
         enums,
         by_rust_name,
@@ -193,6 +227,7 @@ fn add_schema(schemas: &mut Vec<String>, schema: &str) {
 }
 
 struct Ctx<'a> {
+    origin: Origin,
     tables: &'a [UnresolvedTable],
     enums: &'a [UnresolvedEnum],
     by_rust_name: HashMap<&'a str, usize>,
@@ -249,13 +284,17 @@ impl Ctx<'_> {
                             )
                         }
                         None => {
-                            errors.push(err(
-                                c.ty_loc,
-                                format!(
+                            let message = match self.origin {
+                                Origin::Sources => format!(
                                     "unknown type `{rust_name}` of `{}.{}`: derive PgEnum for {rust_name} or add #[column(type = \"...\")]",
                                     t.rust_name, c.field
                                 ),
-                            ));
+                                Origin::Registered => format!(
+                                    "unknown type `{rust_name}` of `{}.{}`: no registered PgEnum is named `{rust_name}`: add `.pg_enum::<{rust_name}>()`, or #[column(type = \"...\")] to the field",
+                                    t.rust_name, c.field
+                                ),
+                            };
+                            errors.push(err(c.ty_loc, message));
                             (rust_name.clone(), None)
                         }
                     }
@@ -345,13 +384,17 @@ impl Ctx<'_> {
             column_fks.chain(table_fks)
         {
             let Some(&target) = self.by_rust_name.get(ref_struct) else {
-                errors.push(err(
-                    loc,
-                    format!(
+                let message = match self.origin {
+                    Origin::Sources => format!(
                         "`{}` references `{ref_struct}`, which is not a loaded #[derive(Table)] struct",
                         t.rust_name
                     ),
-                ));
+                    Origin::Registered => format!(
+                        "table `{}` references `{ref_struct}`, which is not registered: add `.table::<{ref_struct}>()`",
+                        t.name
+                    ),
+                };
+                errors.push(err(loc, message));
                 continue;
             };
             let target = &self.tables[target];
@@ -534,5 +577,28 @@ mod tests {
         );
         assert!(text.contains("references `Missing`"), "{text}");
         assert!(errors.0.iter().filter(|e| e.other.is_some()).count() >= 2);
+    }
+
+    #[test]
+    fn registered_input_names_the_missing_registration() {
+        let seat = t(
+            quote! { struct Seat { #[column(references(Team, id))] team_id: i32, colour: Colour } },
+        );
+        let errors = resolve_registered(std::slice::from_ref(&seat), &[], &[]).unwrap_err();
+        let messages: Vec<_> = errors.0.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown type `Colour` of `Seat.colour`: no registered PgEnum is named `Colour`: add `.pg_enum::<Colour>()`, or #[column(type = \"...\")] to the field",
+                "table `seat` references `Team`, which is not registered: add `.table::<Team>()`",
+            ]
+        );
+        // The same input read from sources keeps the CLI's wording.
+        let text = resolve(&[seat], &[]).unwrap_err().to_string();
+        assert!(
+            text.contains("which is not a loaded #[derive(Table)] struct"),
+            "{text}"
+        );
+        assert!(text.contains("derive PgEnum for Colour"), "{text}");
     }
 }

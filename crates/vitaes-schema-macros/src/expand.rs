@@ -9,7 +9,8 @@ use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table};
 /// Expands `#[derive(Table)]`: a hidden struct of the columns' SQL names and
 /// `impl vitaes_schema::Table`. The parsed table is embedded as JSON, so the
 /// compiled impl hands the resolver exactly what the CLI's source reader
-/// would.
+/// would; `Table::enums` lists the `PgEnum`s its columns use, so the builder
+/// registers them with the table.
 pub fn derive_table_inner(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
@@ -53,10 +54,21 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         let (table, field) = (&u.table, &u.field);
         quote!(let _: &'static str = <#table as ::vitaes_schema::Table>::COLUMNS.#field;)
     });
-    let enum_checks = parsed
-        .enum_types
-        .iter()
-        .map(|ty| quote!(__vitaes_require_pg_enum::<#ty>();));
+    // The parser's list of the fields' enum types (through `Option` and
+    // `Vec`): each must be a `PgEnum` (the bound's message says how to fix
+    // it), and `enums()` hands them to the builder, so `.table::<T>()`
+    // registers them. Without any, the trait's default (none) stands.
+    let enums_fn = (!parsed.enum_types.is_empty()).then(|| {
+        let enum_types = parsed.enum_types.iter();
+        quote! {
+            fn enums() -> ::std::vec::Vec<::vitaes_schema::UnresolvedEnum> {
+                fn __vitaes_require_pg_enum<T: ::vitaes_schema::PgEnum>() -> ::vitaes_schema::UnresolvedEnum {
+                    <T as ::vitaes_schema::PgEnum>::unresolved()
+                }
+                ::std::vec![#(__vitaes_require_pg_enum::<#enum_types>()),*]
+            }
+        }
+    });
     let json = json_literal(&parsed.table);
 
     quote! {
@@ -73,12 +85,11 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
             const COLUMNS: #columns_ident = #columns_ident { #(#field_values,)* };
 
             fn unresolved() -> ::vitaes_schema::UnresolvedTable {
-                #[allow(dead_code)]
-                fn __vitaes_require_pg_enum<T: ::vitaes_schema::PgEnum>() {}
                 #(#field_uses)*
-                #(#enum_checks)*
                 ::vitaes_schema::__private::table_from_json(#json)
             }
+
+            #enums_fn
         }
     }
 }

@@ -2,14 +2,18 @@
 //! `vitaes-migrate` tool turns them into drizzle-kit compatible migrations.
 //!
 //! ```
-//! use vitaes_schema::Table;
+//! use vitaes_schema::{PgEnum, Table};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!
+//! #[derive(PgEnum)]
+//! pub enum Role { Owner, Member }
 //!
 //! #[derive(Table)]
 //! #[table(name = "user")]
 //! pub struct User {
 //!     #[column(primary_key)] pub id: String,
 //!     #[column(unique)]      pub email: String,
+//!     pub role: Role,
 //! }
 //!
 //! #[derive(Table)]
@@ -18,13 +22,19 @@
 //!     #[column(references(User, id), on_delete = "cascade")] pub user_id: String,
 //! }
 //!
+//! // `User` brings `Role` along: no `.pg_enum::<Role>()` needed.
 //! let schema = vitaes_schema::SchemaBuilder::new().table::<User>().table::<Session>().build()?;
 //! assert_eq!(schema.tables.len(), 2);
+//! assert_eq!(schema.enums[0].name, "role");
+//! assert_eq!(schema.enums[0].values, ["owner", "member"]);
 //! # Ok(()) }
 //! ```
 //!
 //! Attributes name Rust structs and fields; `references(User, id)` is checked
-//! by the compiler (a typo is rustc's "no field `idd`").
+//! by the compiler (a typo is rustc's "no field `idd`"). A table brings the
+//! enums its columns use; [`SchemaBuilder::pg_enum`] is for an enum no table
+//! uses. A table it references must be registered too, or `build` says which
+//! `.table::<T>()` is missing.
 
 pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
@@ -45,6 +55,14 @@ pub trait Table {
     const COLUMNS: Self::Columns;
     /// The table as parsed, before the other tables are known.
     fn unresolved() -> UnresolvedTable;
+    /// The `PgEnum` types of the table's columns (`Option<E>` and `Vec<E>`
+    /// fields too), so that [`SchemaBuilder::table`] registers them along
+    /// with the table and the caller need not know which enums each table
+    /// uses. The derive lists the types it takes to be enums (not built in,
+    /// no `type = "..."`); the default, none, suits a table without any.
+    fn enums() -> Vec<UnresolvedEnum> {
+        Vec::new()
+    }
 }
 
 /// A PostgreSQL enum type: implemented by `#[derive(PgEnum)]`.
@@ -72,6 +90,11 @@ pub trait PgSchema {
 /// Assembles a [`Schema`] from compiled tables and enums through the same
 /// resolver the CLI uses. List tables in the order migrations should create
 /// them (drizzle-kit's order: source file, then struct name).
+///
+/// A table brings the enums its columns use; enums come in the order they
+/// are first registered, so `.pg_enum::<E>()` before the tables fixes their
+/// order, and registering an enum again (by another table, or explicitly)
+/// adds nothing.
 #[derive(Default)]
 pub struct SchemaBuilder {
     tables: Vec<UnresolvedTable>,
@@ -84,14 +107,28 @@ impl SchemaBuilder {
         Self::default()
     }
 
+    /// Adds the table and the enums its columns use ([`Table::enums`]).
     pub fn table<T: Table>(mut self) -> Self {
         self.tables.push(T::unresolved());
+        for e in T::enums() {
+            self.add_enum(e);
+        }
         self
     }
 
+    /// Adds an enum that no registered table uses, or fixes the place of
+    /// one that a table would bring anyway.
     pub fn pg_enum<E: PgEnum>(mut self) -> Self {
-        self.enums.push(E::unresolved());
+        self.add_enum(E::unresolved());
         self
+    }
+
+    /// Skips an enum already registered. Only an identical one is skipped: two
+    /// different enums with one Rust name stay, for the resolver to report.
+    fn add_enum(&mut self, e: UnresolvedEnum) {
+        if !self.enums.contains(&e) {
+            self.enums.push(e);
+        }
     }
 
     pub fn pg_schema<S: PgSchema>(mut self) -> Self {
@@ -100,7 +137,7 @@ impl SchemaBuilder {
     }
 
     pub fn build(self) -> Result<Schema, ResolveErrors> {
-        vitaes_schema_core::resolve_with_schemas(&self.tables, &self.enums, &self.schemas)
+        vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)
     }
 }
 

@@ -1,0 +1,154 @@
+//! `SchemaBuilder` from compiled impls: a table brings the enums its columns
+//! use, an enum registered twice is one enum, and a missing registration is
+//! named in the error.
+
+use vitaes_schema::{PgEnum, SchemaBuilder, Table};
+
+#[derive(PgEnum)]
+pub enum Role {
+    Owner,
+    #[pg_enum(rename = "plain member")]
+    Member,
+}
+
+#[derive(PgEnum)]
+#[pg_enum(schema = "app")]
+pub enum Status {
+    Active,
+    Left,
+}
+
+#[derive(PgEnum)]
+pub enum Badge {
+    Gold,
+    Silver,
+}
+
+#[derive(PgEnum)]
+pub enum Unused {
+    Nothing,
+}
+
+#[derive(Table)]
+pub struct Member {
+    #[column(primary_key)]
+    pub id: i32,
+    pub role: Role,
+    pub status: Option<Status>,
+    pub badges: Vec<Badge>,
+    pub past_roles: Option<Vec<Role>>,
+}
+
+#[derive(Table)]
+pub struct Invite {
+    #[column(primary_key)]
+    pub id: i32,
+    pub role: Role,
+    #[column(type = "text")]
+    pub note: Unused,
+}
+
+#[derive(Table)]
+pub struct Team {
+    #[column(primary_key)]
+    pub id: i32,
+}
+
+#[derive(Table)]
+pub struct Seat {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references(Team, id))]
+    pub team_id: i32,
+}
+
+fn enums(schema: &vitaes_schema::Schema) -> Vec<(&str, &str, Vec<&str>)> {
+    schema
+        .enums
+        .iter()
+        .map(|e| {
+            (
+                e.schema.as_str(),
+                e.name.as_str(),
+                e.values.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_alone_registers_its_plain_option_and_vec_enums() {
+    let schema = SchemaBuilder::new().table::<Member>().build().unwrap();
+    assert_eq!(
+        enums(&schema),
+        [
+            ("public", "role", vec!["owner", "plain member"]),
+            ("app", "status", vec!["active", "left"]),
+            ("public", "badge", vec!["gold", "silver"]),
+        ]
+    );
+    assert_eq!(schema.schemas, ["app"]);
+    let member = schema.table("public", "member").unwrap();
+    let types: Vec<_> = member
+        .columns
+        .iter()
+        .map(|c| (c.sql_type.as_str(), c.type_schema.as_deref()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("integer", None),
+            ("role", Some("public")),
+            ("status", Some("app")),
+            ("badge[]", Some("public")),
+            ("role[]", Some("public")),
+        ]
+    );
+}
+
+#[test]
+fn an_enum_registered_twice_is_one_enum() {
+    let schema = SchemaBuilder::new()
+        .pg_enum::<Role>()
+        .table::<Member>()
+        .table::<Invite>()
+        .pg_enum::<Role>()
+        .pg_enum::<Status>()
+        .build()
+        .unwrap();
+    let names: Vec<_> = schema.enums.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["role", "status", "badge"]);
+    assert_eq!(schema.tables.len(), 2);
+}
+
+#[test]
+fn an_enum_with_an_explicit_type_is_not_brought_and_pg_enum_adds_one_no_table_uses() {
+    let schema = SchemaBuilder::new().table::<Invite>().build().unwrap();
+    let names: Vec<_> = schema.enums.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["role"]);
+    assert_eq!(Invite::enums().len(), 1);
+
+    let schema = SchemaBuilder::new()
+        .table::<Invite>()
+        .pg_enum::<Unused>()
+        .build()
+        .unwrap();
+    let names: Vec<_> = schema.enums.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["role", "unused"]);
+}
+
+#[test]
+fn a_referenced_table_not_registered_is_named_with_the_call_that_adds_it() {
+    let errors = SchemaBuilder::new().table::<Seat>().build().unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "table `seat` references `Team`, which is not registered: add `.table::<Team>()`"
+    );
+
+    let schema = SchemaBuilder::new()
+        .table::<Team>()
+        .table::<Seat>()
+        .build()
+        .unwrap();
+    assert_eq!(schema.tables.len(), 2);
+}
