@@ -10,7 +10,7 @@
 
 use vitaes_migrate::connect::connect;
 use vitaes_migrate::introspect::Filter;
-use vitaes_migrate::push::{push, PushError, PushOptions};
+use vitaes_migrate::push::{push, ApplyError, PushError, PushOptions};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("schema pushed: {} changes", report.plan.changes.len())
         }
         Ok(_) => println!("schema up to date on PostgreSQL {}", server.version),
-        Err(PushError::Hazardous(plan)) => {
+        Err(PushError::Apply(ApplyError::Hazardous(plan))) => {
             eprintln!(
                 "the schema change has hazards; review it with `vitaes-migrate push --dry-run`:"
             );

@@ -51,6 +51,14 @@ pub enum Error {
     /// The database rejected a statement (exit code 4).
     #[error("the database rejected a statement: {0}")]
     Database(String),
+    /// Planning a push failed.
+    #[cfg(feature = "push")]
+    #[error(transparent)]
+    Plan(#[from] crate::push::PlanError),
+    /// Applying a push was refused or failed.
+    #[cfg(feature = "push")]
+    #[error(transparent)]
+    Apply(#[from] crate::push::ApplyError),
 }
 
 impl Error {
@@ -60,6 +68,15 @@ impl Error {
             Error::Connect(e) => e.exit_code(),
             Error::Migrate(e) => e.exit_code(),
             Error::Database(_) => 4,
+            #[cfg(feature = "push")]
+            Error::Plan(e) => plan_exit_code(e),
+            #[cfg(feature = "push")]
+            Error::Apply(e) => match e {
+                crate::push::ApplyError::Hazardous(_)
+                | crate::push::ApplyError::ChangedSincePlan => 1,
+                crate::push::ApplyError::Replan(e) => plan_exit_code(e).max(4),
+                _ => 4,
+            },
             Error::Usage(_)
             | Error::Config { .. }
             | Error::Source(_)
@@ -71,6 +88,14 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
+    }
+}
+
+#[cfg(feature = "push")]
+fn plan_exit_code(e: &crate::push::PlanError) -> i32 {
+    match e {
+        crate::push::PlanError::Ambiguous(_) => 1,
+        crate::push::PlanError::Database { .. } => 4,
     }
 }
 

@@ -1,7 +1,7 @@
 //! What one annotated struct or enum says, before the other structs are known.
 //!
 //! Names inside attributes are still Rust identifiers (struct and field
-//! names); [`crate::resolve`] turns a set of these into a [`crate::Schema`].
+//! names); [`crate::resolve()`] turns a set of these into a [`crate::Schema`].
 //! The derive embeds this value in the code it generates, so the compiled
 //! `Table` impl and the CLI's source reader hand the resolver the very same
 //! input.

@@ -1,5 +1,5 @@
 //! `#[derive(Table)]`, `#[derive(PgEnum)]` and `embed_migrations!`: thin wrappers over
-//! `vitaes-schema-core`'s parser. The expansion lives in [`expand`] as
+//! `vitaes-schema-core`'s parser. The expansion lives in `expand` as
 //! functions over `proc_macro2::TokenStream`, so it is unit-tested without a
 //! compiler in the loop.
 

@@ -10,7 +10,7 @@ use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
-use crate::push::{apply, plan_with_live, PushError, PushOptions};
+use crate::push::{apply, plan_with_live, PlanError, PushOptions};
 use crate::renames_cli::{self, Prompter};
 use crate::report::PlanReport;
 use crate::source::load_schema;
@@ -93,7 +93,7 @@ pub async fn run(
     let planned: Plan = loop {
         match plan_with_live(&client, &desired, live.clone(), &options).await {
             Ok(p) => break p,
-            Err(PushError::Ambiguous(a)) => match prompter.as_deref_mut() {
+            Err(PlanError::Ambiguous(a)) => match prompter.as_deref_mut() {
                 Some(p) => renames_cli::ask(&a, p, &mut options.renames)?,
                 None => {
                     if args.json {
@@ -102,8 +102,7 @@ pub async fn run(
                     return Err(renames_cli::refusal(&a));
                 }
             },
-            Err(PushError::Hazardous(_)) => unreachable!("plan does not judge hazards"),
-            Err(PushError::Other(e)) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     };
 

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::introspect::Filter;
 use crate::migrator::{MigrationStatus, Migrator, State};
-use crate::push::{self, PushError, PushOptions};
+use crate::push::{self, PlanError, PushOptions};
 use crate::report::PlanReport;
 use crate::sql;
 
@@ -58,11 +58,10 @@ pub async fn run(
             match push::plan(&client, code, &options).await {
                 Ok(plan) if plan.is_empty() => Drift::None,
                 Ok(plan) => Drift::Plan(plan),
-                Err(PushError::Ambiguous(a)) => {
+                Err(PlanError::Ambiguous(a)) => {
                     Drift::Ambiguous(crate::renames_cli::refusal(&a).to_string())
                 }
-                Err(PushError::Other(e)) => return Err(e),
-                Err(PushError::Hazardous(_)) => unreachable!("planning never refuses"),
+                Err(e) => return Err(e.into()),
             }
         }
     };

@@ -11,7 +11,10 @@
 //! foreign keys that need them) are built after the commit.
 
 pub mod canonical;
+mod error;
 pub mod facts;
+
+pub use error::{ApplyError, DbFailure, PlanError, PushError};
 
 use std::time::Duration;
 
@@ -19,8 +22,7 @@ use tokio_postgres::Client;
 use vitaes_schema_core::Schema;
 
 use crate::diff::phases::{phase_plans, PhaseKind};
-use crate::diff::{self, Ambiguities, Change, Plan, RenameDecisions};
-use crate::error::{describe_db_error, Error, Result};
+use crate::diff::{self, Change, Plan, RenameDecisions};
 use crate::introspect::{introspect, Filter};
 use crate::sql;
 
@@ -56,36 +58,18 @@ pub struct PushReport {
     pub applied: bool,
 }
 
-/// Why a push did not apply.
-#[derive(Debug)]
-pub enum PushError {
-    /// Renames to decide first.
-    Ambiguous(Ambiguities),
-    /// The plan has hazards and `force` was not given.
-    Hazardous(Plan),
-    Other(Error),
-}
-
-impl std::fmt::Display for PushError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PushError::Ambiguous(a) => crate::renames_cli::refusal(a).fmt(f),
-            PushError::Hazardous(_) => f.write_str("the plan has hazards; confirm or pass --force"),
-            PushError::Other(e) => e.fmt(f),
-        }
+fn db(context: &'static str) -> impl Fn(tokio_postgres::Error) -> PlanError {
+    move |e| PlanError::Database {
+        context,
+        failure: DbFailure::of(&e),
     }
 }
 
-impl std::error::Error for PushError {}
-
-impl From<Error> for PushError {
-    fn from(e: Error) -> Self {
-        PushError::Other(e)
+fn tx(context: &'static str) -> impl Fn(tokio_postgres::Error) -> ApplyError {
+    move |e| ApplyError::Transaction {
+        context,
+        failure: DbFailure::of(&e),
     }
-}
-
-fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> Error + '_ {
-    move |e| Error::Database(format!("{context}: {}", describe_db_error(&e)))
 }
 
 /// The live and the desired schema, both with server-spelled fragments and
@@ -95,7 +79,7 @@ async fn comparable(
     desired: &Schema,
     filter: &Filter,
     in_transaction: bool,
-) -> Result<(Schema, Schema)> {
+) -> Result<(Schema, Schema), PlanError> {
     let live = introspect(client, filter)
         .await
         .map_err(db("reading the catalog"))?
@@ -109,7 +93,7 @@ async fn comparable_with(
     desired: &Schema,
     mut live: Schema,
     in_transaction: bool,
-) -> Result<(Schema, Schema)> {
+) -> Result<(Schema, Schema), PlanError> {
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
         .await
         .map_err(db("canonicalising"))?;
@@ -123,7 +107,7 @@ pub async fn plan(
     client: &Client,
     desired: &Schema,
     options: &PushOptions,
-) -> std::result::Result<Plan, PushError> {
+) -> Result<Plan, PlanError> {
     plan_in(client, desired, options, false).await
 }
 
@@ -132,9 +116,9 @@ async fn plan_in(
     desired: &Schema,
     options: &PushOptions,
     in_transaction: bool,
-) -> std::result::Result<Plan, PushError> {
+) -> Result<Plan, PlanError> {
     let (live, wanted) = comparable(client, desired, &options.filter, in_transaction).await?;
-    diff::diff_with(&live, &wanted, &options.renames).map_err(PushError::Ambiguous)
+    diff::diff_with(&live, &wanted, &options.renames).map_err(PlanError::Ambiguous)
 }
 
 /// [`plan`] with the live schema already read (by [`introspect`] with
@@ -144,9 +128,9 @@ pub async fn plan_with_live(
     desired: &Schema,
     live: Schema,
     options: &PushOptions,
-) -> std::result::Result<Plan, PushError> {
+) -> Result<Plan, PlanError> {
     let (live, wanted) = comparable_with(client, desired, live, false).await?;
-    diff::diff_with(&live, &wanted, &options.renames).map_err(PushError::Ambiguous)
+    diff::diff_with(&live, &wanted, &options.renames).map_err(PlanError::Ambiguous)
 }
 
 /// Plans and, unless `dry_run` (or hazards without `force`), applies.
@@ -154,7 +138,7 @@ pub async fn push(
     client: &Client,
     desired: &Schema,
     options: &PushOptions,
-) -> std::result::Result<PushReport, PushError> {
+) -> Result<PushReport, PushError> {
     let planned = plan(client, desired, options).await?;
     if planned.is_empty() || options.dry_run {
         return Ok(PushReport {
@@ -163,7 +147,7 @@ pub async fn push(
         });
     }
     if !options.force && planned.hazards().iter().any(|h| !h.is_empty()) {
-        return Err(PushError::Hazardous(planned));
+        return Err(ApplyError::Hazardous(planned).into());
     }
     apply(client, desired, &planned, options).await?;
     Ok(PushReport {
@@ -172,7 +156,7 @@ pub async fn push(
     })
 }
 
-/// Applies a plan made by [`plan`], phase by phase as [`phases`] splits it:
+/// Applies a plan made by [`plan`], phase by phase as [`phase_plans`] splits it:
 /// enum values that the rest uses in a transaction of their own, the body in
 /// one transaction verified before it commits, then what must run outside a
 /// transaction (`CONCURRENTLY` builds and the keys that need them), checked
@@ -182,7 +166,7 @@ pub async fn apply(
     desired: &Schema,
     planned: &Plan,
     options: &PushOptions,
-) -> Result<()> {
+) -> Result<(), ApplyError> {
     let steps = phase_plans(planned);
     for (i, (kind, step)) in steps.iter().enumerate() {
         // What later phases will do.
@@ -204,15 +188,14 @@ pub async fn apply(
             }
             PhaseKind::OutsideTransaction => {
                 run_outside_transaction(client, step).await?;
-                let residual =
-                    plan_in(client, desired, options, false)
-                        .await
-                        .map_err(|e| match e {
-                            PushError::Other(e) => e,
-                            _ => Error::Database("the result did not match the code".into()),
-                        })?;
+                let residual = plan_in(client, desired, options, false)
+                    .await
+                    .map_err(ApplyError::Replan)?;
                 if !residual.is_empty() {
-                    return Err(left_over(&residual.changes.iter().collect::<Vec<_>>(), ""));
+                    return Err(left_over(
+                        &residual.changes.iter().collect::<Vec<_>>(),
+                        false,
+                    ));
                 }
             }
         }
@@ -222,7 +205,7 @@ pub async fn apply(
 
 /// Each statement on its own, as `CONCURRENTLY` needs; a failed concurrent
 /// build's INVALID index is dropped so the next push can build it.
-async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<()> {
+async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<(), ApplyError> {
     for change in &step.changes {
         for statement in sql::render_change(change) {
             if let Err(e) = client.batch_execute(&statement).await {
@@ -235,10 +218,10 @@ async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<()> {
                         .batch_execute(&drop[0].replace("DROP INDEX", "DROP INDEX IF EXISTS"))
                         .await;
                 }
-                return Err(Error::Database(format!(
-                    "{statement}: {}",
-                    describe_db_error(&e)
-                )));
+                return Err(ApplyError::StatementFailed {
+                    statement,
+                    failure: DbFailure::of(&e),
+                });
             }
         }
     }
@@ -246,12 +229,11 @@ async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<()> {
 }
 
 /// The refusal when applying left the database different from the code.
-fn left_over(changes: &[&Change], rolled_back: &str) -> Error {
-    let statements: Vec<String> = changes.iter().flat_map(|c| sql::render_change(c)).collect();
-    Error::Database(format!(
-        "after applying, the database still differs from the code{rolled_back}. Left over:\n{}",
-        statements.join("\n")
-    ))
+fn left_over(changes: &[&Change], rolled_back: bool) -> ApplyError {
+    ApplyError::Residual {
+        statements: changes.iter().flat_map(|c| sql::render_change(c)).collect(),
+        rolled_back,
+    }
 }
 
 /// Runs the first of `remaining` (the phases still to run, a transactional
@@ -262,22 +244,21 @@ async fn apply_verified(
     remaining: &[(PhaseKind, Plan)],
     after: &[&Change],
     options: &PushOptions,
-) -> Result<()> {
+) -> Result<(), ApplyError> {
     let millis = options.lock_timeout.as_millis();
     client
         .batch_execute(&format!("SET LOCAL lock_timeout = {millis}"))
         .await
-        .map_err(db("SET lock_timeout"))?;
+        .map_err(tx("SET lock_timeout"))?;
     // The database may have changed since the plan was shown.
-    let changed = || Error::Refused("the database changed since the plan; run push again".into());
     let now = plan_in(client, desired, options, true)
         .await
         .map_err(|e| match e {
-            PushError::Other(e) => e,
-            _ => changed(),
+            PlanError::Ambiguous(_) => ApplyError::ChangedSincePlan,
+            e => ApplyError::Replan(e),
         })?;
     if phase_plans(&now) != remaining {
-        return Err(changed());
+        return Err(ApplyError::ChangedSincePlan);
     }
     let statements: Vec<String> = remaining[0]
         .1
@@ -289,29 +270,27 @@ async fn apply_verified(
     // Commit only what equals the desired schema, but for later phases.
     let residual = plan_in(client, desired, options, true)
         .await
-        .map_err(|e| match e {
-            PushError::Other(e) => e,
-            PushError::Ambiguous(_) | PushError::Hazardous(_) => {
-                Error::Database("the result did not match the code".into())
-            }
-        })?;
+        .map_err(ApplyError::Replan)?;
     let left: Vec<&Change> = residual
         .changes
         .iter()
         .filter(|c| !after.contains(c))
         .collect();
     if !left.is_empty() {
-        return Err(left_over(&left, "; rolled back"));
+        return Err(left_over(&left, true));
     }
     Ok(())
 }
 
 /// Runs `body` between BEGIN and COMMIT, rolling back when it fails.
-async fn in_transaction<T>(client: &Client, body: impl AsyncFnOnce() -> Result<T>) -> Result<T> {
-    client.batch_execute("BEGIN").await.map_err(db("BEGIN"))?;
+async fn in_transaction<T>(
+    client: &Client,
+    body: impl AsyncFnOnce() -> Result<T, ApplyError>,
+) -> Result<T, ApplyError> {
+    client.batch_execute("BEGIN").await.map_err(tx("BEGIN"))?;
     match body().await {
         Ok(v) => {
-            client.batch_execute("COMMIT").await.map_err(db("COMMIT"))?;
+            client.batch_execute("COMMIT").await.map_err(tx("COMMIT"))?;
             Ok(v)
         }
         Err(e) => {
@@ -322,12 +301,15 @@ async fn in_transaction<T>(client: &Client, body: impl AsyncFnOnce() -> Result<T
 }
 
 /// Each statement in turn; the first the server rejects is the error.
-async fn run_statements(client: &Client, statements: &[String]) -> Result<()> {
+async fn run_statements(client: &Client, statements: &[String]) -> Result<(), ApplyError> {
     for s in statements {
         client
             .batch_execute(s)
             .await
-            .map_err(|e| Error::Database(format!("{}: {}", s.trim(), describe_db_error(&e))))?;
+            .map_err(|e| ApplyError::StatementFailed {
+                statement: s.clone(),
+                failure: DbFailure::of(&e),
+            })?;
     }
     Ok(())
 }

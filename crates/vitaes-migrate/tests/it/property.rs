@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
 use vitaes_migrate::diff::{NoRename, QualifiedName, RenameDecisions};
 use vitaes_migrate::introspect::Filter;
-use vitaes_migrate::push::{plan, push, PushError, PushOptions};
+use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
 use vitaes_schema_core::naming::unique_name;
 use vitaes_schema_core::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
@@ -638,17 +638,13 @@ fn push_a_then_b_equals_b_or_fails_cleanly() {
                         again.changes
                     );
                 }
-                Err(PushError::Other(e)) if e.exit_code() == 4 => {
+                Err(PushError::Apply(ApplyError::StatementFailed { statement, failure })) => {
                     // Only the data may make it fail (SQLSTATE class 22: data
                     // exception, 23: integrity violation), never the SQL.
-                    let text = e.to_string();
-                    let code = text
-                        .rsplit_once('(')
-                        .map(|(_, c)| c.trim_end_matches(')'))
-                        .unwrap_or("");
+                    let code = failure.sqlstate.as_deref().unwrap_or("");
                     prop_assert!(
                         code.starts_with("22") || code.starts_with("23"),
-                        "push B failed on its SQL: {text}"
+                        "push B failed on its SQL: {statement}: {failure}"
                     );
                     // Enum values are added first, in their own transaction (said
                     // in the plan); nothing else may stay.

@@ -7,7 +7,7 @@ use std::path::Path;
 use vitaes_migrate::diff::phases::PhaseKind;
 use vitaes_migrate::diff::Change;
 use vitaes_migrate::introspect::Filter;
-use vitaes_migrate::push::{plan, push, PushError, PushOptions};
+use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
 use vitaes_migrate::source::load_schema;
 use vitaes_schema_core::Schema;
 use vitaes_test_support::test_database;
@@ -158,11 +158,20 @@ async fn a_failing_statement_leaves_the_database_as_it_was() {
     let err = push(&client, &v2, &options(&v2))
         .await
         .expect_err("duplicate codes");
-    let PushError::Other(err) = err else {
+    let PushError::Apply(ApplyError::StatementFailed { statement, failure }) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(err.exit_code(), 4, "{err}");
+    assert_eq!(failure.sqlstate.as_deref(), Some("23505"), "{err}");
+    assert!(statement.contains("item_code_unique"), "{err}");
     assert!(err.to_string().contains("item_code_unique"), "{err}");
+    assert_eq!(
+        vitaes_migrate::Error::from(ApplyError::StatementFailed {
+            statement: statement.clone(),
+            failure: failure.clone()
+        })
+        .exit_code(),
+        4
+    );
     assert_eq!(dump(&client).await, before);
 }
 
@@ -178,7 +187,9 @@ async fn hazards_are_refused_unless_forced() {
         ..options(&v2)
     };
     match push(&client, &v2, &careful).await {
-        Err(PushError::Hazardous(p)) => assert!(p.hazards().iter().any(|h| !h.is_empty())),
+        Err(PushError::Apply(ApplyError::Hazardous(p))) => {
+            assert!(p.hazards().iter().any(|h| !h.is_empty()))
+        }
         other => panic!("expected a refusal: {other:?}"),
     }
     assert_eq!(dump(&client).await, before, "nothing applied");
@@ -509,7 +520,10 @@ async fn an_enum_value_added_and_used_is_committed_first() {
     let err = push(&client, &v3, &options(&v3))
         .await
         .expect_err("a NOT NULL column without a default fails on rows");
-    assert!(matches!(err, PushError::Other(_)), "{err:?}");
+    assert!(
+        matches!(err, PushError::Apply(ApplyError::StatementFailed { .. })),
+        "{err:?}"
+    );
     let values: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_enum WHERE enumtypid = 'public.mood'::regtype",

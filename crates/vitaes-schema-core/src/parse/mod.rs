@@ -1,5 +1,5 @@
-//! The one attribute parser: `syn::DeriveInput` → [`UnresolvedTable`] /
-//! [`UnresolvedEnum`], with every check that needs only the item itself.
+//! The one attribute parser: `syn::DeriveInput` → [`UnresolvedTable`](crate::UnresolvedTable) /
+//! [`UnresolvedEnum`](crate::UnresolvedEnum), with every check that needs only the item itself.
 //!
 //! Both the derive and the CLI call it. Errors are collected, not returned at
 //! the first one, so a struct with three mistakes reports three messages,

@@ -1,0 +1,161 @@
+//! Why a push did not plan or did not apply: planning errors apart from
+//! applying errors, each database failure with its SQLSTATE and statement.
+
+use crate::diff::{Ambiguities, Plan};
+
+/// A database error as the server sent it: message and SQLSTATE, or the
+/// client's description when there was no answer (the connection is gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbFailure {
+    /// The server's message, or the client's when the server gave none.
+    pub message: String,
+    /// The five-character SQLSTATE (`23505`), when the server answered.
+    pub sqlstate: Option<String>,
+}
+
+impl DbFailure {
+    pub(crate) fn of(e: &tokio_postgres::Error) -> DbFailure {
+        match e.as_db_error() {
+            Some(d) => DbFailure {
+                message: d.message().to_string(),
+                sqlstate: Some(d.code().code().to_string()),
+            },
+            None => DbFailure {
+                message: e.to_string(),
+                sqlstate: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for DbFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.sqlstate {
+            Some(code) => write!(f, "{} ({code})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why no plan could be made.
+#[derive(Debug)]
+pub enum PlanError {
+    /// Renames to decide first (`--rename`, `--no-rename`, a hint, a prompt).
+    Ambiguous(Ambiguities),
+    /// Reading the catalog or canonicalising the code's fragments failed.
+    Database {
+        /// What was being done (`reading the catalog`, `canonicalising`).
+        context: &'static str,
+        /// What the server said.
+        failure: DbFailure,
+    },
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::Ambiguous(a) => crate::renames_cli::refusal(a).fmt(f),
+            PlanError::Database { context, failure } => {
+                write!(f, "the database rejected a statement: {context}: {failure}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// Why a planned push was refused or failed while applying.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The plan has hazards and `force` was not given: nothing was applied.
+    Hazardous(Plan),
+    /// The database changed between the plan and its transaction: rolled back.
+    ChangedSincePlan,
+    /// Planning again inside the transaction failed.
+    Replan(PlanError),
+    /// A statement of the plan was rejected; its phase rolled back (unless it
+    /// ran outside a transaction).
+    StatementFailed {
+        /// The statement as sent.
+        statement: String,
+        /// What the server said.
+        failure: DbFailure,
+    },
+    /// After applying, the database still differs from the code.
+    Residual {
+        /// The statements that would still be needed.
+        statements: Vec<String>,
+        /// Whether the phase was rolled back (a transactional phase).
+        rolled_back: bool,
+    },
+    /// `BEGIN`, `COMMIT` or a session setting failed.
+    Transaction {
+        /// The command that failed.
+        context: &'static str,
+        /// What the server said.
+        failure: DbFailure,
+    },
+}
+
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApplyError::Hazardous(_) => f.write_str("the plan has hazards; confirm or pass --force"),
+            ApplyError::ChangedSincePlan => {
+                f.write_str("the database changed since the plan; run push again")
+            }
+            ApplyError::Replan(e) => e.fmt(f),
+            ApplyError::StatementFailed { statement, failure } => write!(
+                f,
+                "the database rejected a statement: {}: {failure}",
+                statement.trim()
+            ),
+            ApplyError::Residual {
+                statements,
+                rolled_back,
+            } => write!(
+                f,
+                "the database rejected a statement: after applying, the database still differs from the code{}. Left over:\n{}",
+                if *rolled_back { "; rolled back" } else { "" },
+                statements.join("\n")
+            ),
+            ApplyError::Transaction { context, failure } => {
+                write!(f, "the database rejected a statement: {context}: {failure}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+/// Why [`crate::push::push`] did not apply: it plans, then applies.
+#[derive(Debug)]
+pub enum PushError {
+    /// No plan could be made.
+    Plan(PlanError),
+    /// The plan was refused or failed.
+    Apply(ApplyError),
+}
+
+impl std::fmt::Display for PushError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PushError::Plan(e) => e.fmt(f),
+            PushError::Apply(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PushError {}
+
+impl From<PlanError> for PushError {
+    fn from(e: PlanError) -> Self {
+        PushError::Plan(e)
+    }
+}
+
+impl From<ApplyError> for PushError {
+    fn from(e: ApplyError) -> Self {
+        PushError::Apply(e)
+    }
+}
