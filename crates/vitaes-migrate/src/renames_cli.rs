@@ -9,6 +9,36 @@ use crate::diff::{
 };
 use crate::error::Error;
 
+/// `--rename` and `--no-rename`: renames decided up front, on the command line.
+#[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
+pub struct RenameFlags {
+    /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new.
+    #[arg(long, value_name = "KIND:OLD=NEW")]
+    pub rename: Vec<Rename>,
+    /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new.
+    #[arg(long, value_name = "KIND:NEW")]
+    pub no_rename: Vec<NoRename>,
+}
+
+impl RenameFlags {
+    /// The flags as the diff takes them.
+    pub fn decisions(&self) -> RenameDecisions {
+        RenameDecisions {
+            renames: self.rename.clone(),
+            no_renames: self.no_rename.clone(),
+        }
+    }
+}
+
+impl From<RenameDecisions> for RenameFlags {
+    fn from(d: RenameDecisions) -> Self {
+        RenameFlags {
+            rename: d.renames,
+            no_rename: d.no_renames,
+        }
+    }
+}
+
 /// Answers "created or renamed?" questions.
 pub trait Prompter {
     /// The index of the chosen option.
