@@ -5,15 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vitaes_migrate::cli::{Cli, Command};
-use vitaes_migrate::commands::check::{self, CheckArgs};
-use vitaes_migrate::commands::drop::{self, DropArgs};
-use vitaes_migrate::commands::generate::{self, GenerateArgs};
-use vitaes_migrate::commands::introspect::{self, IntrospectArgs};
-use vitaes_migrate::commands::migrate::{self, MigrateArgs};
-use vitaes_migrate::commands::push::{self, PushArgs};
-use vitaes_migrate::commands::status::{self, StatusArgs};
+use vitaes_migrate::commands::{
+    check, completions, drop, generate, introspect, migrate, push, status,
+};
 use vitaes_migrate::config::Config;
-use vitaes_migrate::diff::RenameDecisions;
 use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
 
 fn main() -> ExitCode {
@@ -28,161 +23,59 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> vitaes_migrate::Result<()> {
+    let mut stdout = std::io::stdout();
+    // The one command that reads no configuration.
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args, &mut stdout);
+    }
     let cwd = std::env::current_dir().map_err(vitaes_migrate::Error::io("."))?;
     let config = Config::load(cli.config.as_deref(), &cwd)?;
-    let mut stdout = std::io::stdout();
+    let env = |name: &str| std::env::var(name).ok();
+    let mut terminal = terminal_prompter();
+    let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
     match cli.command {
-        Command::Push {
-            schema,
-            url,
-            dry_run,
-            force,
-            strict,
-            json,
-            verbose,
-            lock_timeout,
-            rename,
-            no_rename,
-        } => {
-            let args = PushArgs {
-                url,
-                schema,
-                dry_run,
-                force,
-                strict,
-                json,
-                verbose,
-                lock_timeout,
-                renames: RenameDecisions {
-                    renames: rename,
-                    no_renames: no_rename,
-                },
-            };
-            let runtime = runtime()?;
-            let mut terminal = terminal_prompter();
-            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
-            runtime.block_on(push::run(
-                &args,
-                &config,
-                &cwd,
-                |name| std::env::var(name).ok(),
-                &mut stdout,
-                &mut std::io::stderr(),
-                prompter,
-            ))?;
+        Command::Push(args) => runtime()?.block_on(push::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+            prompter,
+        )),
+        Command::Introspect(args) => runtime()?.block_on(introspect::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+        )),
+        Command::Generate(args) => {
+            generate::run_with(&args, &config, &cwd, &mut stdout, prompter).map(|_| ())
         }
-        Command::Introspect {
-            url,
-            schema,
-            json,
-            verbose,
-        } => {
-            let args = IntrospectArgs {
-                url,
-                schema,
-                json,
-                verbose,
-            };
-            runtime()?.block_on(introspect::run(
-                &args,
-                &config,
-                &cwd,
-                |name| std::env::var(name).ok(),
-                &mut stdout,
-                &mut std::io::stderr(),
-            ))?;
+        Command::Status(args) => runtime()?.block_on(status::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+        )),
+        Command::Drop(args) => {
+            runtime()?.block_on(drop::run(&args, &config, &cwd, env, &mut stdout, prompter))
         }
-        Command::Generate {
-            schema,
-            out,
-            name,
-            rename,
-            no_rename,
-            custom,
-            json,
-        } => {
-            let args = GenerateArgs {
-                schema,
-                out,
-                name,
-                custom,
-                json,
-                renames: RenameDecisions {
-                    renames: rename,
-                    no_renames: no_rename,
-                },
-            };
-            let mut terminal = terminal_prompter();
-            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
-            generate::run_with(&args, &config, &cwd, &mut stdout, prompter)?;
-        }
-        Command::Status {
-            schema,
-            out,
-            url,
-            json,
-            exit_code,
-            verbose,
-        } => {
-            let args = StatusArgs {
-                schema,
-                out,
-                url,
-                json,
-                exit_code,
-                verbose,
-            };
-            runtime()?.block_on(status::run(
-                &args,
-                &config,
-                &cwd,
-                |name| std::env::var(name).ok(),
-                &mut stdout,
-                &mut std::io::stderr(),
-            ))?;
-        }
-        Command::Drop { out, url, force } => {
-            let mut terminal = terminal_prompter();
-            let prompter = terminal.as_mut().map(|p| p as &mut dyn Prompter);
-            runtime()?.block_on(drop::run(
-                &DropArgs { out, url, force },
-                &config,
-                &cwd,
-                |name| std::env::var(name).ok(),
-                &mut stdout,
-                prompter,
-            ))?;
-        }
-        Command::Check { schema, out, json } => {
-            check::run(&CheckArgs { schema, out, json }, &config, &cwd, &mut stdout)?;
-        }
-        Command::Migrate {
-            out,
-            url,
-            dry_run,
-            baseline,
-            lock_wait,
-            verbose,
-        } => {
-            let args = MigrateArgs {
-                out,
-                url,
-                dry_run,
-                baseline,
-                lock_wait,
-                verbose,
-            };
-            runtime()?.block_on(migrate::run(
-                &args,
-                &config,
-                &cwd,
-                |name| std::env::var(name).ok(),
-                &mut stdout,
-                &mut std::io::stderr(),
-            ))?;
-        }
+        Command::Check(args) => check::run(&args, &config, &cwd, &mut stdout),
+        Command::Migrate(args) => runtime()?.block_on(migrate::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+        )),
+        Command::Completions(_) => unreachable!("answered above"),
     }
-    Ok(())
 }
 
 fn runtime() -> vitaes_migrate::Result<tokio::runtime::Runtime> {

@@ -3,17 +3,32 @@
 //! finding, warnings alone exit 0.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::flags::{Json, MigrationsFolder, SchemaSources};
 use crate::check::{findings, read, Severity};
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Default, Clone)]
+/// `check`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate check
+  vitaes-migrate check --out migrations --schema src/schema
+  vitaes-migrate check --json")]
 pub struct CheckArgs {
-    pub schema: Vec<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub json: bool,
+    #[command(flatten)]
+    pub schema: SchemaSources,
+    #[command(flatten)]
+    pub out: MigrationsFolder,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+impl Default for CheckArgs {
+    fn default() -> Self {
+        super::flags::defaults()
+    }
 }
 
 pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -> Result<()> {
@@ -32,7 +47,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    if args.json {
+    if *args.json {
         let _ = writeln!(
             out,
             "{}",
@@ -56,7 +71,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
             dir.display()
         )));
     }
-    if !args.json {
+    if !*args.json {
         let _ = writeln!(
             out,
             "{} is consistent{}",

@@ -4,8 +4,9 @@
 //! no file makes. Refused when the configured database has applied it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::flags::{DatabaseUrl, Force, MigrationsFolder};
 use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
@@ -13,12 +14,24 @@ use crate::migrations_dir::MigrationsDir;
 use crate::migrator::apply::read_rows;
 use crate::renames_cli::Prompter;
 
-#[derive(Debug, Default, Clone)]
+/// `drop`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate drop
+  vitaes-migrate drop --out migrations --force   # no terminal, or no database to check")]
 pub struct DropArgs {
-    pub out: Option<PathBuf>,
-    pub url: Option<String>,
-    /// Drop without asking, and without a database to check against.
-    pub force: bool,
+    #[command(flatten)]
+    pub out: MigrationsFolder,
+    #[command(flatten)]
+    pub url: DatabaseUrl,
+    #[command(flatten)]
+    pub force: Force,
+}
+
+impl Default for DropArgs {
+    fn default() -> Self {
+        super::flags::defaults()
+    }
 }
 
 /// Whether the database has the migration, if we could ask it.
@@ -58,7 +71,7 @@ pub async fn run(
                         Applied::No(masked)
                     }
                 }
-                Err(e) if args.force => Applied::Unknown(format!("{masked}: {e}")),
+                Err(e) if *args.force => Applied::Unknown(format!("{masked}: {e}")),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -81,7 +94,7 @@ pub async fn run(
             );
         }
     }
-    if !args.force {
+    if !*args.force {
         let Some(prompter) = prompter else {
             return Err(Error::Refused(format!(
                 "dropping {} needs confirmation: run it on a terminal, or pass --force",

@@ -4,9 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::flags::RenameFlags;
+use super::flags::{Json, MigrationsFolder, SchemaSources};
 use crate::config::Config;
 use crate::diff::phases::{phases, Phase, PhaseKind};
-use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
+use crate::diff::{self, describe, sanitize_tag, Change, Plan};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
 use crate::migrator::NO_TRANSACTION;
@@ -15,17 +17,35 @@ use crate::report::PlanReport;
 use crate::source::load_schema;
 use crate::sql;
 
-#[derive(Debug, Default, Clone)]
+/// `generate`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate generate
+  vitaes-migrate generate --name add_users
+  vitaes-migrate generate --rename column:resume.thumbnail_url=thumbnail
+  vitaes-migrate generate --custom --name backfill_slugs
+  vitaes-migrate generate --json   # {\"version\":1,\"changes\":[...],\"ambiguities\":[...]}")]
 pub struct GenerateArgs {
-    pub schema: Vec<PathBuf>,
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub schema: SchemaSources,
+    #[command(flatten)]
+    pub out: MigrationsFolder,
+    /// The migration's tag suffix (`NNNN_<name>.sql`).
+    #[arg(long)]
     pub name: Option<String>,
-    /// Renames decided up front (`--rename`, `--no-rename`).
-    pub renames: RenameDecisions,
-    /// An empty migration for hand-written SQL (`--custom`).
+    #[command(flatten)]
+    pub renames: RenameFlags,
+    /// Write an empty migration for hand-written SQL.
+    #[arg(long)]
     pub custom: bool,
-    /// Print the plan as JSON (`--json`) instead of the human summary.
-    pub json: bool,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+impl Default for GenerateArgs {
+    fn default() -> Self {
+        super::flags::defaults()
+    }
 }
 
 /// The text of a `--custom` migration, as drizzle-kit writes it.
@@ -85,7 +105,7 @@ pub fn run_with(
         .map(|s| s.schema.clone())
         .unwrap_or_default();
     // Human output goes to `out` unless the JSON document does.
-    let mut human: Box<dyn Write> = if args.json {
+    let mut human: Box<dyn Write> = if *args.json {
         Box::new(std::io::sink())
     } else {
         Box::new(&mut *out)
@@ -108,7 +128,7 @@ pub fn run_with(
             display(&sql_path, cwd)
         );
         drop(human);
-        if args.json {
+        if *args.json {
             let _ = writeln!(out, "{}", PlanReport::of_plan(&Plan::default()).to_json());
         }
         return Ok(Generated::Written {
@@ -116,7 +136,7 @@ pub fn run_with(
         });
     }
 
-    let mut decisions = args.renames.clone();
+    let mut decisions = args.renames.decisions();
     let plan = loop {
         match diff::diff_with(&old, &desired, &decisions) {
             Ok(plan) => break plan,
@@ -124,7 +144,7 @@ pub fn run_with(
                 Some(p) => renames_cli::ask(&ambiguities, p, &mut decisions)?,
                 None => {
                     drop(human);
-                    if args.json {
+                    if *args.json {
                         let _ = writeln!(
                             out,
                             "{}",
@@ -139,7 +159,7 @@ pub fn run_with(
     if plan.is_empty() {
         let _ = writeln!(human, "No schema changes, nothing to migrate 😴");
         drop(human);
-        if args.json {
+        if *args.json {
             let _ = writeln!(out, "{}", PlanReport::of_plan(&plan).to_json());
         }
         return Ok(Generated::NothingToDo);
@@ -200,7 +220,7 @@ pub fn run_with(
         base = target;
     }
     drop(human);
-    if args.json {
+    if *args.json {
         let _ = writeln!(out, "{}", report.to_json());
     }
     Ok(Generated::Written { sql_paths })

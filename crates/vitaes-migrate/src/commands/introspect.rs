@@ -3,21 +3,35 @@
 //! a drizzle-kit snapshot. Read-only; the first command that connects.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use vitaes_schema_core::snapshot::{self, Snapshot, ZERO_ID};
 
+use super::flags::{Database, Json, SchemaSources};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, Filter};
 use crate::source::load_schema;
 
-#[derive(Debug, Default, Clone)]
+/// `introspect`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate introspect --verbose
+  vitaes-migrate introspect --url postgresql://localhost:5432/vitaes
+  vitaes-migrate introspect --json > live_snapshot.json")]
 pub struct IntrospectArgs {
-    pub url: Option<String>,
-    pub schema: Vec<PathBuf>,
-    pub json: bool,
-    pub verbose: bool,
+    #[command(flatten)]
+    pub database: Database,
+    #[command(flatten)]
+    pub schema: SchemaSources,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+impl Default for IntrospectArgs {
+    fn default() -> Self {
+        super::flags::defaults()
+    }
 }
 
 /// Connects, reads the managed schemas and prints them. `env` looks up
@@ -31,15 +45,14 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let filter = filter(args, config, cwd)?;
-    let (client, _) =
-        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
-    if args.verbose {
+    let (client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
+    if args.database.verbose {
         let _ = writeln!(err, "schemas: {}", filter.schemas.join(", "));
     }
     let live = introspect(&client, &filter)
         .await
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;
-    if args.json {
+    if *args.json {
         let snap = Snapshot {
             id: ZERO_ID.to_string(),
             prev_id: ZERO_ID.to_string(),

@@ -2,35 +2,41 @@
 //! [`crate::migrator`]), with progress on a terminal.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::flags::{parse_duration, Database, DryRun, MigrationsFolder};
 use crate::config::Config;
 use crate::error::Result;
 use crate::migrator::{Event, MigrateReport, Migrator, RunOptions};
 
-#[derive(Debug, Clone)]
+/// `migrate`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate migrate
+  vitaes-migrate migrate --dry-run
+  vitaes-migrate migrate --baseline 0003_add_users   # a database built by push
+  vitaes-migrate migrate --lock-wait 2m --url postgresql://localhost:5432/vitaes")]
 pub struct MigrateArgs {
-    pub out: Option<PathBuf>,
-    pub url: Option<String>,
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub out: MigrationsFolder,
+    #[command(flatten)]
+    pub database: Database,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    /// Record every migration up to this tag as applied without running it (for a database built by push).
+    #[arg(long, value_name = "TAG")]
     pub baseline: Option<String>,
+    /// How long to wait for another migrate holding the lock (5s, 500ms, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub lock_wait: Duration,
-    pub verbose: bool,
 }
 
 impl Default for MigrateArgs {
     fn default() -> Self {
-        MigrateArgs {
-            out: None,
-            url: None,
-            dry_run: false,
-            baseline: None,
-            lock_wait: Duration::from_secs(60),
-            verbose: false,
-        }
+        super::flags::defaults()
     }
 }
 
@@ -44,10 +50,9 @@ pub async fn run(
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
     let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
-    let (mut client, _) =
-        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
+    let (mut client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     let options = RunOptions {
-        dry_run: args.dry_run,
+        dry_run: *args.dry_run,
         baseline: args.baseline.clone(),
         lock_wait: args.lock_wait,
     };
@@ -122,7 +127,7 @@ fn print_report(report: &MigrateReport, args: &MigrateArgs, dir: &Path, out: &mu
             writeln!(
             out,
             "note: {tag} is older than the newest applied migration (merged from a branch?); {}",
-            if args.dry_run { "it would be applied" } else { "it was applied" }
+            if *args.dry_run { "it would be applied" } else { "it was applied" }
         );
     }
     for row in &report.missing {
@@ -133,7 +138,7 @@ fn print_report(report: &MigrateReport, args: &MigrateArgs, dir: &Path, out: &mu
             row.created_at.map_or("NULL".to_string(), |c| c.to_string())
         );
     }
-    let verb = if args.dry_run {
+    let verb = if *args.dry_run {
         "would record"
     } else {
         "recorded"
@@ -144,12 +149,12 @@ fn print_report(report: &MigrateReport, args: &MigrateArgs, dir: &Path, out: &mu
             "{verb} {tag} as applied (baseline), without running it"
         );
     }
-    if args.dry_run {
+    if *args.dry_run {
         for tag in &report.pending {
             let _ = writeln!(out, "would apply {tag}");
         }
     }
-    let n = if args.dry_run {
+    let n = if *args.dry_run {
         report.pending.len()
     } else {
         report.applied.len()
@@ -162,7 +167,7 @@ fn print_report(report: &MigrateReport, args: &MigrateArgs, dir: &Path, out: &mu
             if report.already_applied == 1 { "" } else { "s" },
             dir.display()
         )
-    } else if args.dry_run {
+    } else if *args.dry_run {
         writeln!(
             out,
             "Dry run: {n} migration{} pending; nothing changed",

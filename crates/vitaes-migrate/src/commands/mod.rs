@@ -2,7 +2,9 @@
 //! happened, leaving printing of errors and exit codes to `main.rs`.
 
 pub mod check;
+pub mod completions;
 pub mod drop;
+pub mod flags;
 pub mod generate;
 pub mod introspect;
 pub mod migrate;
@@ -29,17 +31,18 @@ pub(crate) fn code_if_configured(
     }
 }
 
-/// Resolves the URL (flag, environment, env file, vitaes.toml) and connects;
-/// with `verbose`, says where and to what on `err`, the password masked.
+/// Resolves the URL (`--url`, environment, env file, vitaes.toml) and
+/// connects; with `--verbose`, says where and to what on `err`, the password
+/// masked.
 pub(crate) async fn connect_configured(
-    url_flag: Option<&str>,
+    flags: &flags::Database,
     config: &Config,
     cwd: &Path,
     env: impl Fn(&str) -> Option<String>,
-    verbose: bool,
     err: &mut dyn Write,
 ) -> Result<(tokio_postgres::Client, ServerInfo)> {
-    let resolved = resolve_url(url_flag, config, cwd, env)?;
+    let verbose = flags.verbose;
+    let resolved = resolve_url(flags.url.as_deref(), config, cwd, env)?;
     if verbose {
         let _ = writeln!(
             err,

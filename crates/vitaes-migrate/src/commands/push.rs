@@ -2,12 +2,14 @@
 //! `drizzle-kit push`, but in one verified transaction (see [`crate::push`]).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use super::flags::RenameFlags;
+use super::flags::{parse_duration, Database, DryRun, Force, Json, SchemaSources};
 use crate::config::Config;
 use crate::diff::phases::{phase_plans, PhaseKind};
-use crate::diff::{Plan, RenameDecisions};
+use crate::diff::Plan;
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
 use crate::push::{apply, plan_with_live, PlanError, PushOptions};
@@ -16,32 +18,36 @@ use crate::report::PlanReport;
 use crate::source::load_schema;
 use crate::sql;
 
-#[derive(Debug, Clone)]
+/// `push`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate push --dry-run
+  vitaes-migrate push --url postgresql://localhost:5432/vitaes
+  vitaes-migrate push --rename table:users=accounts --force")]
 pub struct PushArgs {
-    pub url: Option<String>,
-    pub schema: Vec<PathBuf>,
-    pub dry_run: bool,
-    pub force: bool,
+    #[command(flatten)]
+    pub schema: SchemaSources,
+    #[command(flatten)]
+    pub database: Database,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub force: Force,
+    /// Confirm every statement (needs a terminal).
+    #[arg(long)]
     pub strict: bool,
-    pub json: bool,
-    pub verbose: bool,
+    #[command(flatten)]
+    pub json: Json,
+    /// How long a statement may wait for a lock (5s, 500ms, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
-    pub renames: RenameDecisions,
+    #[command(flatten)]
+    pub renames: RenameFlags,
 }
 
 impl Default for PushArgs {
     fn default() -> Self {
-        PushArgs {
-            url: None,
-            schema: Vec::new(),
-            dry_run: false,
-            force: false,
-            strict: false,
-            json: false,
-            verbose: false,
-            lock_timeout: Duration::from_secs(5),
-            renames: RenameDecisions::default(),
-        }
+        super::flags::defaults()
     }
 }
 
@@ -65,8 +71,7 @@ pub async fn run(
     // database is read for every user schema, then narrowed to the filter.
     let paths = config.schema_paths(&args.schema, cwd)?;
     let loading = tokio::task::spawn_blocking(move || load_schema(&paths));
-    let (client, server) =
-        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
+    let (client, server) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     let everything = Filter {
         schemas: user_schemas(&client)
             .await
@@ -85,9 +90,9 @@ pub async fn run(
 
     let mut options = PushOptions {
         filter,
-        renames: args.renames.clone(),
-        dry_run: args.dry_run,
-        force: args.force,
+        renames: args.renames.decisions(),
+        dry_run: *args.dry_run,
+        force: *args.force,
         lock_timeout: args.lock_timeout,
     };
     let planned: Plan = loop {
@@ -96,7 +101,7 @@ pub async fn run(
             Err(PlanError::Ambiguous(a)) => match prompter.as_deref_mut() {
                 Some(p) => renames_cli::ask(&a, p, &mut options.renames)?,
                 None => {
-                    if args.json {
+                    if *args.json {
                         let _ = writeln!(out, "{}", PlanReport::of_ambiguities(&a).to_json());
                     }
                     return Err(renames_cli::refusal(&a));
@@ -120,7 +125,7 @@ pub async fn run(
         })
         .collect();
     let report = PlanReport::of_plan(&planned).with_facts(facts);
-    if args.json {
+    if *args.json {
         let _ = writeln!(out, "{}", report.to_json());
     } else if planned.is_empty() {
         let _ = writeln!(out, "No changes detected");
@@ -143,7 +148,7 @@ pub async fn run(
             );
         }
     }
-    if planned.is_empty() || args.dry_run {
+    if planned.is_empty() || *args.dry_run {
         return Ok(());
     }
     if !failing.is_empty() {
@@ -170,7 +175,7 @@ pub async fn run(
                 }
             }
         }
-        Some(p) if hazardous && !args.force => {
+        Some(p) if hazardous && !*args.force => {
             let question = "The plan has hazards (see above). Apply it?";
             if p.choose(question, &["No, abort".into(), "Yes, apply".into()])
                 .map_err(io)?
@@ -179,7 +184,7 @@ pub async fn run(
                 return Err(Error::Refused("aborted; nothing was applied".into()));
             }
         }
-        None if hazardous && !args.force => {
+        None if hazardous && !*args.force => {
             return Err(Error::Refused(
                 "the plan has hazards and there is no terminal to confirm them; nothing was applied\n  \
                  help: review the plan above and run again with --force"
@@ -189,7 +194,7 @@ pub async fn run(
         _ => {}
     }
     apply(&client, &desired, &planned, &options).await?;
-    if !args.json {
+    if !*args.json {
         let _ = writeln!(out, "[✓] Changes applied");
     }
     Ok(())

@@ -3,8 +3,9 @@
 //! comparison, shown as the statements push would run).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::flags::{Database, Json, MigrationsFolder, SchemaSources};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::introspect::Filter;
@@ -13,15 +14,30 @@ use crate::push::{self, PlanError, PushOptions};
 use crate::report::PlanReport;
 use crate::sql;
 
-#[derive(Debug, Default, Clone)]
+/// `status`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:
+  vitaes-migrate status
+  vitaes-migrate status --exit-code   # in CI: exit 1 when not applied or drifted
+  vitaes-migrate status --json --url postgresql://localhost:5432/vitaes")]
 pub struct StatusArgs {
-    pub schema: Vec<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub url: Option<String>,
-    pub json: bool,
+    #[command(flatten)]
+    pub schema: SchemaSources,
+    #[command(flatten)]
+    pub out: MigrationsFolder,
+    #[command(flatten)]
+    pub database: Database,
+    #[command(flatten)]
+    pub json: Json,
     /// Exit 1 when a migration is not applied or the database drifted.
+    #[arg(long)]
     pub exit_code: bool,
-    pub verbose: bool,
+}
+
+impl Default for StatusArgs {
+    fn default() -> Self {
+        super::flags::defaults()
+    }
 }
 
 /// What the comparison with the code found.
@@ -45,8 +61,7 @@ pub async fn run(
     let dir = config.out_dir(args.out.as_deref(), cwd);
     let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
     let code = super::code_if_configured(config, &args.schema, cwd)?;
-    let (client, _) =
-        super::connect_configured(args.url.as_deref(), config, cwd, env, args.verbose, err).await?;
+    let (client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     let statuses = migrator.status(&client).await?;
     let drift = match &code {
         None => Drift::NotChecked,
@@ -66,7 +81,7 @@ pub async fn run(
         }
     };
 
-    if args.json {
+    if *args.json {
         let drift_json = match &drift {
             Drift::NotChecked => serde_json::json!({ "checked": false }),
             Drift::None => serde_json::json!({ "checked": true, "drifted": false }),

@@ -375,8 +375,8 @@ fn versions() -> Vec<(String, PathBuf)> {
 
 fn generate_into(schema: &Path, out: &Path) -> Result<Generated, vitaes_migrate::Error> {
     let args = GenerateArgs {
-        schema: vec![schema.to_path_buf()],
-        out: Some(out.to_path_buf()),
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
         name: None,
         ..Default::default()
     };

@@ -67,9 +67,9 @@ fn generate_json(
     out: &Path,
 ) -> Result<(Generated, serde_json::Value), vitaes_migrate::Error> {
     let args = GenerateArgs {
-        schema: vec![schema.to_path_buf()],
-        out: Some(out.to_path_buf()),
-        json: true,
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
+        json: true.into(),
         ..Default::default()
     };
     let mut printed = Vec::new();

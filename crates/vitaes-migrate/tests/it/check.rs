@@ -54,8 +54,8 @@ impl Project {
 
     fn generate(&self) {
         let args = GenerateArgs {
-            schema: vec![self.schema()],
-            out: Some(self.out()),
+            schema: vec![self.schema()].into(),
+            out: Some(self.out()).into(),
             ..Default::default()
         };
         generate::run(&args, &Config::default(), self.dir.path(), &mut Vec::new()).unwrap();

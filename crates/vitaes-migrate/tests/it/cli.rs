@@ -253,3 +253,373 @@ fn a_possible_rename_is_refused_with_exit_1_and_writes_nothing() {
         2
     );
 }
+
+#[test]
+fn completions_bash_prints_a_script_with_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    // No configuration is read: a broken vitaes.toml does not matter.
+    std::fs::write(dir.path().join("vitaes.toml"), "not toml at all = = =\n").unwrap();
+    let out = bin(dir.path())
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let script = String::from_utf8(out).unwrap();
+    assert!(script.contains("complete -F"), "{script}");
+    for word in [
+        "generate",
+        "push",
+        "migrate",
+        "status",
+        "--schema",
+        "--no-rename",
+    ] {
+        assert!(script.contains(word), "the script lacks {word}");
+    }
+}
+
+#[test]
+fn completions_for_an_unknown_shell_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("tcsh"));
+}
+
+/// Every subcommand's `--help` ends with examples, and each example parses.
+#[test]
+fn every_command_help_shows_examples_that_parse() {
+    use clap::{CommandFactory, Parser};
+    use vitaes_migrate::cli::Cli;
+
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in names {
+        let out = bin(dir.path())
+            .args([name.as_str(), "--help"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let help = String::from_utf8(out).unwrap();
+        let (_, examples) = help
+            .split_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("`{name} --help` has no examples:\n{help}"));
+        let prefix = format!("vitaes-migrate {name}");
+        let lines: Vec<&str> = examples
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(!lines.is_empty(), "`{name} --help` has no examples");
+        for line in lines {
+            assert!(line.starts_with(&prefix), "`{name}` example: {line}");
+            let command = line.split(['#', '>']).next().unwrap();
+            if let Err(e) = Cli::try_parse_from(command.split_whitespace()) {
+                panic!("`{name}` example `{line}` does not parse: {e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn generate_help_shows_the_name_example() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .args(["generate", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Examples:\n  vitaes-migrate generate\n  vitaes-migrate generate --name add_users\n",
+        ));
+}
+
+/// Every flag and command the README's usage blocks name exists, with the
+/// command it is written under (`--config` is global).
+#[test]
+fn readme_usage_flags_exist() {
+    use clap::CommandFactory;
+    use vitaes_migrate::cli::Cli;
+
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let root = Cli::command();
+    let longs = |c: &clap::Command| -> Vec<String> {
+        c.get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect()
+    };
+    let global = longs(&root);
+    let mut current: Option<String> = None;
+    let mut checked = 0;
+    for line in readme.lines() {
+        let t = line.trim_start();
+        let tokens: Vec<&str> = if let Some(rest) = t.strip_prefix("vitaes-migrate ") {
+            let mut tokens = rest.split_whitespace().peekable();
+            // `[--config FILE]` before the command.
+            let mut skipped = Vec::new();
+            while let Some(tok) = tokens.peek() {
+                if tok.starts_with('[') || tok.starts_with('-') || tok.ends_with(']') {
+                    skipped.push(tokens.next().unwrap());
+                } else {
+                    break;
+                }
+            }
+            current = tokens
+                .peek()
+                .filter(|t| !t.starts_with('<'))
+                .map(|t| t.to_string());
+            skipped.into_iter().chain(tokens).collect()
+        } else if t.starts_with('[') && current.is_some() {
+            t.split_whitespace().collect()
+        } else {
+            current = None;
+            continue;
+        };
+        let sub = current
+            .as_deref()
+            .map(|name| {
+                root.find_subcommand(name)
+                    .unwrap_or_else(|| panic!("README names `{name}`, no such command"))
+            })
+            .map(longs)
+            .unwrap_or_default();
+        for tok in tokens {
+            let Some(flag) = tok.trim_start_matches('[').strip_prefix("--") else {
+                continue;
+            };
+            let flag = flag.trim_end_matches([']', '.']);
+            if flag.is_empty() {
+                continue;
+            }
+            assert!(
+                sub.iter().chain(&global).any(|l| l == flag),
+                "README: `--{flag}` under {current:?} is no flag"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} README flags found");
+    assert!(
+        readme.contains("vitaes-migrate completions <"),
+        "the README documents completions"
+    );
+}
+
+#[test]
+fn flags_parse_into_the_command_args() {
+    use clap::Parser;
+    use std::time::Duration;
+    use vitaes_migrate::cli::{Cli, Command};
+    use vitaes_migrate::commands::migrate::MigrateArgs;
+    use vitaes_migrate::commands::push::PushArgs;
+    use vitaes_migrate::diff::RenameDecisions;
+
+    let cli = Cli::try_parse_from([
+        "vitaes-migrate",
+        "push",
+        "--schema",
+        "a.rs",
+        "--schema",
+        "b",
+        "--url",
+        "postgresql://x/y",
+        "--verbose",
+        "--dry-run",
+        "--json",
+        "--lock-timeout",
+        "500ms",
+        "--rename",
+        "column:public.t.a=b",
+        "--no-rename",
+        "table:n",
+    ])
+    .unwrap();
+    let Command::Push(args) = cli.command else {
+        panic!("push")
+    };
+    assert_eq!(
+        args.schema.schema,
+        vec![std::path::PathBuf::from("a.rs"), "b".into()]
+    );
+    assert_eq!(args.database.url.as_deref(), Some("postgresql://x/y"));
+    assert!(args.database.verbose && *args.dry_run && *args.json && !*args.force);
+    assert_eq!(args.lock_timeout, Duration::from_millis(500));
+    assert_eq!(
+        args.renames.decisions(),
+        RenameDecisions {
+            renames: vec!["column:public.t.a=b".parse().unwrap()],
+            no_renames: vec!["table:n".parse().unwrap()],
+        }
+    );
+
+    // The defaults are the `default_value`s, for the library as for the binary.
+    assert_eq!(PushArgs::default().lock_timeout, Duration::from_secs(5));
+    assert_eq!(MigrateArgs::default().lock_wait, Duration::from_secs(60));
+    let Command::Migrate(parsed) = Cli::try_parse_from(["vitaes-migrate", "migrate"])
+        .unwrap()
+        .command
+    else {
+        panic!("migrate")
+    };
+    assert_eq!(
+        format!("{parsed:?}"),
+        format!("{:?}", MigrateArgs::default())
+    );
+}
+
+/// One declaration per flag. Convention (src/commands/flags.rs): a flag's
+/// help is the `///` doc comment directly above its `#[arg(...)]`
+/// (`help = "..."` inside it would count too). Read from the crate's
+/// `src/**/*.rs`: no help text twice, no long name (`long = "x"`, or the
+/// field's name for a bare `long`) in two places, no flag without help.
+#[test]
+fn every_flag_and_help_text_is_declared_once() {
+    struct Declared {
+        place: String,
+        help: String,
+        long: Option<String>,
+    }
+    fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    fn quoted_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+        let at = text.find(key)?;
+        let rest = text[at + key.len()..].trim_start().strip_prefix('=')?;
+        let rest = rest.trim_start().strip_prefix('"')?;
+        rest.split('"').next()
+    }
+
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut declared = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut struct_name = String::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let t = lines[i].trim();
+            if let Some(rest) = t.strip_prefix("pub struct ").or(t.strip_prefix("struct ")) {
+                struct_name = rest
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap()
+                    .to_string();
+            }
+            if !t.starts_with("#[arg(") {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut attr = t.to_string();
+            while !lines[i].trim_end().ends_with(")]") {
+                i += 1;
+                attr.push(' ');
+                attr.push_str(lines[i].trim());
+            }
+            let doc: Vec<&str> = lines[..start]
+                .iter()
+                .rev()
+                .map(|l| l.trim())
+                .take_while(|l| l.starts_with("///"))
+                .map(|l| l.trim_start_matches('/').trim())
+                .collect();
+            let help = quoted_after(&attr, "help")
+                .map(str::to_string)
+                .unwrap_or_else(|| doc.into_iter().rev().collect::<Vec<_>>().join(" "));
+            let field = lines[i + 1..]
+                .iter()
+                .map(|l| l.trim())
+                .find(|l| !l.starts_with("#[") && !l.starts_with("//"))
+                .unwrap_or("")
+                .trim_start_matches("pub ")
+                .split(':')
+                .next()
+                .unwrap()
+                .trim()
+                .replace('_', "-");
+            let inner = attr.trim_start_matches("#[arg(").trim_end_matches(")]");
+            let long = quoted_after(inner, "long").map(str::to_string).or_else(|| {
+                inner
+                    .split(',')
+                    .any(|part| part.trim() == "long")
+                    .then(|| field.clone())
+            });
+            declared.push(Declared {
+                place: format!(
+                    "{}:{} ({struct_name}.{field})",
+                    file.strip_prefix(&src).unwrap().display(),
+                    start + 1
+                ),
+                help,
+                long,
+            });
+            i += 1;
+        }
+    }
+
+    let longs: Vec<&str> = declared.iter().filter_map(|d| d.long.as_deref()).collect();
+    for flag in [
+        "config",
+        "schema",
+        "out",
+        "url",
+        "verbose",
+        "json",
+        "dry-run",
+        "force",
+        "rename",
+        "no-rename",
+        "name",
+        "lock-timeout",
+        "lock-wait",
+        "baseline",
+        "exit-code",
+    ] {
+        assert!(longs.contains(&flag), "--{flag} not found; the scan is off");
+    }
+    let mut problems = Vec::new();
+    for (n, d) in declared.iter().enumerate() {
+        if d.help.is_empty() {
+            problems.push(format!("{}: a flag without help", d.place));
+        }
+        for other in &declared[n + 1..] {
+            if !d.help.is_empty() && d.help == other.help {
+                problems.push(format!(
+                    "help {:?} twice: {} and {}",
+                    d.help, d.place, other.place
+                ));
+            }
+            if d.long.is_some() && d.long == other.long {
+                problems.push(format!(
+                    "--{} declared twice: {} and {}",
+                    d.long.as_deref().unwrap(),
+                    d.place,
+                    other.place
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

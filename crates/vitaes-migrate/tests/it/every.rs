@@ -22,8 +22,8 @@ fn fixture_dir() -> std::path::PathBuf {
 fn generate_every() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let args = GenerateArgs {
-        schema: vec![every_schema::source_path()],
-        out: Some(out.path().to_path_buf()),
+        schema: vec![every_schema::source_path()].into(),
+        out: Some(out.path().to_path_buf()).into(),
         name: None,
         ..Default::default()
     };

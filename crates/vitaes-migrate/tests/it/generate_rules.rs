@@ -14,8 +14,8 @@ use crate::paths::{repo_root, vitaes_fixture_dir, vitaes_schema_dir};
 fn generate(schema: &Path, out: &Path) -> (Generated, String) {
     let mut printed = Vec::new();
     let args = GenerateArgs {
-        schema: vec![schema.to_path_buf()],
-        out: Some(out.to_path_buf()),
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
         name: None,
         ..Default::default()
     };
@@ -204,8 +204,8 @@ fn custom_writes_an_empty_migration_chained_to_the_previous_snapshot() {
     generate(&file, out.path());
     std::fs::write(&file, "#[derive(Table)] pub struct T { #[column(primary_key)] pub id: i32, pub note: Option<String> }").unwrap();
     let args = GenerateArgs {
-        schema: vec![file.clone()],
-        out: Some(out.path().to_path_buf()),
+        schema: vec![file.clone()].into(),
+        out: Some(out.path().to_path_buf()).into(),
         name: Some("backfill".into()),
         custom: true,
         ..Default::default()

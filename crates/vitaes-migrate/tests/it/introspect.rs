@@ -173,8 +173,8 @@ async fn the_every_attribute_schema_reads_back_as_the_code_but_for_spellings() {
     let code = load_schema(&[every_schema::source_path()]).unwrap();
     let out = tempfile::tempdir().unwrap();
     let args = vitaes_migrate::commands::generate::GenerateArgs {
-        schema: vec![every_schema::source_path()],
-        out: Some(out.path().to_path_buf()),
+        schema: vec![every_schema::source_path()].into(),
+        out: Some(out.path().to_path_buf()).into(),
         ..Default::default()
     };
     vitaes_migrate::commands::generate::run(

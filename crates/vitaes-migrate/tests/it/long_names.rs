@@ -36,8 +36,8 @@ fn generate(schema_text: &str, out: &Path) -> Generated {
     let file = src.path().join("schema.rs");
     std::fs::write(&file, schema_text).unwrap();
     let args = GenerateArgs {
-        schema: vec![file],
-        out: Some(out.to_path_buf()),
+        schema: vec![file].into(),
+        out: Some(out.to_path_buf()).into(),
         ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new()).expect("generate")

@@ -796,8 +796,8 @@ pub struct B {
     for version in [v1, v2.as_str()] {
         std::fs::write(&schema, version).unwrap();
         let args = GenerateArgs {
-            schema: vec![schema.clone()],
-            out: Some(out.clone()),
+            schema: vec![schema.clone()].into(),
+            out: Some(out.clone()).into(),
             ..Default::default()
         };
         generate::run(

@@ -29,8 +29,8 @@ pub fn vitaes_ts_schema_dir() -> PathBuf {
 pub fn generate_vitaes() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("temp dir");
     let args = vitaes_migrate::commands::generate::GenerateArgs {
-        schema: vec![vitaes_schema_dir()],
-        out: Some(out.path().to_path_buf()),
+        schema: vec![vitaes_schema_dir()].into(),
+        out: Some(out.path().to_path_buf()).into(),
         name: None,
         ..Default::default()
     };

@@ -79,10 +79,10 @@ fn generate_with(
     renames: RenameDecisions,
 ) -> Result<Generated, vitaes_migrate::Error> {
     let args = GenerateArgs {
-        schema: vec![schema.to_path_buf()],
-        out: Some(out.to_path_buf()),
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
         name: None,
-        renames,
+        renames: renames.into(),
         ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new())

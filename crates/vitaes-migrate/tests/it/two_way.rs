@@ -40,8 +40,8 @@ fn case_dir(case: &str, side: &str) -> PathBuf {
 
 fn our_generate(schema: &Path, out: &Path) -> Generated {
     let args = GenerateArgs {
-        schema: vec![schema.to_path_buf()],
-        out: Some(out.to_path_buf()),
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
         ..Default::default()
     };
     generate::run(&args, &Config::default(), out, &mut Vec::new())
