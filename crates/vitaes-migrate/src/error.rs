@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use vitaes_schema_core::folder::FolderError;
+
 /// A located message from reading schema sources: `file:line:column: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceMessage {
@@ -71,6 +73,20 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
+    }
+}
+
+/// An I/O failure stays [`Error::Io`]; anything else about the folder's
+/// files is [`Error::MigrationsFolder`], naming the file.
+impl From<FolderError> for Error {
+    fn from(e: FolderError) -> Error {
+        match e {
+            FolderError::Io { path, source } => Error::Io { path, source },
+            other => Error::MigrationsFolder {
+                path: other.path().to_path_buf(),
+                message: other.message(),
+            },
+        }
     }
 }
 

@@ -3,9 +3,10 @@
 //!
 //! The library is what the binary runs, usable from an application too:
 //! [`source::load_schema`] reads annotated sources, [`diff::diff`] plans
-//! changes, [`sql::render`] writes drizzle-kit's statements, and
-//! [`migrations_dir`] reads and writes the migrations folder, and
-//! [`migrator::Migrator`] applies it (at start-up too, with [`embed_migrations!`]).
+//! changes, [`sql::render`] writes drizzle-kit's statements,
+//! [`migrations_dir`] writes the next migration into the folder (whose layout
+//! is [`vitaes_schema_core::folder`]'s), and [`migrator::Migrator`] applies
+//! it (at start-up too, with [`embed_migrations!`]).
 
 pub mod check;
 pub mod cli;

@@ -4,11 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use vitaes_schema_core::folder::sanitize_tag;
 use vitaes_schema_core::naming::quote_literal;
 use vitaes_schema_core::Schema;
 
 use crate::config::Config;
-use crate::diff::{self, describe, sanitize_tag, Change, Plan, RenameDecisions};
+use crate::diff::{self, describe, Change, Plan, RenameDecisions};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
 use crate::migrator::NO_TRANSACTION;
