@@ -12,6 +12,7 @@ use serde::Serialize;
 use sqlparser::ast::{AlterTypeOperation, Statement as SqlStatement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
+use vitaes_schema_core::folder::{Contents, FolderError, DEFAULT as LAYOUT};
 use vitaes_schema_core::journal::Journal;
 use vitaes_schema_core::snapshot::{self, ZERO_ID};
 use vitaes_schema_core::Schema;
@@ -51,55 +52,20 @@ impl std::fmt::Display for Finding {
     }
 }
 
-/// The folder's files as text: the journal, `<name>.sql` files and
-/// `meta/<name>_snapshot.json` files (both by file name).
-#[derive(Debug, Default, Clone)]
-pub struct Folder {
-    pub journal: Option<String>,
-    pub sql: BTreeMap<String, String>,
-    pub snapshots: BTreeMap<String, String>,
-}
+/// The folder's files as text: the journal, `<tag>.sql` files by tag and
+/// snapshot files by name in the folder (`meta/0000_snapshot.json`).
+pub type Folder = Contents;
 
 pub fn read(dir: &Path) -> std::io::Result<Folder> {
-    let mut folder = Folder::default();
-    let journal = dir.join("meta").join("_journal.json");
-    if journal.is_file() {
-        folder.journal = Some(std::fs::read_to_string(&journal)?);
-    }
-    if dir.is_dir() {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                if let Some(tag) = name.strip_suffix(".sql") {
-                    folder
-                        .sql
-                        .insert(tag.to_string(), std::fs::read_to_string(&path)?);
-                }
-            }
-        }
-    }
-    let meta = dir.join("meta");
-    if meta.is_dir() {
-        for entry in std::fs::read_dir(&meta)? {
-            let path = entry?.path();
-            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                if name.ends_with("_snapshot.json") {
-                    folder
-                        .snapshots
-                        .insert(name.to_string(), std::fs::read_to_string(&path)?);
-                }
-            }
-        }
-    }
-    Ok(folder)
+    LAYOUT.scan(dir).map_err(FolderError::into_io)
 }
 
-const JOURNAL: &str = "meta/_journal.json";
 const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the later migration (on the branch that has not deployed it), then run `vitaes-migrate generate` to write its changes again on top";
 
 /// Everything wrong with `folder`, and with `code` against its last snapshot
 /// when given.
 pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
+    let journal_file = LAYOUT.journal_file();
     let mut out = Vec::new();
     let error = |file: &str, message: String, fix: Option<&str>| Finding {
         severity: Severity::Error,
@@ -110,13 +76,13 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     let Some(journal_text) = &folder.journal else {
         if !folder.sql.is_empty() || !folder.snapshots.is_empty() {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 "missing, but the folder has migrations".into(),
                 Some("restore it from version control"),
             ));
         } else if code.is_some_and(|c| !c.is_empty()) {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 "no migrations yet, but the code has tables".into(),
                 Some("run `vitaes-migrate generate`"),
             ));
@@ -128,7 +94,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         Err(e) => {
             let markers = journal_text.contains("<<<<<<<");
             out.push(error(
-                JOURNAL,
+                journal_file,
                 format!(
                     "not a drizzle-kit journal: {e}{}",
                     if markers {
@@ -144,7 +110,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     };
     if journal.dialect != "postgresql" || journal.version != "7" {
         out.push(error(
-            JOURNAL,
+            journal_file,
             format!(
                 "journal version {} for {} is not supported (version 7, postgresql)",
                 journal.version, journal.dialect
@@ -159,20 +125,20 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     for (pos, e) in journal.entries.iter().enumerate() {
         if let Some(other) = by_idx.insert(e.idx, &e.tag) {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 format!("`{other}` and `{}` both have idx {} (two branches both generated migration {})", e.tag, e.idx, e.idx),
                 Some(DROP_FIX),
             ));
         } else if e.idx as usize != pos {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 format!("entry `{}` has idx {} at position {pos}", e.tag, e.idx),
                 Some("number the entries 0, 1, 2, … in order, renaming their files and snapshots to match"),
             ));
         }
         if let Some(other) = by_when.insert(e.when, &e.tag) {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 format!("`{other}` and `{}` have the same `when` ({}); the migrations table tells migrations apart by it", e.tag, e.when),
                 Some("give the later entry a larger `when` (milliseconds since the epoch) before either is applied"),
             ));
@@ -180,7 +146,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         if pos > 0 && e.when < journal.entries[pos - 1].when {
             out.push(Finding {
                 severity: Severity::Warning,
-                file: PathBuf::from(JOURNAL),
+                file: PathBuf::from(journal_file),
                 message: format!(
                     "`{}` is older than `{}` before it: drizzle-orm's migrator skips it on a database that has the newer one (vitaes-migrate applies it)",
                     e.tag, journal.entries[pos - 1].tag
@@ -190,16 +156,16 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         }
         match folder.sql.get(&e.tag) {
             None => out.push(error(
-                &format!("{}.sql", e.tag),
+                &LAYOUT.sql_file(&e.tag),
                 format!("journal entry {} has no migration file", e.idx),
                 Some("restore the file, or remove the entry with `vitaes-migrate drop` if it is the last"),
             )),
             Some(sql) => out.extend(file_warnings(&e.tag, sql)),
         }
-        let snap = format!("{:04}_snapshot.json", e.idx);
+        let snap = LAYOUT.snapshot_file(e);
         if !folder.snapshots.contains_key(&snap) {
             out.push(error(
-                &format!("meta/{snap}"),
+                &snap,
                 format!("journal entry `{}` has no snapshot", e.tag),
                 Some("restore it from version control; without it the next generate compares with an older schema"),
             ));
@@ -208,9 +174,9 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     for tag in folder.sql.keys() {
         if !journal.entries.iter().any(|e| &e.tag == tag) {
             out.push(error(
-                &format!("{tag}.sql"),
+                &LAYOUT.sql_file(tag),
                 "no journal entry: no migrator will run it".into(),
-                Some("add its entry back to meta/_journal.json (a merge may have dropped it), or delete the file"),
+                Some(&format!("add its entry back to {journal_file} (a merge may have dropped it), or delete the file")),
             ));
         }
     }
@@ -219,13 +185,10 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     // Snapshots: supported, one parent each, one chain.
     let mut snaps: Vec<(String, String, String)> = Vec::new(); // (file, id, prevId)
     let mut last_schema = None;
-    let last_file = journal
-        .entries
-        .last()
-        .map(|e| format!("{:04}_snapshot.json", e.idx));
+    let last_file = journal.entries.last().map(|e| LAYOUT.snapshot_file(e));
     for (file, text) in &folder.snapshots {
-        let path = format!("meta/{file}");
-        let idx = file.split('_').next().and_then(|n| n.parse::<u32>().ok());
+        let path = file.clone();
+        let idx = LAYOUT.snapshot_idx(file);
         if !idx.is_some_and(|i| by_idx.contains_key(&i)) {
             out.push(error(
                 &path,
@@ -284,7 +247,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         match diff::diff(last, code) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => out.push(error(
-                &format!("meta/{}", last_file.as_deref().unwrap_or_default()),
+                last_file.as_deref().unwrap_or_default(),
                 format!(
                     "the code differs from the last snapshot ({} change{}, e.g. {} {})",
                     plan.changes.len(),
@@ -295,7 +258,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 Some("run `vitaes-migrate generate` and commit the migration with the code"),
             )),
             Err(_) => out.push(error(
-                JOURNAL,
+                journal_file,
                 "the code differs from the last snapshot (with renames to decide)".into(),
                 Some("run `vitaes-migrate generate` and commit the migration with the code"),
             )),
@@ -303,7 +266,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     } else if let (Some(code), None) = (code, &last_schema) {
         if journal.entries.is_empty() && !code.is_empty() {
             out.push(error(
-                JOURNAL,
+                journal_file,
                 "no migrations yet, but the code has tables".into(),
                 Some("run `vitaes-migrate generate`"),
             ));
@@ -317,7 +280,7 @@ fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     if runs_outside_transaction(sql) {
         out.push(Finding {
             severity: Severity::Warning,
-            file: PathBuf::from(format!("{tag}.sql")),
+            file: PathBuf::from(LAYOUT.sql_file(tag)),
             message: "runs outside a transaction (`-- vitaes:no-transaction`): drizzle-orm's migrator cannot run it, and a failure keeps its earlier statements".into(),
             fix: None,
         });

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use vitaes_schema_core::folder::FolderError;
+
 /// A located message from reading schema sources: `file:line:column: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceMessage {
@@ -96,6 +98,20 @@ fn plan_exit_code(e: &crate::push::PlanError) -> i32 {
     match e {
         crate::push::PlanError::Ambiguous(_) => 1,
         crate::push::PlanError::Database { .. } => 4,
+    }
+}
+
+/// An I/O failure stays [`Error::Io`]; anything else about the folder's
+/// files is [`Error::MigrationsFolder`], naming the file.
+impl From<FolderError> for Error {
+    fn from(e: FolderError) -> Error {
+        match e {
+            FolderError::Io { path, source } => Error::Io { path, source },
+            other => Error::MigrationsFolder {
+                path: other.path().to_path_buf(),
+                message: other.message(),
+            },
+        }
     }
 }
 

@@ -11,7 +11,8 @@
 //! - **The command line** (the `cli` feature, on by default): what the
 //!   `vitaes-migrate` binary runs — `source::load_schema` reads annotated
 //!   sources, `diff::diff` plans changes, `sql::render` writes drizzle-kit's
-//!   statements, `migrations_dir` writes the migrations folder.
+//!   statements, `migrations_dir` writes the migrations folder (whose layout is
+//!   [`vitaes_schema_core::folder`]'s).
 //!
 //! Features: `cli` (default; implies `push` and `local-pg`), `push`,
 //! `local-pg` (a throwaway cluster from installed server binaries; unix).

@@ -1,11 +1,12 @@
 //! The heart of vitaes-migrate, shared by the derive and the CLI: the schema
-//! model, the naming rules, drizzle-kit's snapshot and journal formats, and the
-//! one attribute parser and resolver.
+//! model, the naming rules, drizzle-kit's snapshot and journal formats, the
+//! migrations folder's layout, and the one attribute parser and resolver.
 //!
 //! ```text
 //! syn::DeriveInput ──parse──► UnresolvedTable ──resolve──► Schema
 //! ```
 
+pub mod folder;
 pub mod journal;
 pub mod model;
 pub mod naming;

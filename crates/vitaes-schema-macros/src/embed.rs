@@ -1,14 +1,15 @@
 //! `embed_migrations!("migrations")`: a migrations folder compiled into the
-//! binary. The folder is read at expansion (so a missing file or bad journal
-//! is a compile error) and every file goes in with `include_str!`, which makes
-//! cargo rebuild when the journal or a file changes.
+//! binary. The folder is read at expansion by `vitaes_schema_core::folder`,
+//! as `Migrator::from_dir` reads it at run time (so a missing file or bad
+//! journal is a compile error), and the journal and every file go in with
+//! `include_str!`, which makes cargo rebuild when one of them changes.
 
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
-use vitaes_schema_core::journal::Journal;
+use vitaes_schema_core::folder::{Entry, Folder, FolderError};
 
 /// The expansion for a folder path relative to `manifest_dir`.
 pub fn embed_migrations_inner(input: TokenStream, manifest_dir: &Path) -> TokenStream {
@@ -23,67 +24,72 @@ pub fn embed_migrations_inner(input: TokenStream, manifest_dir: &Path) -> TokenS
         }
     };
     match read(&manifest_dir.join(lit.value())) {
-        Ok((journal_path, files)) => {
+        Ok((journal_path, migrations)) => {
             let journal_path = journal_path.display().to_string();
-            let entries = files.iter().map(|(tag, path)| {
-                let path = path.display().to_string();
-                quote! { (#tag, ::core::include_str!(#path)) }
+            let entries = migrations.iter().map(|(e, when)| {
+                let (idx, tag) = (e.journal.idx, &e.journal.tag);
+                let path = e.sql.display().to_string();
+                quote! { (#idx, #tag, #when, ::core::include_str!(#path)) }
             });
+            // The journal goes in too, unused, so that cargo rebuilds when
+            // it changes (a new migration).
             quote! {
-                ::vitaes_migrate::migrator::Migrator::embedded(
-                    ::core::include_str!(#journal_path),
-                    &[#(#entries),*],
-                )
+                {
+                    const _: &str = ::core::include_str!(#journal_path);
+                    ::vitaes_migrate::migrator::Migrator::embedded(&[#(#entries),*])
+                }
             }
         }
         Err(message) => syn::Error::new(lit.span(), message).to_compile_error(),
     }
 }
 
-/// The journal's path and every entry's `(tag, file)`.
-fn read(dir: &Path) -> Result<(PathBuf, Vec<(String, PathBuf)>), String> {
-    let journal_path = dir.join("meta").join("_journal.json");
-    let text = std::fs::read_to_string(&journal_path)
-        .map_err(|e| format!("cannot read {}: {e}", journal_path.display()))?;
-    let journal = Journal::from_json(&text)
-        .map_err(|e| format!("{}: not a drizzle-kit journal: {e}", journal_path.display()))?;
+/// The journal's path and every entry with its `when` as the migrations
+/// table stores it, listed as `Migrator::from_dir` lists them.
+fn read(dir: &Path) -> Result<(PathBuf, Vec<(Entry, i64)>), String> {
+    let folder = Folder::open_existing(dir).map_err(|e| match e {
+        FolderError::Io { path, source } => format!("cannot read {}: {source}", path.display()),
+        other => other.to_string(),
+    })?;
+    let journal_path = folder.journal_path();
     // What `Migrator` relies on, so the binary never fails on it at start-up.
     let mut seen = std::collections::HashMap::new();
-    for e in &journal.entries {
-        if i64::try_from(e.when).is_err() {
+    let mut listed = Vec::new();
+    for e in folder.entries() {
+        let j = &e.journal;
+        let Ok(when) = i64::try_from(j.when) else {
             return Err(format!(
                 "{}: `when` of `{}` does not fit a bigint",
                 journal_path.display(),
-                e.tag
+                j.tag
             ));
-        }
-        if let Some(other) = seen.insert(e.when, &e.tag) {
+        };
+        if let Some(other) = seen.insert(j.when, j.tag.clone()) {
             return Err(format!(
                 "{}: `{other}` and `{}` have the same `when`; give one of them a new value",
                 journal_path.display(),
-                e.tag
+                j.tag
             ));
         }
+        listed.push((e, when));
     }
-    let mut files = Vec::new();
-    for e in &journal.entries {
-        let path = dir.join(format!("{}.sql", e.tag));
-        if !path.is_file() {
+    for (e, _) in &listed {
+        if !e.sql.is_file() {
             return Err(format!(
                 "journal entry {} (`{}`) has no file {}",
-                e.idx,
-                e.tag,
-                path.display()
+                e.journal.idx,
+                e.journal.tag,
+                e.sql.display()
             ));
         }
-        files.push((e.tag.clone(), path));
     }
-    Ok((journal_path, files))
+    Ok((journal_path, listed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vitaes_schema_core::journal::Journal;
 
     #[test]
     fn embeds_the_journal_and_every_file() {
@@ -103,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_journal_with_one_when_twice_is_a_compile_error() {
-        let dir = tempfile_dir();
+        let dir = tempfile_dir("when");
         std::fs::create_dir_all(dir.join("meta")).unwrap();
         let entry = |idx: u32, tag: &str| {
             format!(r#"{{"idx":{idx},"version":"7","when":5,"tag":"{tag}","breakpoints":true}}"#)
@@ -125,9 +131,36 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn a_journal_entry_without_its_file_is_a_compile_error_naming_it() {
+        let dir = tempfile_dir("no-file");
+        std::fs::create_dir_all(dir.join("meta")).unwrap();
+        std::fs::write(
+            dir.join("meta/_journal.json"),
+            r#"{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":5,"tag":"0000_a","breakpoints":true}]}"#,
+        )
+        .unwrap();
+        let out = embed_migrations_inner(quote! { "." }, &dir).to_string();
+        assert!(
+            out.contains("compile_error")
+                && out.contains("journal entry 0 (`0000_a`) has no file")
+                && out.contains("0000_a.sql"),
+            "{out}"
+        );
+        // With the file, the entry goes in with its idx, tag and `when`.
+        std::fs::write(dir.join("0000_a.sql"), "SELECT 1;").unwrap();
+        let out = embed_migrations_inner(quote! { "." }, &dir).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains(r#"(0u32 , "0000_a" , 5i64 , :: core :: include_str !"#),
+            "{out}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// A fresh directory under the system temp dir.
-    fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("vitaes-embed-{}", std::process::id()));
+    fn tempfile_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("vitaes-embed-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir

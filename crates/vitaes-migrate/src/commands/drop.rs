@@ -6,11 +6,12 @@
 use std::io::Write;
 use std::path::Path;
 
+use vitaes_schema_core::folder::Folder;
+
 use super::flags::{DatabaseUrl, Force, MigrationsFolder};
 use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
-use crate::migrations_dir::MigrationsDir;
 use crate::migrator::apply::read_rows;
 use crate::renames_cli::Prompter;
 
@@ -50,8 +51,8 @@ pub async fn run(
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
-    let mut folder = MigrationsDir::open(&dir)?;
-    let Some(last) = folder.journal.entries.last().cloned() else {
+    let mut folder = Folder::open(&dir)?;
+    let Some(last) = folder.journal().entries.last().cloned() else {
         let _ = writeln!(out, "No migrations in {} to drop", dir.display());
         return Ok(());
     };
@@ -114,10 +115,13 @@ pub async fn run(
         }
     }
     folder.drop_last()?;
+    let layout = folder.layout();
     let _ = writeln!(
         out,
-        "Dropped {} ({}.sql, meta/{:04}_snapshot.json and its journal entry)",
-        last.tag, last.tag, last.idx
+        "Dropped {} ({}, {} and its journal entry)",
+        last.tag,
+        layout.sql_file(&last.tag),
+        layout.snapshot_file(&last)
     );
     Ok(())
 }

@@ -4,11 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use vitaes_schema_core::folder::sanitize_tag;
+
 use super::flags::RenameFlags;
 use super::flags::{Json, MigrationsFolder, SchemaSources};
 use crate::config::Config;
 use crate::diff::phases::{phases, Phase, PhaseKind};
-use crate::diff::{self, describe, sanitize_tag, Change, Plan};
+use crate::diff::{self, describe, Change, Plan};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
 use crate::migrator::NO_TRANSACTION;

@@ -25,6 +25,7 @@ mod tables;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use vitaes_schema_core::folder::sanitize_tag;
 use vitaes_schema_core::{EnumDef, Schema, TableDef};
 
 pub use change::{Change, EnumColumn, Plan, TableRef};
@@ -578,27 +579,6 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         CreateIndex { table, .. } => w("index", &table.name, None),
         DropIndex { table, .. } => w("drop_index", &table.name, None),
     }
-}
-
-/// Lower-case ASCII letters, digits and `_`, at most 40 characters, cut at a
-/// word boundary when a word would be split.
-pub fn sanitize_tag(raw: &str) -> String {
-    let clean: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut out = clean.trim_matches('_').to_string();
-    if out.len() > 40 {
-        let cut = out[..=40].rfind('_').filter(|&i| i >= 20).unwrap_or(40);
-        out.truncate(cut);
-    }
-    out.trim_matches('_').to_string()
 }
 
 #[cfg(test)]

@@ -26,13 +26,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio_postgres::Client;
+use vitaes_schema_core::folder::{Folder, FolderError, DEFAULT};
 
 pub use history::{AppliedRow, History};
 pub use migration::{
     runs_outside_transaction, sha256_hex, Migration, Statement, BREAKPOINT, NO_TRANSACTION,
 };
-
-use crate::migrations_dir::MigrationsDir;
 
 /// Where applied migrations are recorded (`[migrations]` in vitaes.toml).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +118,16 @@ fn failed_message(
         (false, _) => String::new(),
     };
     format!("migration {tag} failed at {at}: {message} ({code})\n  {kept}; fix the file and run migrate again{hint}")
+}
+
+/// A file of the folder that cannot be read, named.
+impl From<FolderError> for MigrateError {
+    fn from(e: FolderError) -> MigrateError {
+        MigrateError::Folder {
+            path: e.path().to_path_buf(),
+            message: e.message(),
+        }
+    }
 }
 
 impl MigrateError {
@@ -229,60 +238,44 @@ pub struct Migrator {
 
 impl Migrator {
     /// Reads `dir` (drizzle-kit's layout: `meta/_journal.json` and
-    /// `<tag>.sql`).
+    /// `<tag>.sql`, see [`vitaes_schema_core::folder`]).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
-        let dir = dir.as_ref();
-        let journal_path = dir.join("meta").join("_journal.json");
-        if !journal_path.is_file() {
+        let folder = Folder::open(dir.as_ref()).map_err(|e| MigrateError::Folder {
+            path: e.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let journal_path = folder.journal_path();
+        if !folder.has_journal() {
             return Err(MigrateError::Folder {
                 path: journal_path,
                 message: "no journal here: point --out (or `out` in vitaes.toml) at the migrations folder"
                     .into(),
             });
         }
-        let folder = MigrationsDir::open(dir).map_err(|e| MigrateError::Folder {
-            path: journal_path.clone(),
-            message: e.to_string(),
-        })?;
         let mut migrations = Vec::new();
-        for e in &folder.journal.entries {
-            let path = folder.sql_path(&e.tag);
-            let sql = std::fs::read_to_string(&path).map_err(|err| MigrateError::Folder {
-                path: path.clone(),
-                message: format!(
-                    "journal entry {} (`{}`) has no readable file: {err}",
-                    e.idx, e.tag
-                ),
-            })?;
+        for e in folder.entries() {
+            let sql = e.read_sql()?;
+            let j = &e.journal;
             migrations.push(Migration::new(
-                e.idx,
-                &e.tag,
-                when(e.when, &journal_path)?,
+                j.idx,
+                &j.tag,
+                when(j.when, &journal_path)?,
                 sql,
             ));
         }
         Migrator::new(migrations, &journal_path)
     }
 
-    /// The migrations `embed_migrations!` compiled in: the journal's text and
-    /// every file's `(tag, text)`. The macro checked them at compile time.
-    pub fn embedded(journal: &str, files: &[(&str, &str)]) -> Migrator {
-        let journal = vitaes_schema_core::journal::Journal::from_json(journal)
-            .expect("embed_migrations! checked the journal at compile time");
-        let migrations = journal
-            .entries
+    /// The migrations `embed_migrations!` compiled in, listed by
+    /// [`vitaes_schema_core::folder`] as [`Migrator::from_dir`] lists them:
+    /// every entry's `(idx, tag, when, file's text)`, in the journal's order.
+    /// The macro checked them at compile time.
+    pub fn embedded(migrations: &[(u32, &str, i64, &str)]) -> Migrator {
+        let migrations = migrations
             .iter()
-            .map(|e| {
-                let (_, sql) = files
-                    .iter()
-                    .find(|(tag, _)| *tag == e.tag)
-                    .expect("embed_migrations! embeds every journal entry");
-                let when = i64::try_from(e.when)
-                    .expect("embed_migrations! checked `when` at compile time");
-                Migration::new(e.idx, &e.tag, when, *sql)
-            })
+            .map(|&(idx, tag, when, sql)| Migration::new(idx, tag, when, sql))
             .collect();
-        Migrator::new(migrations, Path::new("meta/_journal.json"))
+        Migrator::new(migrations, Path::new(DEFAULT.journal_file()))
             .expect("embed_migrations! checked the journal at compile time")
     }
 

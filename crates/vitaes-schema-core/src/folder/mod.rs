@@ -1,0 +1,405 @@
+//! The migrations folder: which files hold what, and reading and writing them.
+//! Everything that knows a migration's file names goes through here: `generate`
+//! (appending), `migrate`/`status` (`Migrator::from_dir`), `check` (scanning),
+//! `drop` (removing the last) and `embed_migrations!` (listing at compile
+//! time), so they all see one list of migrations in one order.
+//!
+//! A [`Layout`] says where things are; [`Folder`] does the reading and writing
+//! over one, through the layout's names. The one layout today is
+//! [`DrizzleKitIndex`] ([`DEFAULT`]): drizzle-kit 0.31 with its default
+//! `index` prefix, `NNNN_<name>.sql`, `meta/_journal.json` and
+//! `meta/NNNN_snapshot.json`.
+//!
+//! Other layouts go next to `index.rs`, one file and one `impl Layout` each,
+//! with no change to the commands: drizzle-kit 0.31's other prefixes
+//! (`timestamp` and `supabase`: `YYYYMMDDHHmmss_<name>`, `unix`: seconds,
+//! `none`: no prefix; their snapshots are `meta/<prefix>_snapshot.json`, so
+//! they differ in [`Layout::tag`], [`Layout::snapshot_file`] and
+//! [`Layout::snapshot_idx`] and can reuse `index.rs`'s journal functions), and
+//! drizzle-kit 1.0's folder per migration
+//! (`<YYYYMMDDHHmmss>_<name>/migration.sql` and `.../snapshot.json`, no
+//! journal: its [`Layout::read_journal`] lists the folders as entries, `when`
+//! taken from the name, and its [`Layout::write_journal`] writes nothing;
+//! [`Folder::drop_last`] then also has to remove the emptied folder).
+
+mod index;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::journal::{Journal, JournalEntry};
+use crate::snapshot::{self, Snapshot, SnapshotError};
+
+pub use index::DrizzleKitIndex;
+
+/// The layout a folder has unless told otherwise: drizzle-kit 0.31, `index`
+/// prefix.
+pub static DEFAULT: &dyn Layout = &DrizzleKitIndex;
+
+/// Where a migrations folder keeps its journal, migrations and snapshots.
+/// File names are relative to the folder, `/`-separated (as messages show
+/// them); [`Folder`] joins them onto the folder's path.
+pub trait Layout: fmt::Debug + Send + Sync {
+    /// The file listing the migrations (`meta/_journal.json`).
+    fn journal_file(&self) -> &'static str;
+
+    /// The folder's migrations, oldest first. Without a journal: `Ok(None)`,
+    /// unless `required`, when failing to read it is the error.
+    fn read_journal(&self, root: &Path, required: bool) -> Result<Option<Journal>, FolderError>;
+
+    /// Records `journal` as the folder's list of migrations.
+    fn write_journal(&self, root: &Path, journal: &Journal) -> Result<(), FolderError>;
+
+    /// The tag of a new migration: number `idx`, named `name` (already
+    /// [sanitised](sanitize_tag)), made at `now_ms` (milliseconds since the
+    /// epoch), e.g. `0003_add_user_email`.
+    fn tag(&self, idx: u32, name: &str, now_ms: u64) -> String;
+
+    /// The SQL file of the migration tagged `tag` (`0003_add_user_email.sql`).
+    fn sql_file(&self, tag: &str) -> String;
+
+    /// The snapshot of `entry`: the schema after it (`meta/0003_snapshot.json`).
+    fn snapshot_file(&self, entry: &JournalEntry) -> String;
+
+    /// The journal `idx` a snapshot file (as [`Contents::snapshots`] names it)
+    /// belongs to by its name, if its name gives one.
+    fn snapshot_idx(&self, file: &str) -> Option<u32>;
+
+    /// Every file of the folder that looks like a migration or a snapshot,
+    /// whether or not the journal lists it (what `check` compares).
+    fn scan(&self, root: &Path) -> Result<Contents, FolderError>;
+}
+
+/// A migrations folder's files as text, for checking them against each other.
+#[derive(Debug, Default, Clone)]
+pub struct Contents {
+    /// The journal's text, if there is a journal.
+    pub journal: Option<String>,
+    /// Migration files by tag.
+    pub sql: BTreeMap<String, String>,
+    /// Snapshot files by file name relative to the folder
+    /// (`meta/0000_snapshot.json`).
+    pub snapshots: BTreeMap<String, String>,
+}
+
+/// Reading or writing the folder failed; every error names its file.
+#[derive(Debug)]
+pub enum FolderError {
+    /// A file or folder could not be read, written or removed.
+    Io { path: PathBuf, source: io::Error },
+    /// The journal is not JSON of drizzle-kit's journal.
+    Journal {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// The journal is for another database.
+    Dialect { path: PathBuf, dialect: String },
+    /// A journal entry's SQL file cannot be read.
+    SqlFile {
+        path: PathBuf,
+        idx: u32,
+        tag: String,
+        source: io::Error,
+    },
+    /// A migration's snapshot cannot be read.
+    SnapshotFile {
+        path: PathBuf,
+        tag: String,
+        source: io::Error,
+    },
+    /// A snapshot was read but is not one this crate reads.
+    Snapshot {
+        path: PathBuf,
+        source: SnapshotError,
+    },
+}
+
+impl FolderError {
+    /// The file (or folder) the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            FolderError::Io { path, .. }
+            | FolderError::Journal { path, .. }
+            | FolderError::Dialect { path, .. }
+            | FolderError::SqlFile { path, .. }
+            | FolderError::SnapshotFile { path, .. }
+            | FolderError::Snapshot { path, .. } => path,
+        }
+    }
+
+    /// What is wrong with [`FolderError::path`], without the path.
+    pub fn message(&self) -> String {
+        match self {
+            FolderError::Io { source, .. } => source.to_string(),
+            FolderError::Journal { source, .. } => {
+                format!("not a drizzle-kit journal: {source}")
+            }
+            FolderError::Dialect { dialect, .. } => {
+                format!("journal is for dialect `{dialect}`, not postgresql")
+            }
+            FolderError::SqlFile {
+                idx, tag, source, ..
+            } => format!("journal entry {idx} (`{tag}`) has no readable file: {source}"),
+            FolderError::SnapshotFile { tag, source, .. } => {
+                format!("snapshot of migration `{tag}` cannot be read: {source}")
+            }
+            FolderError::Snapshot { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The I/O error underneath, for callers that report `io::Error`s.
+    pub fn into_io(self) -> io::Error {
+        match self {
+            FolderError::Io { source, .. }
+            | FolderError::SqlFile { source, .. }
+            | FolderError::SnapshotFile { source, .. } => source,
+            other => io::Error::new(io::ErrorKind::InvalidData, other),
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> FolderError {
+        let path = path.into();
+        move |source| FolderError::Io { path, source }
+    }
+}
+
+impl fmt::Display for FolderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path().display(), self.message())
+    }
+}
+
+impl std::error::Error for FolderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FolderError::Io { source, .. }
+            | FolderError::SqlFile { source, .. }
+            | FolderError::SnapshotFile { source, .. } => Some(source),
+            FolderError::Journal { source, .. } => Some(source),
+            FolderError::Snapshot { source, .. } => Some(source),
+            FolderError::Dialect { .. } => None,
+        }
+    }
+}
+
+/// One migration of a folder: its journal entry and where its files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub journal: JournalEntry,
+    pub sql: PathBuf,
+    pub snapshot: PathBuf,
+}
+
+impl Entry {
+    pub fn tag(&self) -> &str {
+        &self.journal.tag
+    }
+
+    /// The SQL file's text, exactly as stored.
+    pub fn read_sql(&self) -> Result<String, FolderError> {
+        std::fs::read_to_string(&self.sql).map_err(|source| FolderError::SqlFile {
+            path: self.sql.clone(),
+            idx: self.journal.idx,
+            tag: self.journal.tag.clone(),
+            source,
+        })
+    }
+
+    /// The schema after this migration.
+    pub fn read_snapshot(&self) -> Result<Snapshot, FolderError> {
+        let text = std::fs::read_to_string(&self.snapshot).map_err(|source| {
+            FolderError::SnapshotFile {
+                path: self.snapshot.clone(),
+                tag: self.journal.tag.clone(),
+                source,
+            }
+        })?;
+        snapshot::from_json(&text).map_err(|source| FolderError::Snapshot {
+            path: self.snapshot.clone(),
+            source,
+        })
+    }
+}
+
+/// A migrations folder and its journal as read from disk.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    root: PathBuf,
+    layout: &'static dyn Layout,
+    journal: Journal,
+    has_journal: bool,
+}
+
+impl Folder {
+    /// Opens `root` in the [`DEFAULT`] layout; a missing folder or journal is
+    /// an empty history (what `generate` starts from).
+    pub fn open(root: &Path) -> Result<Folder, FolderError> {
+        Folder::open_in(DEFAULT, root, false)
+    }
+
+    /// Opens `root` in the [`DEFAULT`] layout; the journal must be there.
+    pub fn open_existing(root: &Path) -> Result<Folder, FolderError> {
+        Folder::open_in(DEFAULT, root, true)
+    }
+
+    /// Opens `root` in `layout`; with `required`, a journal that cannot be
+    /// read is an error, else it is an empty history.
+    pub fn open_in(
+        layout: &'static dyn Layout,
+        root: &Path,
+        required: bool,
+    ) -> Result<Folder, FolderError> {
+        let (journal, has_journal) = match layout.read_journal(root, required)? {
+            Some(journal) => (journal, true),
+            None => (Journal::default(), false),
+        };
+        Ok(Folder {
+            root: root.to_path_buf(),
+            layout,
+            journal,
+            has_journal,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn layout(&self) -> &'static dyn Layout {
+        self.layout
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Whether the journal was there when the folder was opened.
+    pub fn has_journal(&self) -> bool {
+        self.has_journal
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        under(&self.root, self.layout.journal_file())
+    }
+
+    /// `entry` with its files' paths.
+    pub fn entry(&self, entry: &JournalEntry) -> Entry {
+        Entry {
+            sql: under(&self.root, &self.layout.sql_file(&entry.tag)),
+            snapshot: under(&self.root, &self.layout.snapshot_file(entry)),
+            journal: entry.clone(),
+        }
+    }
+
+    /// Every migration, in the journal's order (the order they apply in).
+    pub fn entries(&self) -> Vec<Entry> {
+        self.journal.entries.iter().map(|e| self.entry(e)).collect()
+    }
+
+    /// The newest migration.
+    pub fn last(&self) -> Option<Entry> {
+        self.journal.entries.last().map(|e| self.entry(e))
+    }
+
+    /// The snapshot of the newest migration, or `None` before the first.
+    pub fn last_snapshot(&self) -> Result<Option<Snapshot>, FolderError> {
+        self.last().map(|e| e.read_snapshot()).transpose()
+    }
+
+    /// The tag the next migration named `name` (already
+    /// [sanitised](sanitize_tag)) gets.
+    pub fn next_tag(&self, name: &str, now_ms: u64) -> String {
+        self.layout.tag(self.next_idx(), name, now_ms)
+    }
+
+    fn next_idx(&self) -> u32 {
+        self.journal.entries.last().map_or(0, |e| e.idx + 1)
+    }
+
+    /// Writes a new migration named `name` (already
+    /// [sanitised](sanitize_tag)): its SQL, its snapshot, then its journal
+    /// entry, whose `when` is `now_ms` or just after the previous entry's.
+    pub fn append(
+        &mut self,
+        name: &str,
+        sql: &str,
+        snapshot: &Snapshot,
+        now_ms: u64,
+    ) -> Result<Entry, FolderError> {
+        let idx = self.next_idx();
+        let journal_entry = JournalEntry {
+            idx,
+            version: "7".to_string(),
+            when: self.journal.next_when(now_ms),
+            tag: self.layout.tag(idx, name, now_ms),
+            breakpoints: true,
+        };
+        let entry = self.entry(&journal_entry);
+        for file in [&entry.snapshot, &entry.sql] {
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir).map_err(FolderError::io(dir))?;
+            }
+        }
+        write(&entry.sql, sql)?;
+        write(&entry.snapshot, &snapshot::to_json(snapshot))?;
+        self.journal.entries.push(journal_entry);
+        self.layout.write_journal(&self.root, &self.journal)?;
+        Ok(entry)
+    }
+
+    /// Removes the newest migration: its journal entry first (so an
+    /// interruption leaves stray files, which `check` reports, never an entry
+    /// without its file), then its SQL file and snapshot.
+    pub fn drop_last(&mut self) -> Result<Option<Entry>, FolderError> {
+        let Some(last) = self.journal.entries.pop() else {
+            return Ok(None);
+        };
+        self.layout.write_journal(&self.root, &self.journal)?;
+        let entry = self.entry(&last);
+        for path in [&entry.sql, &entry.snapshot] {
+            match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(FolderError::io(path)(e)),
+            }
+        }
+        Ok(Some(entry))
+    }
+}
+
+/// A user's migration name as a tag's name: lower-case ASCII letters, digits
+/// and `_`, at most 40 characters, cut at a word boundary when a word would be
+/// split. Empty when `raw` has no letter or digit.
+pub fn sanitize_tag(raw: &str) -> String {
+    let clean: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut out = clean.trim_matches('_').to_string();
+    if out.len() > 40 {
+        let cut = out[..=40].rfind('_').filter(|&i| i >= 20).unwrap_or(40);
+        out.truncate(cut);
+    }
+    out.trim_matches('_').to_string()
+}
+
+/// `rel` (`/`-separated) under `root`.
+pub(crate) fn under(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .fold(root.to_path_buf(), |p, part| p.join(part))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), FolderError> {
+    std::fs::write(path, text).map_err(FolderError::io(path))
+}
+
+#[cfg(test)]
+mod tests;
