@@ -9,14 +9,14 @@
 //! never their text), so `Display` and `Debug` are both safe to print.
 
 use std::error::Error as StdError;
+use std::fmt;
 use std::io;
 use std::time::Duration;
 
 use rustls::CertificateError;
 use tokio_postgres::error::SqlState;
 
-use super::tls::{CertCheck, CertFailure};
-use super::url::{ConnectUrl, SslMode};
+use super::url::{ConnectUrl, InvalidUrl, SslMode};
 
 /// A connection that could not be made. Exit code 3, except for a URL or
 /// TLS file the user has to fix first (2); see [`ConnectError::exit_code`].
@@ -285,5 +285,50 @@ fn with_chain(kind: &str, chain: &str) -> String {
         kind.to_owned()
     } else {
         format!("{kind}: {chain}")
+    }
+}
+
+/// Which verification step rejected the server's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertCheck {
+    /// The chain does not lead to a certificate in `sslrootcert`.
+    Chain,
+    /// The certificate does not name the host connected to (`verify-full`).
+    HostName,
+    /// The certificate has expired or is not valid yet.
+    Validity,
+}
+
+impl fmt::Display for CertCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CertCheck::Chain => "chain check against sslrootcert",
+            CertCheck::HostName => "host name check",
+            CertCheck::Validity => "validity period check",
+        })
+    }
+}
+
+/// A certificate rejected by our verifier: which check, and why in words.
+#[derive(Debug, Clone)]
+pub struct CertFailure {
+    pub check: CertCheck,
+    pub detail: String,
+}
+
+impl fmt::Display for CertFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.check, self.detail)
+    }
+}
+
+impl std::error::Error for CertFailure {}
+
+impl From<InvalidUrl> for ConnectError {
+    fn from(e: InvalidUrl) -> Self {
+        ConnectError::InvalidUrl {
+            url: e.url,
+            reason: e.reason,
+        }
     }
 }

@@ -17,10 +17,10 @@ mod resolve;
 mod tls;
 mod url;
 
+pub use errors::CertCheck;
 pub use errors::ConnectError;
 #[cfg(feature = "cli")]
 pub use resolve::{resolve_url, ResolvedUrl, UrlSource, DEFAULT_ENV_FILE, DEFAULT_URL_ENV};
-pub use tls::CertCheck;
 pub use url::{
     mask_url, ConnectUrl, SslMode, DEFAULT_APPLICATION_NAME, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOST,
     DEFAULT_PORT,

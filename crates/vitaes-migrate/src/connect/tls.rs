@@ -20,7 +20,6 @@
 //! Verification failures are reported as [`CertFailure`] inside the rustls
 //! error, so [`super::errors`] can say exactly which check failed.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,44 +38,8 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::SubjectAltName;
 use x509_cert::Certificate;
 
-use super::errors::ConnectError;
+use super::errors::{CertCheck, CertFailure, ConnectError};
 use super::url::{ConnectUrl, SslMode};
-
-/// Which verification step rejected the server's certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertCheck {
-    /// The chain does not lead to a certificate in `sslrootcert`.
-    Chain,
-    /// The certificate does not name the host connected to (`verify-full`).
-    HostName,
-    /// The certificate has expired or is not valid yet.
-    Validity,
-}
-
-impl fmt::Display for CertCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CertCheck::Chain => "chain check against sslrootcert",
-            CertCheck::HostName => "host name check",
-            CertCheck::Validity => "validity period check",
-        })
-    }
-}
-
-/// A certificate rejected by our verifier: which check, and why in words.
-#[derive(Debug, Clone)]
-pub struct CertFailure {
-    pub check: CertCheck,
-    pub detail: String,
-}
-
-impl fmt::Display for CertFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.check, self.detail)
-    }
-}
-
-impl std::error::Error for CertFailure {}
 
 impl From<CertFailure> for rustls::Error {
     fn from(failure: CertFailure) -> Self {

@@ -17,8 +17,6 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::errors::ConnectError;
-
 /// PostgreSQL's default port, used for every host that names none.
 pub const DEFAULT_PORT: u16 = 5432;
 
@@ -137,15 +135,26 @@ impl fmt::Debug for ConnectUrl {
     }
 }
 
+/// A URL [`ConnectUrl::parse`] refused: the masked URL and why (becomes
+/// [`super::ConnectError::InvalidUrl`]).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid database URL {url}: {reason}")]
+pub struct InvalidUrl {
+    /// The URL with its password masked.
+    pub url: String,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
 impl ConnectUrl {
     /// Parses a libpq-style URL:
     /// `postgres[ql]://[user[:password]@][host][:port][,host[:port]...][/dbname][?param=value&...]`.
     ///
     /// Query parameters win over the URL's parts, as in libpq. Errors never
     /// quote the URL's text beyond its masked form.
-    pub fn parse(url: &str) -> Result<Self, ConnectError> {
+    pub fn parse(url: &str) -> Result<Self, InvalidUrl> {
         let masked = mask_url(url);
-        let invalid = |reason: String| ConnectError::InvalidUrl {
+        let invalid = |reason: String| InvalidUrl {
             url: masked.clone(),
             reason,
         };
@@ -328,8 +337,8 @@ impl Parts {
         Ok(())
     }
 
-    fn finish(self, masked: String) -> Result<ConnectUrl, ConnectError> {
-        let invalid = |reason: String| ConnectError::InvalidUrl {
+    fn finish(self, masked: String) -> Result<ConnectUrl, InvalidUrl> {
+        let invalid = |reason: String| InvalidUrl {
             url: masked.clone(),
             reason,
         };
@@ -586,7 +595,7 @@ mod tests {
 
     fn reason(url: &str) -> String {
         match ConnectUrl::parse(url) {
-            Err(ConnectError::InvalidUrl { reason, .. }) => reason,
+            Err(InvalidUrl { reason, .. }) => reason,
             other => panic!("{other:?}"),
         }
     }

@@ -7,8 +7,8 @@ use syn::{
 };
 
 use super::errors::ParseErrors;
+use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use super::sql_expr::sql_value;
-use super::table::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
 use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};

@@ -5,7 +5,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::errors::ParseErrors;
-use super::table::{checked_name, meta_key, unknown_key};
+use super::meta::{checked_name, meta_key, unknown_key};
 use crate::naming;
 use crate::unresolved::{Loc, UnresolvedEnum, UnresolvedSchema};
 
