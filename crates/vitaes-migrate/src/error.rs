@@ -1,6 +1,6 @@
-//! Typed errors with the exit codes of the command line (DESIGN.md):
-//! 1 finding or refusal, 2 usage/config/schema source, 3 cannot connect,
-//! 4 the database rejected a statement.
+//! The crate's error: what went wrong, with the file, object or statement
+//! it is about. The command line's exit codes are the binary's business
+//! (`exit_code.rs`).
 
 use std::path::PathBuf;
 
@@ -64,40 +64,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Refused(_) => 1,
-            Error::Connect(e) => e.exit_code(),
-            Error::Migrate(e) => e.exit_code(),
-            Error::Database(_) => 4,
-            #[cfg(feature = "push")]
-            Error::Plan(e) => plan_exit_code(e),
-            #[cfg(feature = "push")]
-            Error::Apply(e) => match e {
-                crate::push::ApplyError::Hazardous(_)
-                | crate::push::ApplyError::ChangedSincePlan => 1,
-                crate::push::ApplyError::Replan(e) => plan_exit_code(e).max(4),
-                _ => 4,
-            },
-            Error::Usage(_)
-            | Error::Config { .. }
-            | Error::Source(_)
-            | Error::Io { .. }
-            | Error::MigrationsFolder { .. } => 2,
-        }
-    }
-
+    /// For `map_err`: an I/O failure on `path`.
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
-    }
-}
-
-#[cfg(feature = "push")]
-fn plan_exit_code(e: &crate::push::PlanError) -> i32 {
-    match e {
-        crate::push::PlanError::Ambiguous(_) => 1,
-        crate::push::PlanError::Database { .. } => 4,
     }
 }
 
@@ -112,14 +82,6 @@ impl From<FolderError> for Error {
                 message: other.message(),
             },
         }
-    }
-}
-
-/// A database error with its SQLSTATE message, on one line.
-pub fn describe_db_error(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => format!("{} ({})", d.message(), d.code().code()),
-        None => e.to_string(),
     }
 }
 

@@ -42,6 +42,8 @@ pub mod commands;
 #[cfg(feature = "cli")]
 pub mod config;
 #[cfg(feature = "cli")]
+pub mod exit_code;
+#[cfg(feature = "cli")]
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod source;

@@ -3,12 +3,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::{
     check, completions, drop, generate, introspect, migrate, push, status,
 };
 use vitaes_migrate::config::Config;
+use vitaes_migrate::exit_code::exit_code;
 use vitaes_migrate::renames_cli::{terminal_prompter, Prompter};
 
 fn main() -> ExitCode {
@@ -17,7 +18,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(e.exit_code() as u8)
+            ExitCode::from(exit_code(&e))
         }
     }
 }
@@ -26,7 +27,7 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
     let mut stdout = std::io::stdout();
     // The one command that reads no configuration.
     if let Command::Completions(args) = &cli.command {
-        return completions::run(args, &mut stdout);
+        return completions::run(args, Cli::command(), &mut stdout);
     }
     let cwd = std::env::current_dir().map_err(vitaes_migrate::Error::io("."))?;
     let config = Config::load(cli.config.as_deref(), &cwd)?;

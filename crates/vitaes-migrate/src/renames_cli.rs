@@ -5,9 +5,8 @@
 #[cfg(feature = "cli")]
 use std::io::IsTerminal;
 
-use crate::diff::{
-    Ambiguities, Ambiguity, NoRename, QualifiedName, Rename, RenameDecisions, TableRef,
-};
+use crate::diff::refusal::{new_name, qualified, table_name};
+use crate::diff::{Ambiguities, Ambiguity, NoRename, Rename, RenameDecisions};
 use crate::error::Error;
 
 /// Answers "created or renamed?" questions.
@@ -38,17 +37,6 @@ impl Prompter for TerminalPrompter {
 #[cfg(feature = "cli")]
 pub fn terminal_prompter() -> Option<TerminalPrompter> {
     (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()).then_some(TerminalPrompter)
-}
-
-fn qualified(schema: &str, name: &str) -> QualifiedName {
-    QualifiedName {
-        schema: schema.to_string(),
-        name: name.to_string(),
-    }
-}
-
-fn table_name(t: &TableRef) -> QualifiedName {
-    qualified(&t.schema, &t.name)
 }
 
 /// Asks about every ambiguity, adding the answers to `decisions`.
@@ -123,74 +111,7 @@ pub fn ask(
     Ok(())
 }
 
-/// An added table is listed as `name`, or `schema.name` when it moved schemas.
-fn new_name(schema: &str, listed: &str) -> QualifiedName {
-    match listed.split_once('.') {
-        Some((s, n)) => qualified(s, n),
-        None => qualified(schema, listed),
-    }
-}
-
 /// The refusal without a terminal: what is ambiguous and the three ways to decide.
 pub fn refusal(ambiguities: &Ambiguities) -> Error {
-    let mut text =
-        String::from("cannot tell a rename from a drop and an add; nothing was written:\n");
-    for a in &ambiguities.0 {
-        text.push_str(&format!("  - {a}\n"));
-    }
-    text.push_str("  help: say what was meant, in one of three ways:\n");
-    if let Some(a) = ambiguities.0.first() {
-        let (hint, flag, no) = match a {
-            Ambiguity::Tables {
-                schema,
-                dropped,
-                added,
-            } => {
-                let to = new_name(schema, &added[0]);
-                (
-                    format!(
-                        "#[table(renamed_from = \"{}\")] on the new struct",
-                        dropped[0]
-                    ),
-                    format!("--rename table:{}={to}", qualified(schema, &dropped[0])),
-                    format!("--no-rename table:{to}"),
-                )
-            }
-            Ambiguity::Columns {
-                table,
-                dropped,
-                added,
-            } => (
-                format!(
-                    "#[column(renamed_from = \"{}\")] on the new field",
-                    dropped[0]
-                ),
-                format!(
-                    "--rename column:{}.{}={}",
-                    table_name(table),
-                    dropped[0],
-                    added[0]
-                ),
-                format!("--no-rename column:{}.{}", table_name(table), added[0]),
-            ),
-            Ambiguity::Enums {
-                schema,
-                dropped,
-                added,
-            } => (
-                "(enums have no hint; use a flag)".to_string(),
-                format!(
-                    "--rename enum:{}={}",
-                    qualified(schema, &dropped[0]),
-                    added[0]
-                ),
-                format!("--no-rename enum:{}", qualified(schema, &added[0])),
-            ),
-        };
-        text.push_str(&format!("    1. in the code: {hint}\n"));
-        text.push_str(&format!("    2. a rename: {flag}\n"));
-        text.push_str(&format!("    3. a real drop and add: {no}\n"));
-    }
-    text.push_str("  (run on a terminal to be asked)");
-    Error::Refused(text)
+    Error::Refused(ambiguities.refusal())
 }

@@ -3,9 +3,6 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::{Error, Result};
 
 /// `completions`' arguments.
@@ -20,9 +17,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Writes the script to `out`.
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
-    let mut command = Cli::command();
+/// Writes the script for `command` (the binary's parser, passed in so this
+/// module does not depend on the one that lists it) to `out`.
+pub fn run(args: &CompletionsArgs, mut command: clap::Command, out: &mut dyn Write) -> Result<()> {
     let name = command.get_name().to_string();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, name, &mut script);

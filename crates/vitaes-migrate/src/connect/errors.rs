@@ -18,8 +18,8 @@ use tokio_postgres::error::SqlState;
 
 use super::url::{ConnectUrl, InvalidUrl, SslMode};
 
-/// A connection that could not be made. Exit code 3, except for a URL or
-/// TLS file the user has to fix first (2); see [`ConnectError::exit_code`].
+/// A connection that could not be made: the server's answer classified, or
+/// a URL or TLS file the user has to fix first.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConnectError {
@@ -97,14 +97,6 @@ pub enum ConnectError {
 }
 
 impl ConnectError {
-    /// 2 for what the user must fix in the URL or TLS files, 3 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            ConnectError::InvalidUrl { .. } | ConnectError::TlsFiles { .. } => 2,
-            _ => 3,
-        }
-    }
-
     /// The masked URL the error is about.
     pub fn url(&self) -> &str {
         match self {

@@ -19,6 +19,7 @@ mod enums;
 pub mod hazards;
 pub mod normalize;
 pub mod phases;
+pub(crate) mod refusal;
 pub mod renames;
 mod tables;
 

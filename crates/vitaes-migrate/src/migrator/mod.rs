@@ -134,19 +134,16 @@ impl MigrateError {
     pub(crate) fn database(context: &'static str, e: tokio_postgres::Error) -> MigrateError {
         MigrateError::Database {
             context,
-            message: crate::error::describe_db_error(&e),
+            message: describe_db_error(&e),
         }
     }
+}
 
-    /// DESIGN.md's exit codes: 1 refusal, 2 bad folder or flag, 4 the
-    /// database rejected a statement.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            MigrateError::Modified { .. } | MigrateError::LockTimeout { .. } => 1,
-            MigrateError::Folder { .. } | MigrateError::UnknownBaseline(_) => 2,
-            MigrateError::ConnectionLost { .. } => 3,
-            MigrateError::Failed { .. } | MigrateError::Database { .. } => 4,
-        }
+/// A database error with its SQLSTATE message, on one line.
+fn describe_db_error(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => e.to_string(),
     }
 }
 

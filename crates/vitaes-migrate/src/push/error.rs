@@ -54,7 +54,7 @@ pub enum PlanError {
 impl std::fmt::Display for PlanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PlanError::Ambiguous(a) => crate::renames_cli::refusal(a).fmt(f),
+            PlanError::Ambiguous(a) => f.write_str(&a.refusal()),
             PlanError::Database { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")
             }

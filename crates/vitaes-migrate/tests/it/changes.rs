@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use vitaes_migrate::commands::generate::{self, GenerateArgs, Generated};
 use vitaes_migrate::config::Config;
+use vitaes_migrate::exit_code::exit_code;
 use vitaes_test_support::test_database;
 
 use crate::catalog::{apply_migration, dump_unordered};
@@ -155,7 +156,7 @@ async fn run_case(case: &Path, name: &str) -> Result<(), String> {
     let second = generate_json(&after, out.path());
     if REFUSED.contains(&name) {
         return match second {
-            Err(e) if e.exit_code() == 1 => Ok(()),
+            Err(e) if exit_code(&e) == 1 => Ok(()),
             other => Err(format!("expected a refusal, got {other:?}")),
         };
     }

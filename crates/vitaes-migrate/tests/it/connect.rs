@@ -22,6 +22,7 @@ use vitaes_migrate::config::Config;
 use vitaes_migrate::connect::{
     connect, mask_url, resolve_url, CertCheck, ConnectError, ServerInfo, UrlSource,
 };
+use vitaes_migrate::exit_code::exit_code;
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 use vitaes_migrate::Error;
 use vitaes_test_support::shared_cluster;
@@ -167,7 +168,7 @@ fn resolve_without_a_config_uses_dot_env_in_the_cwd() {
 fn resolve_with_no_url_names_all_three_places() {
     let (dir, config) = project("[database]\nurl_env = \"APP_DB\"\n", &[]);
     let err = resolve_url(None, &config, dir.path(), FakeEnv::new(&[]).lookup()).unwrap_err();
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(exit_code(&err), 2);
     let text = err.to_string();
     let config_path = config.path.as_ref().unwrap();
     for needle in [
@@ -220,7 +221,7 @@ fn env_file_parsing_follows_dotenv() {
         )],
     );
     let err = resolve_url(None, &config, dir.path(), FakeEnv::new(&[]).lookup()).unwrap_err();
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(exit_code(&err), 2);
     let text = err.to_string();
     assert!(text.contains(".env:2"), "{text}");
     assert!(
@@ -444,16 +445,16 @@ async fn ok(url: &str) -> ServerInfo {
 /// Connects expecting failure; checks the error is one line, carries the
 /// masked URL, never the password (Display or Debug, also as the crate's
 /// `Error`), and has the given exit code.
-async fn fails(url: &str, exit_code: i32) -> ConnectError {
+async fn fails(url: &str, code: u8) -> ConnectError {
     let err = match connect(url).await {
         Ok((_, info)) => panic!("connecting with {} succeeded: {info:?}", mask_url(url)),
         Err(e) => e,
     };
     assert_secret_free(&err);
-    assert_eq!(err.exit_code(), exit_code, "{err}");
+    assert_eq!(exit_code(&Error::from(err.clone())), code, "{err}");
     assert_eq!(err.url(), mask_url(url));
     let as_crate = Error::from(err.clone());
-    assert_eq!(as_crate.exit_code(), exit_code);
+    assert_eq!(exit_code(&as_crate), code);
     assert_eq!(as_crate.to_string(), err.to_string());
     err
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 use tokio_postgres::Client;
+use vitaes_migrate::exit_code::exit_code;
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 use vitaes_migrate::migrator::{
     lock, sha256_hex, MigrateError, MigrationsTable, Migrator, RunOptions,
@@ -434,7 +435,7 @@ async fn a_configured_table_is_used_and_the_library_refuses_edits_with_exit_1() 
         .await
         .unwrap_err();
     assert!(matches!(err, MigrateError::Modified { .. }), "{err}");
-    assert_eq!(err.exit_code(), 1);
+    assert_eq!(exit_code(&err.into()), 1);
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use vitaes_migrate::diff::phases::PhaseKind;
 use vitaes_migrate::diff::Change;
+use vitaes_migrate::exit_code::exit_code;
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
 use vitaes_migrate::source::load_schema;
@@ -165,11 +166,10 @@ async fn a_failing_statement_leaves_the_database_as_it_was() {
     assert!(statement.contains("item_code_unique"), "{err}");
     assert!(err.to_string().contains("item_code_unique"), "{err}");
     assert_eq!(
-        vitaes_migrate::Error::from(ApplyError::StatementFailed {
+        exit_code(&vitaes_migrate::Error::from(ApplyError::StatementFailed {
             statement: statement.clone(),
             failure: failure.clone()
-        })
-        .exit_code(),
+        })),
         4
     );
     assert_eq!(dump(&client).await, before);

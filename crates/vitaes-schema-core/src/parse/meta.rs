@@ -1,0 +1,94 @@
+//! What the attribute parsers of tables and columns share: reading keys,
+//! reporting unknown ones, user-given names and referential actions.
+
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Ident, LitStr, Path, Token};
+
+use super::errors::ParseErrors;
+use crate::model::FkAction;
+use crate::naming;
+
+/// `references(User, id)`: the struct path as written and the field ident, so
+/// the derive can expand `<User as Table>::COLUMNS.id` spanned at `id`.
+pub struct FieldUse {
+    pub table: Path,
+    pub field: Ident,
+}
+
+/// The key of a nested meta item as text (`type` included, which is a keyword).
+pub(super) fn meta_key(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(|i| naming::field_name(&i.to_string()))
+        .unwrap_or_else(|| {
+            let path = &meta.path;
+            quote::quote!(#path).to_string().replace(' ', "")
+        })
+}
+
+/// The last segment of a path, as a field name (`crate::User` → `user`).
+pub(super) fn last_segment(path: &Path) -> String {
+    path.segments
+        .last()
+        .map(|s| naming::field_name(&s.ident.to_string()))
+        .unwrap_or_default()
+}
+
+/// Records an unknown key and skips its value so parsing goes on.
+pub(super) fn unknown_key(
+    meta: &ParseNestedMeta,
+    attr: &str,
+    known: &str,
+    errors: &mut ParseErrors,
+) -> syn::Result<()> {
+    errors.push_help(
+        meta.path.span(),
+        &format!("unknown `{attr}` key `{}`", meta_key(meta)),
+        &format!("`{attr}` accepts: {known}"),
+    );
+    skip_value(meta)
+}
+
+/// Skips a key's `= value` or `(...)`, for keys already reported.
+pub(super) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let _: proc_macro2::TokenStream = content.parse()?;
+    }
+    Ok(())
+}
+
+/// A user-given SQL name; over 63 bytes is an error since PostgreSQL would cut it.
+pub(super) fn checked_name(lit: &LitStr, errors: &mut ParseErrors) -> String {
+    let value = lit.value();
+    if value.is_empty() {
+        errors.push(syn::Error::new(lit.span(), "a name cannot be empty"));
+    } else if !naming::fits(&value) {
+        errors.push_help(
+            lit.span(),
+            &format!(
+                "`{value}` is {} bytes long; PostgreSQL cuts names at 63 bytes",
+                value.len()
+            ),
+            "choose a name of at most 63 bytes",
+        );
+    }
+    value
+}
+
+/// A referential action (`"cascade"`, ...); a wrong one is reported and
+/// read as `NO ACTION` so parsing goes on.
+pub(super) fn fk_action(lit: &LitStr, errors: &mut ParseErrors) -> FkAction {
+    FkAction::parse(&lit.value()).unwrap_or_else(|| {
+        errors.push_help(
+            lit.span(),
+            &format!("`{}` is not a referential action", lit.value()),
+            "use one of \"cascade\", \"restrict\", \"no action\", \"set null\", \"set default\"",
+        );
+        FkAction::NoAction
+    })
+}
