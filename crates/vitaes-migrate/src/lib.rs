@@ -17,6 +17,8 @@
 //! Features: `cli` (default; implies `push` and `local-pg`), `push`,
 //! `local-pg` (a throwaway cluster from installed server binaries; unix).
 
+#![warn(missing_docs)]
+
 pub mod connect;
 pub mod error;
 pub mod migrations_dir;
@@ -34,7 +36,7 @@ pub mod renames_cli;
 pub mod sql;
 
 #[cfg(feature = "cli")]
-pub mod check;
+pub(crate) mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "cli")]
@@ -44,7 +46,7 @@ pub mod config;
 #[cfg(feature = "cli")]
 pub mod exit_code;
 #[cfg(feature = "cli")]
-pub mod report;
+pub(crate) mod report;
 #[cfg(feature = "cli")]
 pub mod source;
 

@@ -13,14 +13,14 @@
 //! table, two tables or enums of one schema) may be a rename; the diff never
 //! guesses and returns [`Ambiguities`] instead.
 
-pub mod casts;
+pub(crate) mod casts;
 mod change;
 mod enums;
-pub mod hazards;
-pub mod normalize;
+pub(crate) mod hazards;
+pub(crate) mod normalize;
 pub mod phases;
 pub(crate) mod refusal;
-pub mod renames;
+pub(crate) mod renames;
 mod tables;
 
 use std::collections::{HashMap, HashSet};

@@ -17,8 +17,8 @@
 //! If the future of [`Migrator::run`] is dropped mid-run, the open transaction
 //! and the lock stay with the session until the client is dropped.
 
-pub mod apply;
-pub mod history;
+pub(crate) mod apply;
+pub(crate) mod history;
 pub mod lock;
 mod migration;
 

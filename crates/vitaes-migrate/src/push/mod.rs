@@ -10,7 +10,7 @@
 //! be used in the one that adds it), and `CONCURRENTLY` indexes (with the
 //! foreign keys that need them) are built after the commit.
 
-pub mod canonical;
+pub(crate) mod canonical;
 mod error;
 pub mod facts;
 
