@@ -188,15 +188,7 @@ pub async fn apply(
             }
             PhaseKind::OutsideTransaction => {
                 run_outside_transaction(client, step).await?;
-                let residual = plan_in(client, desired, options, false)
-                    .await
-                    .map_err(ApplyError::Replan)?;
-                if !residual.is_empty() {
-                    return Err(left_over(
-                        &residual.changes.iter().collect::<Vec<_>>(),
-                        false,
-                    ));
-                }
+                verify(client, desired, options, &after, false).await?;
             }
         }
     }
@@ -228,11 +220,33 @@ async fn run_outside_transaction(client: &Client, step: &Plan) -> Result<(), App
     Ok(())
 }
 
-/// The refusal when applying left the database different from the code.
-fn left_over(changes: &[&Change], rolled_back: bool) -> ApplyError {
-    ApplyError::Residual {
-        statements: changes.iter().flat_map(|c| sql::render_change(c)).collect(),
-        rolled_back,
+/// After a phase: re-plans and refuses if anything is left besides `after`
+/// (what later phases will do). `in_transaction` says whether the phase ran
+/// in the still-open transaction (then the refusal rolls it back) or outside
+/// one (then what ran stays).
+async fn verify(
+    client: &Client,
+    desired: &Schema,
+    options: &PushOptions,
+    after: &[&Change],
+    in_transaction: bool,
+) -> Result<(), ApplyError> {
+    let residual = plan_in(client, desired, options, in_transaction)
+        .await
+        .map_err(ApplyError::Replan)?;
+    let statements: Vec<String> = residual
+        .changes
+        .iter()
+        .filter(|c| !after.contains(c))
+        .flat_map(sql::render_change)
+        .collect();
+    if statements.is_empty() {
+        Ok(())
+    } else {
+        Err(ApplyError::Residual {
+            statements,
+            rolled_back: in_transaction,
+        })
     }
 }
 
@@ -268,18 +282,7 @@ async fn apply_verified(
         .collect();
     run_statements(client, &statements).await?;
     // Commit only what equals the desired schema, but for later phases.
-    let residual = plan_in(client, desired, options, true)
-        .await
-        .map_err(ApplyError::Replan)?;
-    let left: Vec<&Change> = residual
-        .changes
-        .iter()
-        .filter(|c| !after.contains(c))
-        .collect();
-    if !left.is_empty() {
-        return Err(left_over(&left, true));
-    }
-    Ok(())
+    verify(client, desired, options, after, true).await
 }
 
 /// Runs `body` between BEGIN and COMMIT, rolling back when it fails.
