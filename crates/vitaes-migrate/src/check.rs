@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlparser::ast::{AlterTypeOperation, Statement as SqlStatement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
-use vitaes_schema_core::folder::{Contents, FolderError, DEFAULT as LAYOUT};
+use vitaes_schema_core::folder::{Contents, FolderError, DEFAULT as LAYOUT, POSTGRES_DIALECTS};
 use vitaes_schema_core::journal::Journal;
 use vitaes_schema_core::snapshot::{self, ZERO_ID};
 use vitaes_schema_core::Schema;
@@ -59,6 +59,9 @@ pub type Folder = Contents;
 pub fn read(dir: &Path) -> std::io::Result<Folder> {
     LAYOUT.scan(dir).map_err(FolderError::into_io)
 }
+
+/// What to do with a snapshot older than version 7.
+const SNAPSHOT_UPGRADE: &str = "snapshots of drizzle-kit 0.31 (postgresql, version 7) are read; `npx drizzle-kit@0.31 up --dialect postgresql --out <this folder>` rewrites older ones (versions 5 and 6) as version 7";
 
 const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the later migration (on the branch that has not deployed it), then run `vitaes-migrate generate` to write its changes again on top";
 
@@ -108,20 +111,23 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
             return out;
         }
     };
-    if journal.dialect != "postgresql" || journal.version != "7" {
+    // drizzle-kit 0.31 and drizzle-orm's migrator read any header version;
+    // only another database's journal is wrong here.
+    if !POSTGRES_DIALECTS.contains(&journal.dialect.as_str()) {
         out.push(error(
             journal_file,
             format!(
-                "journal version {} for {} is not supported (version 7, postgresql)",
-                journal.version, journal.dialect
+                "journal is for dialect `{}`, not PostgreSQL",
+                journal.dialect
             ),
-            Some("upgrade the folder with `drizzle-kit up`"),
+            Some("point --out (or `out` in vitaes.toml) at the PostgreSQL migrations folder"),
         ));
     }
 
     // Entries: unique idx in sequence, unique and rising `when`, a file each.
     let mut by_idx: HashMap<u32, &str> = HashMap::new();
     let mut by_when: HashMap<u64, &str> = HashMap::new();
+    let mut expected_idx = 0;
     for (pos, e) in journal.entries.iter().enumerate() {
         if let Some(other) = by_idx.insert(e.idx, &e.tag) {
             out.push(error(
@@ -129,13 +135,20 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 format!("`{other}` and `{}` both have idx {} (two branches both generated migration {})", e.tag, e.idx, e.idx),
                 Some(DROP_FIX),
             ));
-        } else if e.idx as usize != pos {
+        } else if e.idx != expected_idx {
+            // One finding per gap or jump, not one per entry after it.
             out.push(error(
                 journal_file,
-                format!("entry `{}` has idx {} at position {pos}", e.tag, e.idx),
+                if e.idx > expected_idx {
+                    format!("entry `{}` has idx {} where {expected_idx} comes next: idx {expected_idx}{} missing", e.tag, e.idx,
+                        if e.idx - expected_idx > 1 { format!("–{} are", e.idx - 1) } else { " is".to_string() })
+                } else {
+                    format!("entry `{}` has idx {} after idx {}: the entries are out of order", e.tag, e.idx, expected_idx - 1)
+                },
                 Some("number the entries 0, 1, 2, … in order, renaming their files and snapshots to match"),
             ));
         }
+        expected_idx = expected_idx.max(e.idx + 1);
         if let Some(other) = by_when.insert(e.when, &e.tag) {
             out.push(error(
                 journal_file,
@@ -186,13 +199,17 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     let mut snaps: Vec<(String, String, String)> = Vec::new(); // (file, id, prevId)
     let mut last_schema = None;
     let last_file = journal.entries.last().map(|e| LAYOUT.snapshot_file(e));
+    let entry_snapshots: HashSet<String> = journal
+        .entries
+        .iter()
+        .map(|e| LAYOUT.snapshot_file(e))
+        .collect();
     for (file, text) in &folder.snapshots {
         let path = file.clone();
-        let idx = LAYOUT.snapshot_idx(file);
-        if !idx.is_some_and(|i| by_idx.contains_key(&i)) {
+        if !entry_snapshots.contains(file.as_str()) {
             out.push(error(
                 &path,
-                "no journal entry has this snapshot's number".into(),
+                "no journal entry has this snapshot's prefix".into(),
                 Some("delete it, or restore the journal entry it belongs to"),
             ));
         }
@@ -206,7 +223,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
             Err(e) => out.push(error(
                 &path,
                 format!("cannot be read: {e}"),
-                Some("snapshots of drizzle-kit 0.31 (postgresql, version 7) are supported; upgrade older ones with `drizzle-kit up`"),
+                Some(SNAPSHOT_UPGRADE),
             )),
         }
     }
@@ -216,8 +233,14 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         .collect();
     let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (file, _, prev) in &snaps {
-        children.entry(prev.as_str()).or_default().push(file);
-        if prev != ZERO_ID && !ids.contains_key(prev.as_str()) {
+        // drizzle-kit's first snapshots had `""` as the root's prevId.
+        let prev = if prev.is_empty() {
+            ZERO_ID
+        } else {
+            prev.as_str()
+        };
+        children.entry(prev).or_default().push(file);
+        if prev != ZERO_ID && !ids.contains_key(prev) {
             out.push(error(
                 file,
                 format!("its prevId {prev} is no snapshot's id: the chain is broken (a snapshot lost in a merge?)"),

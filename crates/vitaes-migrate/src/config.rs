@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use vitaes_schema_core::folder::Prefix;
 
 use crate::error::{Error, Result};
 
@@ -45,6 +46,9 @@ pub struct DatabaseSection {
 pub struct MigrationsSection {
     pub schema: Option<String>,
     pub table: Option<String>,
+    /// drizzle-kit's `migrations.prefix`: how `generate` tags new files
+    /// (`index`, `timestamp`, `supabase`, `unix`, `none`).
+    pub prefix: Option<Prefix>,
 }
 
 /// The configuration in effect: file values with paths made absolute.

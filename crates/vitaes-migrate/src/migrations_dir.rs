@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use vitaes_schema_core::folder::Folder;
+use vitaes_schema_core::folder::{Folder, Prefix};
 use vitaes_schema_core::snapshot::{Snapshot, ZERO_ID};
 use vitaes_schema_core::Schema;
 
@@ -16,10 +16,12 @@ pub struct MigrationsDir {
 }
 
 impl MigrationsDir {
-    /// Opens `root`; a missing folder or journal is an empty history.
-    pub fn open(root: &Path) -> Result<MigrationsDir> {
+    /// Opens `root`; a missing folder or journal is an empty history. New
+    /// migrations are tagged in `prefix`'s mode (`[migrations] prefix`),
+    /// else in the mode the folder's newest tag shows, else `index`.
+    pub fn open(root: &Path, prefix: Option<Prefix>) -> Result<MigrationsDir> {
         Ok(MigrationsDir {
-            folder: Folder::open(root)?,
+            folder: Folder::open(root)?.writing_with(prefix),
         })
     }
 

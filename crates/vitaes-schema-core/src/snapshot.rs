@@ -421,11 +421,49 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         let t: RawTable = serde_json::from_value(value)?;
         schema.tables.push(read_table(t)?);
     }
+    resolve_enum_type_schemas(&mut schema);
     Ok(Snapshot {
         id: raw.id,
         prev_id: raw.prev_id,
         schema,
     })
+}
+
+/// drizzle-kit omits `typeSchema` on columns of an enum built from a
+/// TypeScript enum object (`pgEnum("color", Color)`); its SQL then names the
+/// type unqualified, which PostgreSQL finds through `search_path`. Such a
+/// column's type is the snapshot's enum of that name: in `public` when there
+/// is one there, else the only one of that name.
+fn resolve_enum_type_schemas(schema: &mut Schema) {
+    let mut by_name: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for e in &schema.enums {
+        by_name.entry(e.name.as_str()).or_default().push(e.schema.as_str());
+    }
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    for (t, table) in schema.tables.iter().enumerate() {
+        for (c, column) in table.columns.iter().enumerate() {
+            if column.type_schema.is_some() {
+                continue;
+            }
+            let base = column.sql_type.trim_end_matches("[]");
+            let Some(schemas) = by_name.get(base) else {
+                continue;
+            };
+            let pick = if schemas.contains(&"public") {
+                Some("public")
+            } else if schemas.len() == 1 {
+                Some(schemas[0])
+            } else {
+                None
+            };
+            if let Some(pick) = pick {
+                found.push((t, c, pick.to_string()));
+            }
+        }
+    }
+    for (t, c, pick) in found {
+        schema.tables[t].columns[c].type_schema = Some(pick);
+    }
 }
 
 fn schema_name(s: &str) -> String {
@@ -568,5 +606,34 @@ fn read_default(v: Value) -> Option<DefaultValue> {
         },
         Value::String(s) => Some(DefaultValue::Sql(s)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version 7 snapshot with one enum and a table whose `color` columns
+    /// carry `type_schema` (a JSON fragment, or nothing).
+    fn doc(type_schema: &str) -> String {
+        format!(
+            r#"{{"id":"a","prevId":"","version":"7","dialect":"postgresql",
+            "tables":{{"public.paint":{{"name":"paint","schema":"","columns":{{
+              "c":{{"name":"c","type":"color","primaryKey":false,"notNull":true{type_schema}}},
+              "cs":{{"name":"cs","type":"color[]","primaryKey":false,"notNull":false{type_schema}}}}},
+              "indexes":{{}},"foreignKeys":{{}},"compositePrimaryKeys":{{}},"uniqueConstraints":{{}}}}}},
+            "enums":{{"public.color":{{"name":"color","schema":"public","values":["red"]}}}},
+            "schemas":{{}},"_meta":{{"schemas":{{}},"tables":{{}},"columns":{{}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn an_enum_column_without_type_schema_is_the_snapshots_enum() {
+        let without = from_json(&doc("")).unwrap();
+        let with = from_json(&doc(r#","typeSchema":"public""#)).unwrap();
+        assert_eq!(without.schema, with.schema);
+        let columns = &without.schema.tables[0].columns;
+        assert_eq!(columns[0].type_schema.as_deref(), Some("public"));
+        assert_eq!(columns[1].type_schema.as_deref(), Some("public"));
     }
 }

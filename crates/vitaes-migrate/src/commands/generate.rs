@@ -100,7 +100,7 @@ pub fn run_with(
         })
         .transpose()?;
 
-    let mut dir = MigrationsDir::open(&out_dir)?;
+    let mut dir = MigrationsDir::open(&out_dir, config.file.migrations.prefix)?;
     let previous = dir.last_snapshot()?;
     let old = previous
         .as_ref()

@@ -108,7 +108,7 @@ fn derive_model_equals_cli_model_for_the_vitaes_crate() {
 fn committed_migrations_are_up_to_date_with_the_example() {
     // What the README's main command checks: the repository's own folder.
     let dir = repo_root().join("migrations");
-    let snap = vitaes_migrate::migrations_dir::MigrationsDir::open(&dir)
+    let snap = vitaes_migrate::migrations_dir::MigrationsDir::open(&dir, None)
         .and_then(|d| d.last_snapshot())
         .expect("migrations/ reads")
         .expect("migrations/ has a snapshot");

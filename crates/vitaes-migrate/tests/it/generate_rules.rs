@@ -215,7 +215,7 @@ fn custom_writes_an_empty_migration_chained_to_the_previous_snapshot() {
         std::fs::read_to_string(out.path().join("0001_backfill.sql")).unwrap(),
         "-- Custom SQL migration file, put your code below! --"
     );
-    let dir = vitaes_migrate::migrations_dir::MigrationsDir::open(out.path()).unwrap();
+    let dir = vitaes_migrate::migrations_dir::MigrationsDir::open(out.path(), None).unwrap();
     let first = std::fs::read_to_string(out.path().join("meta/0000_snapshot.json")).unwrap();
     let second = dir.last_snapshot().unwrap().unwrap();
     let first = vitaes_schema_core::snapshot::from_json(&first).unwrap();

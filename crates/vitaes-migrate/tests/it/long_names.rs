@@ -45,7 +45,7 @@ fn generate(schema_text: &str, out: &Path) -> Generated {
 
 /// Every name in a snapshot: tables, constraints, indexes, identity sequences.
 fn snapshot_names(dir: &Path) -> Vec<String> {
-    let schema = MigrationsDir::open(dir)
+    let schema = MigrationsDir::open(dir, None)
         .unwrap()
         .last_snapshot()
         .unwrap()

@@ -5,24 +5,21 @@
 //! time), so they all see one list of migrations in one order.
 //!
 //! A [`Layout`] says where things are; [`Folder`] does the reading and writing
-//! over one, through the layout's names. The one layout today is
-//! [`DrizzleKitIndex`] ([`DEFAULT`]): drizzle-kit 0.31 with its default
-//! `index` prefix, `NNNN_<name>.sql`, `meta/_journal.json` and
-//! `meta/NNNN_snapshot.json`.
+//! over one, through the layout's names. The layout today is
+//! [`DrizzleKit`]: drizzle-kit 0.31's `<tag>.sql`, `meta/_journal.json` and
+//! `meta/<prefix>_snapshot.json`, whose [`Prefix`] (`index`, the
+//! [`DEFAULT`], `timestamp`, `supabase`, `unix`, `none`) only decides the
+//! tags of new migrations: every prefix reads alike.
 //!
-//! Other layouts go next to `index.rs`, one file and one `impl Layout` each,
-//! with no change to the commands: drizzle-kit 0.31's other prefixes
-//! (`timestamp` and `supabase`: `YYYYMMDDHHmmss_<name>`, `unix`: seconds,
-//! `none`: no prefix; their snapshots are `meta/<prefix>_snapshot.json`, so
-//! they differ in [`Layout::tag`], [`Layout::snapshot_file`] and
-//! [`Layout::snapshot_idx`] and can reuse `index.rs`'s journal functions), and
-//! drizzle-kit 1.0's folder per migration
-//! (`<YYYYMMDDHHmmss>_<name>/migration.sql` and `.../snapshot.json`, no
-//! journal: its [`Layout::read_journal`] lists the folders as entries, `when`
-//! taken from the name, and its [`Layout::write_journal`] writes nothing;
-//! [`Folder::drop_last`] then also has to remove the emptied folder).
+//! Other layouts go next to `drizzle_kit.rs`, one file and one `impl Layout`
+//! each, with no change to the commands: drizzle-kit 1.0's folder per
+//! migration (`<YYYYMMDDHHmmss>_<name>/migration.sql` and
+//! `.../snapshot.json`, no journal: its [`Layout::read_journal`] lists the
+//! folders as entries, `when` taken from the name, and its
+//! [`Layout::write_journal`] writes nothing; [`Folder::drop_last`] then also
+//! has to remove the emptied folder).
 
-mod index;
+mod drizzle_kit;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,11 +29,13 @@ use std::path::{Path, PathBuf};
 use crate::journal::{Journal, JournalEntry};
 use crate::snapshot::{self, Snapshot, SnapshotError};
 
-pub use index::DrizzleKitIndex;
+pub use drizzle_kit::{DrizzleKit, Prefix, POSTGRES_DIALECTS};
 
 /// The layout a folder has unless told otherwise: drizzle-kit 0.31, `index`
-/// prefix.
-pub static DEFAULT: &dyn Layout = &DrizzleKitIndex;
+/// prefix. Reading does not depend on the prefix.
+pub static DEFAULT: &dyn Layout = &DrizzleKit {
+    prefix: Prefix::Index,
+};
 
 /// Where a migrations folder keeps its journal, migrations and snapshots.
 /// File names are relative to the folder, `/`-separated (as messages show
@@ -62,10 +61,6 @@ pub trait Layout: fmt::Debug + Send + Sync {
 
     /// The snapshot of `entry`: the schema after it (`meta/0003_snapshot.json`).
     fn snapshot_file(&self, entry: &JournalEntry) -> String;
-
-    /// The journal `idx` a snapshot file (as [`Contents::snapshots`] names it)
-    /// belongs to by its name, if its name gives one.
-    fn snapshot_idx(&self, file: &str) -> Option<u32>;
 
     /// Every file of the folder that looks like a migration or a snapshot,
     /// whether or not the journal lists it (what `check` compares).
@@ -261,6 +256,19 @@ impl Folder {
             journal,
             has_journal,
         })
+    }
+
+    /// The same folder, naming new migrations in `prefix`'s mode; without
+    /// one, in the mode of the newest migration's tag (a `timestamp` folder
+    /// stays one), else drizzle-kit's default `index`.
+    pub fn writing_with(mut self, prefix: Option<Prefix>) -> Folder {
+        let inferred = self
+            .journal
+            .entries
+            .last()
+            .and_then(|e| Prefix::of_tag(&e.tag));
+        self.layout = prefix.or(inferred).unwrap_or_default().layout();
+        self
     }
 
     pub fn root(&self) -> &Path {

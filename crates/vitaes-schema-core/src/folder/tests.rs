@@ -14,6 +14,12 @@ impl TempDir {
     }
 }
 
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -63,8 +69,6 @@ fn tags_are_a_four_digit_index_and_the_name() {
     };
     assert_eq!(DEFAULT.sql_file(&entry.tag), "0003_x.sql");
     assert_eq!(DEFAULT.snapshot_file(&entry), "meta/0003_snapshot.json");
-    assert_eq!(DEFAULT.snapshot_idx("meta/0003_snapshot.json"), Some(3));
-    assert_eq!(DEFAULT.snapshot_idx("meta/x_snapshot.json"), None);
     assert_eq!(DEFAULT.journal_file(), "meta/_journal.json");
 }
 
@@ -229,4 +233,80 @@ fn scanning_finds_files_the_journal_does_not_list() {
     // A folder that is not there has nothing.
     let none = DEFAULT.scan(&tmp.0.join("absent")).unwrap();
     assert!(none.journal.is_none() && none.sql.is_empty() && none.snapshots.is_empty());
+}
+
+#[test]
+fn each_prefix_tags_as_drizzle_kit_and_names_the_snapshot_by_it() {
+    // kan's first migration: when 1746693478656, tag 20250508083758_SetupTables.
+    let now = 1_746_693_478_656;
+    let cases = [
+        (Prefix::Index, "0007_setup", "meta/0007_snapshot.json"),
+        (
+            Prefix::Timestamp,
+            "20250508083758_setup",
+            "meta/20250508083758_snapshot.json",
+        ),
+        (
+            Prefix::Supabase,
+            "20250508083758_setup",
+            "meta/20250508083758_snapshot.json",
+        ),
+        (
+            Prefix::Unix,
+            "1746693478_setup",
+            "meta/1746693478_snapshot.json",
+        ),
+        (Prefix::None, "_setup", "meta/_snapshot.json"),
+    ];
+    for (prefix, tag, snapshot) in cases {
+        let layout = prefix.layout();
+        assert_eq!(layout.tag(7, "setup", now), tag, "{prefix:?}");
+        let entry = JournalEntry {
+            idx: 7,
+            version: "7".into(),
+            when: now,
+            tag: tag.into(),
+            breakpoints: true,
+        };
+        // Reading does not depend on the prefix a folder was written with.
+        assert_eq!(DEFAULT.snapshot_file(&entry), snapshot, "{prefix:?}");
+        assert_eq!(DEFAULT.sql_file(tag), format!("{tag}.sql"));
+        let read_as = Prefix::of_tag(tag).unwrap();
+        assert_eq!(read_as.layout().tag(7, "setup", now), tag, "{prefix:?}");
+    }
+    assert_eq!(Prefix::of_tag("add_users"), None);
+    assert_eq!(Prefix::of_tag("012_x"), None);
+}
+
+#[test]
+fn utc_timestamps_match_javascripts_iso_strings() {
+    use super::drizzle_kit::utc_timestamp;
+    assert_eq!(utc_timestamp(0), "19700101000000");
+    // new Date(951782400000).toISOString() = 2000-02-29T00:00:00.000Z
+    assert_eq!(utc_timestamp(951_782_400), "20000229000000");
+    // 2024-12-31T23:59:59Z, a leap year's last second
+    assert_eq!(utc_timestamp(1_735_689_599), "20241231235959");
+    // 2100-03-01T12:34:56Z (2100 is no leap year)
+    assert_eq!(utc_timestamp(4_107_587_696), "21000301123456");
+}
+
+#[test]
+fn a_version_5_pg_journal_is_read_and_kept_as_it_is() {
+    let dir = TempDir::new("pg-journal");
+    std::fs::create_dir_all(dir.path().join("meta")).unwrap();
+    std::fs::write(
+        dir.path().join("meta/_journal.json"),
+        r#"{"version":"5","dialect":"pg","entries":[{"idx":0,"version":"5","when":1,"tag":"0000_a","breakpoints":true}]}"#,
+    )
+    .unwrap();
+    let folder = Folder::open_existing(dir.path()).unwrap();
+    assert_eq!(folder.journal().dialect, "pg");
+    assert_eq!(folder.entries()[0].sql, dir.path().join("0000_a.sql"));
+    std::fs::write(
+        dir.path().join("meta/_journal.json"),
+        r#"{"version":"5","dialect":"mysql","entries":[]}"#,
+    )
+    .unwrap();
+    let err = Folder::open_existing(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("mysql"), "{err}");
 }
