@@ -437,7 +437,10 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
 fn resolve_enum_type_schemas(schema: &mut Schema) {
     let mut by_name: std::collections::HashMap<&str, Vec<&str>> = Default::default();
     for e in &schema.enums {
-        by_name.entry(e.name.as_str()).or_default().push(e.schema.as_str());
+        by_name
+            .entry(e.name.as_str())
+            .or_default()
+            .push(e.schema.as_str());
     }
     let mut found: Vec<(usize, usize, String)> = Vec::new();
     for (t, table) in schema.tables.iter().enumerate() {

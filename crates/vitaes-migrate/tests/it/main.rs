@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod cmd;
 mod connect;
+mod corpus;
 mod database;
 mod drizzle;
 mod drizzle_compat;

@@ -1,0 +1,278 @@
+//! Public drizzle-kit projects nobody here wrote (`compat/corpus/drizzle-projects`,
+//! see its README): `check` reports exactly their true findings, `migrate`
+//! builds what drizzle-orm's migrator builds (same `pg_dump --schema-only`,
+//! same rows), and the Rust translation of kan's schema is what its folder
+//! says.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+use tokio_postgres::Client;
+use vitaes_test_support::test_database;
+
+use crate::cmd::{command, text};
+use crate::drizzle::drizzle_orm_migrate;
+use crate::paths::repo_root;
+
+const PROJECTS: [&str; 4] = ["zero", "dokploy", "kan", "onlook"];
+
+fn corpus() -> PathBuf {
+    repo_root().join("compat/corpus/drizzle-projects")
+}
+
+/// The binary with `args`, in an empty directory (no vitaes.toml).
+fn run(args: &[&str]) -> Output {
+    let cwd = tempfile::tempdir().unwrap();
+    command(cwd.path()).args(args).output().unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `(severity, file, message)` of `check --json`.
+fn findings(out: &Output) -> Vec<(String, String, String)> {
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("check --json: {e}\n{}", text(out)));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_reports_only_each_projects_true_findings() {
+    // What each folder really has wrong, verified by hand against the files:
+    // (severity, file, a phrase of the message).
+    let expected: [(&str, &[(&str, &str, &str)]); 4] = [
+        (
+            "zero",
+            &[("error", "0025_far_echo.sql", "no journal entry")],
+        ),
+        (
+            "dokploy",
+            &[
+                ("error", "0130_abandoned_dagger.sql", "no journal entry"),
+                ("error", "meta/0066_snapshot.json", "is no snapshot's id"),
+            ],
+        ),
+        (
+            "kan",
+            &[
+                ("warning", "meta/_journal.json", "`20250608100932_AddIntegrationsTable` is older than `20250608175448_AddOnDeleteActionToUserDeletion`"),
+                ("warning", "meta/_journal.json", "`20260224105235_AddGitHubIntegrationSupport` is older than `20260225195947_AddIsArchivedToBoard`"),
+            ],
+        ),
+        ("onlook", &[]),
+    ];
+    for (project, want) in expected {
+        let out = run(&["check", "--json", "--out", path(&corpus().join(project))]);
+        let got = findings(&out);
+        assert_eq!(got.len(), want.len(), "{project}: {got:#?}");
+        for ((severity, file, message), (ws, wf, wm)) in got.iter().zip(want) {
+            assert_eq!(
+                (severity.as_str(), file.as_str()),
+                (*ws, *wf),
+                "{project}: {got:#?}"
+            );
+            assert!(message.contains(wm), "{project}: {message}");
+        }
+        let errors = want.iter().any(|(s, _, _)| *s == "error");
+        assert_eq!(
+            out.status.code(),
+            Some(if errors { 1 } else { 0 }),
+            "{project}: {}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
+fn kans_translation_is_what_its_timestamp_folder_says() {
+    let folder = tempfile::tempdir().unwrap();
+    copy_dir(&corpus().join("kan"), folder.path());
+    let schema = corpus().join("rust-translations/kan");
+    let out = run(&[
+        "check",
+        "--out",
+        path(folder.path()),
+        "--schema",
+        path(&schema),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("matches the code"), "{}", text(&out));
+
+    let before = listing(folder.path());
+    let out = run(&[
+        "generate",
+        "--out",
+        path(folder.path()),
+        "--schema",
+        path(&schema),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("No schema changes"), "{}", text(&out));
+    assert_eq!(listing(folder.path()), before, "generate wrote nothing");
+}
+
+/// Each folder, after its set-up SQL, applied by our migrate and by
+/// drizzle-orm's migrator: the same schema (pg_dump) and the same rows; then
+/// each tool has nothing to do on the other's database.
+#[tokio::test]
+async fn migrate_builds_what_drizzle_orms_migrator_builds() {
+    for project in PROJECTS {
+        let folder = corpus().join(project);
+        let (ours, theirs) = (test_database().await, test_database().await);
+        for db in [&ours, &theirs] {
+            setup(&db.connect().await, project).await;
+        }
+        let (ours_url, theirs_url, f) = (
+            ours.url().to_string(),
+            theirs.url().to_string(),
+            folder.clone(),
+        );
+        let (mine, drizzle) = tokio::task::spawn_blocking(move || {
+            (
+                run(&["migrate", "--out", path(&f), "--url", &ours_url]),
+                drizzle_orm_migrate(&f, &theirs_url),
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(mine.status.code(), Some(0), "{project}: {}", text(&mine));
+        assert!(drizzle.status.success(), "{project}: {}", text(&drizzle));
+
+        let (a, b) = (ours.connect().await, theirs.connect().await);
+        let rows_a = rows(&a).await;
+        assert!(rows_a.len() >= 20, "{project}: {} rows", rows_a.len());
+        assert_eq!(rows_a, rows(&b).await, "{project}");
+        let dump_a = pg_dump(ours.url());
+        assert!(dump_a.contains("CREATE TABLE"), "{project}: {dump_a}");
+        assert_eq!(dump_a, pg_dump(theirs.url()), "{project}");
+
+        let (theirs_url, f) = (theirs.url().to_string(), folder.clone());
+        let (again, status) = tokio::task::spawn_blocking(move || {
+            (
+                run(&["migrate", "--out", path(&f), "--url", &theirs_url]),
+                run(&[
+                    "status",
+                    "--out",
+                    path(&f),
+                    "--url",
+                    &theirs_url,
+                    "--exit-code",
+                ]),
+            )
+        })
+        .await
+        .unwrap();
+        assert!(
+            text(&again).contains("Nothing to migrate"),
+            "{project}: {}",
+            text(&again)
+        );
+        assert_eq!(
+            status.status.code(),
+            Some(0),
+            "{project}: {}",
+            text(&status)
+        );
+        assert_eq!(rows(&b).await, rows_a, "{project}");
+    }
+}
+
+/// The set-up SQL a project's first migration needs (Supabase stand-ins,
+/// extensions).
+async fn setup(client: &Client, project: &str) {
+    let file = match project {
+        "kan" => "kan-prep.sql",
+        "onlook" => "supabase-stub.sql",
+        _ => return,
+    };
+    let sql = std::fs::read_to_string(corpus().join("setup").join(file)).unwrap();
+    client
+        .batch_execute(&sql)
+        .await
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+}
+
+/// `(hash, created_at)` of drizzle-orm's migrations table, in id order.
+async fn rows(client: &Client) -> Vec<(String, i64)> {
+    client
+        .query(
+            "SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+/// `pg_dump --schema-only` without what differs between two databases of
+/// one cluster (pg_dump's per-run `\restrict` key) or is not the schema
+/// (the migrations table's `applied_at`, which only ours adds).
+fn pg_dump(url: &str) -> String {
+    let bin = vitaes_migrate::local_pg::find_bindir()
+        .map(|d| d.join("pg_dump"))
+        .unwrap_or_else(|_| PathBuf::from("pg_dump"));
+    let out = std::process::Command::new(&bin)
+        .args([
+            "--schema-only",
+            "--no-owner",
+            "--no-privileges",
+            "--exclude-schema=drizzle",
+            "-d",
+            url,
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+    assert!(out.status.success(), "pg_dump: {}", text(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its contents, sorted.
+fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
