@@ -1,7 +1,10 @@
 //! What each change risks: `data-loss`, `rewrite` (the whole table is
 //! rewritten), `lock` (writes block while it runs), `may-fail` (it can fail on
-//! existing rows). An empty set means safe. Decided from the change alone,
-//! plus which tables the plan creates (nothing risks a table that is new).
+//! existing rows), `index-dropped` (queries that used the index get slower;
+//! on a live database it may be one made by hand with SQL, which the code
+//! does not declare). An empty set means safe. Decided from the change alone,
+//! plus which tables and indexes the plan creates (nothing risks a table
+//! that is new, and an index dropped to be built again is not lost).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -22,6 +25,7 @@ pub enum Hazard {
     Rewrite,
     Lock,
     MayFail,
+    IndexDropped,
 }
 
 impl Hazard {
@@ -31,6 +35,7 @@ impl Hazard {
             Hazard::Rewrite => "rewrite",
             Hazard::Lock => "lock",
             Hazard::MayFail => "may-fail",
+            Hazard::IndexDropped => "index-dropped",
         }
     }
 }
@@ -39,7 +44,26 @@ impl Plan {
     /// The hazards of each change, in the plan's order.
     pub fn hazards(&self) -> Vec<Vec<Hazard>> {
         let created = self.created_tables();
-        self.changes.iter().map(|c| hazards(c, &created)).collect()
+        let rebuilt: HashSet<(&TableRef, &str)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateIndex { table, index } => Some((table, index.name.as_str())),
+                _ => None,
+            })
+            .collect();
+        self.changes
+            .iter()
+            .map(|c| {
+                let mut h = hazards(c, &created);
+                if let Change::DropIndex { table, name } = c {
+                    if !rebuilt.contains(&(table, name.as_str())) {
+                        h.push(Hazard::IndexDropped);
+                    }
+                }
+                h
+            })
+            .collect()
     }
 }
 

@@ -276,3 +276,38 @@ fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Push of kan's translation onto the database drizzle-orm's migrator built
+/// from kan's folder: the only differences are what kan made with
+/// hand-written SQL (two `pg_trgm` indexes), named as drops and refused
+/// without `--force`; nothing changes.
+#[tokio::test]
+async fn push_of_kans_translation_refuses_to_drop_its_hand_written_indexes() {
+    let db = test_database().await;
+    setup(&db.connect().await, "kan").await;
+    let (url, folder) = (db.url().to_string(), corpus().join("kan"));
+    let built = tokio::task::spawn_blocking(move || drizzle_orm_migrate(&folder, &url))
+        .await
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built));
+    let before = pg_dump(db.url());
+    let (url, schema) = (db.url().to_string(), corpus().join("rust-translations/kan"));
+    let out = tokio::task::spawn_blocking(move || {
+        run(&["push", "--url", &url, "--schema", path(&schema)])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    for index in ["boards_name_trgm_idx", "cards_title_trgm_idx"] {
+        assert!(said.contains(&format!("DROP INDEX \"{index}\"")), "{said}");
+    }
+    assert_eq!(
+        said.matches("DROP ").count(),
+        2,
+        "only the two drops: {said}"
+    );
+    assert!(said.contains("index-dropped"), "{said}");
+    assert!(said.contains("--force"), "{said}");
+    assert_eq!(pg_dump(db.url()), before, "nothing changed");
+}
