@@ -61,7 +61,7 @@ pub fn read(dir: &Path) -> std::io::Result<Folder> {
 }
 
 /// What to do with a snapshot older than version 7.
-const SNAPSHOT_UPGRADE: &str = "snapshots of drizzle-kit 0.31 (postgresql, version 7) are read; `npx drizzle-kit@0.31 up --dialect postgresql --out <this folder>` rewrites older ones (versions 5 and 6) as version 7";
+const SNAPSHOT_UPGRADE: &str = "snapshots of drizzle-kit 0.31 (postgresql, version 7) are read; `npx drizzle-kit up --dialect postgresql --out <this folder>` (drizzle-kit 0.31) rewrites older ones (versions 5 and 6) as version 7";
 
 const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the later migration (on the branch that has not deployed it), then run `vitaes-migrate generate` to write its changes again on top";
 

@@ -20,6 +20,11 @@ pub struct ConfigFile {
     pub out: Option<String>,
     pub schema_filter: Option<Vec<String>>,
     pub tables_filter: Option<Vec<String>>,
+    /// serde's `rename_all` for every table's columns (a struct's own
+    /// `#[table(rename_all)]` wins). Read where the structs are parsed, by
+    /// `vitaes_schema_core::parse::project_rename_all`; listed here so the
+    /// key is known.
+    pub rename_all: Option<String>,
     #[serde(default)]
     pub database: DatabaseSection,
     #[serde(default)]

@@ -7,7 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use syn::Item;
-use vitaes_schema_core::parse::{has_derive, parse_enum, parse_schema, parse_table};
+use vitaes_schema_core::naming::RenameRule;
+use vitaes_schema_core::parse::{
+    has_derive, parse_enum, parse_schema, parse_table_with, project_rename_all,
+};
 use vitaes_schema_core::resolve::ItemRef;
 use vitaes_schema_core::unresolved::Loc;
 use vitaes_schema_core::{
@@ -24,8 +27,22 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
     let mut schemas: Vec<UnresolvedSchema> = Vec::new();
     let mut messages = Vec::new();
+    // The top-level `rename_all` of the vitaes.toml nearest each folder, as
+    // the derive reads it from the crate's.
+    let mut renames: std::collections::HashMap<PathBuf, Option<RenameRule>> = Default::default();
 
     for (file_idx, file) in files.iter().enumerate() {
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let rename = match renames.get(&dir) {
+            Some(r) => *r,
+            None => {
+                let r = project_rename_all(&dir)
+                    .map_err(Error::Usage)?
+                    .map(|(rule, _)| rule);
+                renames.insert(dir, r);
+                r
+            }
+        };
         let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
         let parsed = match syn::parse_file(&text) {
             Ok(parsed) => parsed,
@@ -55,7 +72,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 _ => return,
             };
             let result = match kind {
-                "Table" => parse_table(&input).map(|p| file_tables.push(p.table)),
+                "Table" => parse_table_with(&input, rename).map(|p| file_tables.push(p.table)),
                 "PgEnum" => parse_enum(&input).map(|e| file_enums.push(e)),
                 _ => parse_schema(&input).map(|s| file_schemas.push(s)),
             };

@@ -68,6 +68,87 @@ pub fn field_name(ident: &str) -> String {
     ident.strip_prefix("r#").unwrap_or(ident).to_string()
 }
 
+/// serde's `rename_all` rules, for a table's column names
+/// (`#[table(rename_all = "camelCase")]`, or top-level `rename_all` in
+/// vitaes.toml). Field names are snake_case, so each rule is a respelling of
+/// the `_`-separated words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameRule {
+    /// `user_id` → `user_id` (as serde: field names are lower case already)
+    Lower,
+    /// `user_id` → `USER_ID`
+    Upper,
+    /// `user_id` → `UserId`
+    Pascal,
+    /// `user_id` → `userId`
+    Camel,
+    /// `user_id` → `user_id`
+    Snake,
+    /// `user_id` → `USER_ID`
+    ScreamingSnake,
+    /// `user_id` → `user-id`
+    Kebab,
+    /// `user_id` → `USER-ID`
+    ScreamingKebab,
+}
+
+impl RenameRule {
+    /// The spellings serde accepts, in serde's order.
+    pub const SPELLINGS: [&'static str; 8] = [
+        "lowercase",
+        "UPPERCASE",
+        "PascalCase",
+        "camelCase",
+        "snake_case",
+        "SCREAMING_SNAKE_CASE",
+        "kebab-case",
+        "SCREAMING-KEBAB-CASE",
+    ];
+
+    /// The rule spelled `s` as in serde, or `None`.
+    pub fn parse(s: &str) -> Option<RenameRule> {
+        use RenameRule::*;
+        let rules = [
+            Lower,
+            Upper,
+            Pascal,
+            Camel,
+            Snake,
+            ScreamingSnake,
+            Kebab,
+            ScreamingKebab,
+        ];
+        Self::SPELLINGS
+            .iter()
+            .position(|&x| x == s)
+            .map(|i| rules[i])
+    }
+
+    /// The column name of a (snake_case) field name.
+    pub fn apply(self, field: &str) -> String {
+        let capitalized = |w: &str| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        };
+        match self {
+            RenameRule::Lower | RenameRule::Snake => field.to_string(),
+            RenameRule::Upper | RenameRule::ScreamingSnake => field.to_uppercase(),
+            RenameRule::Pascal => field.split('_').map(capitalized).collect(),
+            RenameRule::Camel => {
+                let pascal = RenameRule::Pascal.apply(field);
+                let mut c = pascal.chars();
+                c.next()
+                    .map(|f| f.to_lowercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+            RenameRule::Kebab => field.replace('_', "-"),
+            RenameRule::ScreamingKebab => field.replace('_', "-").to_uppercase(),
+        }
+    }
+}
+
 /// drizzle-kit's default unique constraint name: `<table>_<cols>_unique`.
 pub fn unique_name(table: &str, columns: &[String]) -> String {
     truncate_identifier(&format!("{table}_{}_unique", columns.join("_")))
@@ -233,6 +314,30 @@ pub fn resolve_name_collisions(schema: &mut crate::Schema) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rename_rules_spell_fields_as_serde_does() {
+        let cases = [
+            ("lowercase", "user_id"),
+            ("UPPERCASE", "USER_ID"),
+            ("PascalCase", "UserId"),
+            ("camelCase", "userId"),
+            ("snake_case", "user_id"),
+            ("SCREAMING_SNAKE_CASE", "USER_ID"),
+            ("kebab-case", "user-id"),
+            ("SCREAMING-KEBAB-CASE", "USER-ID"),
+        ];
+        for (rule, want) in cases {
+            assert_eq!(
+                RenameRule::parse(rule).unwrap().apply("user_id"),
+                want,
+                "{rule}"
+            );
+        }
+        assert_eq!(RenameRule::Camel.apply("created_at_2"), "createdAt2");
+        assert_eq!(RenameRule::Camel.apply("id"), "id");
+        assert_eq!(RenameRule::parse("camelcase"), None);
+    }
+
     use super::*;
 
     #[test]

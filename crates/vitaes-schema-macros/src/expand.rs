@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields};
-use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table};
+use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table_with, project_rename_all};
 
 /// Expands `#[derive(Table)]`: a hidden struct of the columns' SQL names and
 /// `impl vitaes_schema::Table`. The parsed table is embedded as JSON, so the
@@ -16,7 +16,27 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    let parsed = match parse_table(&input) {
+    // The project's `rename_all` (vitaes.toml nearest the crate), as the CLI
+    // reads it; the file is included so that editing it rebuilds the crate.
+    let project = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(|dir| project_rename_all(std::path::Path::new(&dir)))
+        .transpose();
+    let (rename, track) = match project {
+        Ok(found) => match found.flatten() {
+            Some((rule, path)) => {
+                let path = path.to_string_lossy().into_owned();
+                (
+                    Some(rule),
+                    Some(quote! { const _: &[u8] = ::std::include_bytes!(#path); }),
+                )
+            }
+            None => (None, None),
+        },
+        Err(message) => {
+            return syn::Error::new(input.ident.span(), message).to_compile_error();
+        }
+    };
+    let parsed = match parse_table_with(&input, rename) {
         Ok(parsed) => parsed,
         Err(errors) => return errors.to_compile_errors(),
     };
@@ -77,6 +97,8 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         #vis struct #columns_ident {
             #(#field_decls,)*
         }
+
+        #track
 
         impl ::vitaes_schema::Table for #ident {
             const NAME: &'static str = #table_name;

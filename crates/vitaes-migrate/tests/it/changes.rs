@@ -114,6 +114,7 @@ const HAZARDS: &[(&str, &[&str])] = &[
     ("change_index", &["lock", "may-fail"]),
     ("drop_column", &["data-loss"]),
     ("drop_enum", &["data-loss"]),
+    ("drop_index", &["index-dropped"]),
     ("drop_schema_with_table", &["data-loss"]),
     ("drop_table", &["data-loss"]),
     (

@@ -337,3 +337,70 @@ async fn an_enum_rebuild_carries_arrays_defaults_checks_and_partial_indexes() {
         .is_err());
     assert_eq!(generate(&file, out.path()).0, Generated::NothingToDo);
 }
+
+/// A top-level `rename_all` in the project's vitaes.toml names the columns
+/// of every struct whose field has no `name = "..."`, and `[migrations]
+/// prefix` tags the files; the CLI reads both as written.
+#[test]
+fn the_projects_rename_all_and_prefix_apply() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("vitaes.toml"),
+        "rename_all = \"camelCase\"\nschema = \"schema\"\nout = \"drizzle\"\n\n[migrations]\nprefix = \"unix\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(project.path().join("schema")).unwrap();
+    std::fs::write(
+        project.path().join("schema/board.rs"),
+        "use vitaes_schema::Table;\n\n#[derive(Table)]\npub struct Board {\n    #[column(primary_key)]\n    pub id: i64,\n    pub public_id: String,\n    #[column(name = \"created_by\")]\n    pub created_by_user: i64,\n}\n",
+    )
+    .unwrap();
+    let out = crate::cmd::command(project.path())
+        .arg("generate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", crate::cmd::text(&out));
+    let folder = project.path().join("drizzle");
+    let sql: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    let name = sql[0].file_name().unwrap().to_str().unwrap().to_string();
+    let prefix = name.split('_').next().unwrap();
+    assert_eq!(prefix.len(), 10, "a unix-seconds prefix: {name}");
+    assert!(prefix.bytes().all(|b| b.is_ascii_digit()), "{name}");
+    let text = std::fs::read_to_string(&sql[0]).unwrap();
+    assert!(text.contains("\"publicId\" text NOT NULL"), "{text}");
+    assert!(text.contains("\"created_by\" bigint NOT NULL"), "{text}");
+    assert!(
+        folder
+            .join(format!("meta/{prefix}_snapshot.json"))
+            .is_file(),
+        "the snapshot is named by the prefix"
+    );
+
+    // A second generate continues the same folder in the same mode.
+    let check = crate::cmd::command(project.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", crate::cmd::text(&check));
+
+    std::fs::write(
+        project.path().join("vitaes.toml"),
+        "rename_all = \"camel\"\n",
+    )
+    .unwrap();
+    let bad = crate::cmd::command(project.path())
+        .args(["generate", "--schema", "schema"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", crate::cmd::text(&bad));
+    assert!(
+        crate::cmd::text(&bad).contains("camelCase"),
+        "{}",
+        crate::cmd::text(&bad)
+    );
+}

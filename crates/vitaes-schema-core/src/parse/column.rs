@@ -21,6 +21,8 @@ const COLUMN_KEYS: &str = "name, type, primary_key, unique, default, default_sql
 
 pub(super) struct ParsedColumn {
     pub column: UnresolvedColumn,
+    /// The SQL name was given with `name = "..."` (a `rename_all` leaves it).
+    pub explicit_name: bool,
     pub field_use: Option<FieldUse>,
     pub enum_type: Option<Type>,
 }
@@ -59,6 +61,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
         ty_loc: Loc::of(inner_ty.span()),
     };
     let mut explicit_type: Option<String> = None;
+    let mut explicit_name = false;
     let mut skip = false;
     let mut field_use = None;
     let mut default_span = None;
@@ -81,6 +84,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
             match key.as_str() {
                 "name" => {
                     column.name = checked_name(&meta.value()?.parse()?, errors);
+                    explicit_name = true;
                 }
                 "type" => {
                     seen(errors, explicit_type.is_some());
@@ -291,6 +295,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     }
 
     Some(ParsedColumn {
+        explicit_name,
         column,
         field_use,
         enum_type,

@@ -9,14 +9,16 @@ mod column;
 mod errors;
 mod meta;
 mod pg_enum;
+mod project;
 mod sql_expr;
 mod table;
 
 pub use errors::ParseErrors;
 pub use meta::FieldUse;
 pub use pg_enum::{parse_enum, parse_schema};
+pub use project::project_rename_all;
 pub use sql_expr::parse_expression;
-pub use table::{parse_table, ParsedTable};
+pub use table::{parse_table, parse_table_with, ParsedTable};
 
 /// Whether an item's `#[derive(...)]` list names `derive_name` (`Table`,
 /// `PgEnum`), written bare or as a path (`vitaes_schema::Table`).

@@ -11,7 +11,7 @@ use super::column::parse_column;
 use super::errors::ParseErrors;
 use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use super::sql_expr::sql_value;
-use crate::naming;
+use crate::naming::{self, RenameRule};
 use crate::unresolved::{
     IndexTarget, Loc, UnresolvedCheck, UnresolvedForeignKey, UnresolvedIndex,
     UnresolvedIndexColumn, UnresolvedPrimaryKey, UnresolvedTable, UnresolvedUnique,
@@ -29,6 +29,15 @@ pub struct ParsedTable {
 
 /// Parses a `#[derive(Table)]` struct. Collects every mistake before failing.
 pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
+    parse_table_with(input, None)
+}
+
+/// [`parse_table`] with the project's default `rename_all` (top-level in
+/// vitaes.toml), which the struct's own `#[table(rename_all = ...)]` overrides.
+pub fn parse_table_with(
+    input: &DeriveInput,
+    default_rename: Option<RenameRule>,
+) -> Result<ParsedTable, ParseErrors> {
     let mut errors = ParseErrors::default();
     let rust_name = input.ident.to_string();
     let mut table = UnresolvedTable {
@@ -75,22 +84,15 @@ pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
     };
 
     // Columns first: table-level items refer to them.
-    let mut seen_columns: HashMap<String, proc_macro2::Span> = HashMap::new();
+    let mut named_by_field: Vec<bool> = Vec::new();
+    let mut column_spans: Vec<proc_macro2::Span> = Vec::new();
     for field in fields.into_iter().flatten() {
         let Some(parsed) = parse_column(field, &mut errors) else {
             continue;
         };
         let ident = field.ident.as_ref().expect("named field");
-        if seen_columns.contains_key(&parsed.column.name) {
-            errors.push(syn::Error::new(
-                ident.span(),
-                format!(
-                    "duplicate column `{}`: another field of this struct has the same SQL name",
-                    parsed.column.name
-                ),
-            ));
-        }
-        seen_columns.insert(parsed.column.name.clone(), ident.span());
+        column_spans.push(ident.span());
+        named_by_field.push(!parsed.explicit_name);
         if let Some(use_) = parsed.field_use {
             field_uses.push(use_);
         }
@@ -113,6 +115,27 @@ pub fn parse_table(input: &DeriveInput) -> Result<ParsedTable, ParseErrors> {
         });
         if let Err(e) = result {
             errors.push(e);
+        }
+    }
+
+    // `rename_all` respells the columns named by their field.
+    if let Some(rule) = table_level.rename_all.or(default_rename) {
+        for (column, by_field) in table.columns.iter_mut().zip(&named_by_field) {
+            if *by_field {
+                column.name = rule.apply(&column.field);
+            }
+        }
+    }
+    let mut seen_columns: HashMap<&str, ()> = HashMap::new();
+    for (column, span) in table.columns.iter().zip(&column_spans) {
+        if seen_columns.insert(column.name.as_str(), ()).is_some() {
+            errors.push(syn::Error::new(
+                *span,
+                format!(
+                    "duplicate column `{}`: another field of this struct has the same SQL name",
+                    column.name
+                ),
+            ));
         }
     }
 
@@ -150,6 +173,8 @@ struct TableLevel {
     own_fields: Vec<Ident>,
     /// Single-valued keys already given, to report duplicates.
     seen_keys: std::collections::HashSet<String>,
+    /// `rename_all = "..."`, if given.
+    rename_all: Option<RenameRule>,
 }
 
 fn table_item(
@@ -160,8 +185,10 @@ fn table_item(
     errors: &mut ParseErrors,
 ) -> syn::Result<()> {
     let key = meta_key(&meta);
-    if matches!(key.as_str(), "name" | "schema" | "renamed_from")
-        && !level.seen_keys.insert(key.clone())
+    if matches!(
+        key.as_str(),
+        "name" | "schema" | "renamed_from" | "rename_all"
+    ) && !level.seen_keys.insert(key.clone())
     {
         errors.push(syn::Error::new(
             meta.path.span(),
@@ -229,6 +256,17 @@ fn table_item(
         }
         "renamed_from" => {
             table.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
+        }
+        "rename_all" => {
+            let lit: LitStr = meta.value()?.parse()?;
+            match RenameRule::parse(&lit.value()) {
+                Some(rule) => level.rename_all = Some(rule),
+                None => errors.push_help(
+                    lit.span(),
+                    &format!("`{}` is not a rename_all rule", lit.value()),
+                    &format!("use one of serde's: {}", RenameRule::SPELLINGS.join(", ")),
+                ),
+            }
         }
         "unique" => {
             let mut unique = UnresolvedUnique {
@@ -366,7 +404,7 @@ fn table_item(
             unknown_key(
                 &meta,
                 "table",
-                "name, schema, renamed_from, index, unique, primary_key, foreign_key, check",
+                "name, schema, renamed_from, rename_all, index, unique, primary_key, foreign_key, check",
                 errors,
             )?;
         }

@@ -344,3 +344,62 @@ fn identity_with_sequence_options() {
         ("100", "5", "1", "9223372036854775807", "2")
     );
 }
+
+#[test]
+fn rename_all_respells_the_columns_named_by_their_field() {
+    let parsed = table(quote! {
+        #[table(rename_all = "camelCase", unique(columns(workspace_id, created_by)))]
+        pub struct Member {
+            #[column(primary_key)] pub id: i64,
+            pub workspace_id: i64,
+            #[column(name = "created_by_user")] pub created_by: i64,
+            pub created_at: chrono::NaiveDateTime,
+        }
+    })
+    .unwrap();
+    let names: Vec<_> = parsed
+        .table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["id", "workspaceId", "created_by_user", "createdAt"]);
+    // Fields stay the names other attributes use.
+    assert_eq!(parsed.table.columns[1].field, "workspace_id");
+
+    // The project default applies unless the struct says otherwise.
+    let input: DeriveInput = syn::parse2(quote! {
+        pub struct Board { pub public_id: String }
+    })
+    .unwrap();
+    let parsed = parse_table_with(&input, Some(crate::naming::RenameRule::Camel)).unwrap();
+    assert_eq!(parsed.table.columns[0].name, "publicId");
+    let input: DeriveInput = syn::parse2(quote! {
+        #[table(rename_all = "snake_case")]
+        pub struct Board { pub public_id: String }
+    })
+    .unwrap();
+    let parsed = parse_table_with(&input, Some(crate::naming::RenameRule::Camel)).unwrap();
+    assert_eq!(parsed.table.columns[0].name, "public_id");
+}
+
+#[test]
+fn rename_all_mistakes_are_named() {
+    let errors = messages(quote! {
+        #[table(rename_all = "camelcase")]
+        pub struct A { pub a_b: i64 }
+    });
+    assert!(
+        errors[0].contains("`camelcase` is not a rename_all rule"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("camelCase"), "{errors:?}");
+    let errors = messages(quote! {
+        #[table(rename_all = "camelCase")]
+        pub struct A { pub user_id: i64, #[column(name = "userId")] pub other: i64 }
+    });
+    assert!(
+        errors[0].contains("duplicate column `userId`"),
+        "{errors:?}"
+    );
+}
