@@ -51,7 +51,7 @@ fn migrate(e: &MigrateError) -> u8 {
 
 fn plan(e: &PlanError) -> u8 {
     match e {
-        PlanError::Ambiguous(_) => 1,
+        PlanError::Ambiguous(_) | PlanError::External(_) => 1,
         PlanError::Database { .. } => 4,
     }
 }

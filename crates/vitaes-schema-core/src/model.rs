@@ -14,6 +14,10 @@ pub struct Schema {
     pub enums: Vec<EnumDef>,
     /// Tables in generation order (drizzle-kit's: source file, then struct name).
     pub tables: Vec<TableDef>,
+    /// Tables declared only so others can reference them
+    /// (`#[table(external)]`, e.g. Supabase's `auth.users`): never created,
+    /// altered, dropped or written to a snapshot; push checks they exist.
+    pub external: Vec<TableDef>,
 }
 
 impl Schema {
@@ -21,6 +25,13 @@ impl Schema {
         self.tables
             .iter()
             .find(|t| t.schema == schema && t.name == name)
+    }
+
+    /// Whether `schema.name` is one of [`Schema::external`].
+    pub fn is_external(&self, schema: &str, name: &str) -> bool {
+        self.external
+            .iter()
+            .any(|t| t.schema == schema && t.name == name)
     }
 
     pub fn is_empty(&self) -> bool {

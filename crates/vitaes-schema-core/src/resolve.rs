@@ -171,8 +171,15 @@ fn resolve_from(
         enum_by_rust_name,
     };
     for (i, t) in tables.iter().enumerate() {
-        add_schema(&mut out.schemas, &t.schema);
-        out.tables.push(ctx.table(i, t, &mut errors));
+        let table = ctx.table(i, t, &mut errors);
+        // An external table is only there to be referenced: neither it nor
+        // its schema is the code's to create.
+        if t.external {
+            out.external.push(table);
+        } else {
+            add_schema(&mut out.schemas, &t.schema);
+            out.tables.push(table);
+        }
     }
     if errors.is_empty() {
         naming::resolve_name_collisions(&mut out);

@@ -43,6 +43,9 @@ pub struct UnresolvedTable {
     pub checks: Vec<UnresolvedCheck>,
     /// `renamed_from = "old"`: the table's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
+    /// `external`: declared only to be referenced (see [`crate::Schema::external`]).
+    #[serde(default)]
+    pub external: bool,
     /// Where the struct is, for the CLI's messages (not set by the derive).
     #[serde(skip)]
     pub loc: Loc,

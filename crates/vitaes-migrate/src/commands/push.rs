@@ -86,6 +86,14 @@ pub async fn run(
         .await
         .map_err(|e| Error::Refused(format!("reading the sources: {e}")))??;
     let filter = Filter::configured(config, Some(&desired));
+    let unmanaged = filter.unmanaged(&desired);
+    if !unmanaged.is_empty() {
+        return Err(Error::Usage(format!(
+            "the code has tables in schemas outside schema_filter ({}): {}\n  help: add their schemas to `schema_filter` in vitaes.toml, or, for a table the code only references (Supabase's auth.users), mark its struct #[table(external)]",
+            filter.schemas.join(", "),
+            unmanaged.join(", ")
+        )));
+    }
     filter.restrict(&mut live);
 
     let mut options = PushOptions {

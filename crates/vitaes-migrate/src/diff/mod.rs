@@ -169,6 +169,21 @@ impl fmt::Display for Ambiguity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ambiguities(pub Vec<Ambiguity>);
 
+/// `old` without what `new` declares external: those tables, and their
+/// schemas unless `new` has objects of its own there. A snapshot or database
+/// that has them (drizzle-kit kept Supabase's `auth.users` in its snapshots)
+/// then plans nothing for them.
+fn without_external<'a>(old: &'a Schema, new: &Schema) -> std::borrow::Cow<'a, Schema> {
+    if new.external.is_empty() {
+        return std::borrow::Cow::Borrowed(old);
+    }
+    let mut old = old.clone();
+    old.tables.retain(|t| !new.is_external(&t.schema, &t.name));
+    old.schemas
+        .retain(|s| new.schemas.contains(s) || !new.external.iter().any(|t| &t.schema == s));
+    std::borrow::Cow::Owned(old)
+}
+
 /// Plans the changes that turn `old` into `new`, with no renames decided.
 pub fn diff(old: &Schema, new: &Schema) -> Result<Plan, Ambiguities> {
     diff_with(old, new, &RenameDecisions::default())
@@ -185,7 +200,8 @@ pub fn diff_with(
     let mut g = Groups::default();
     let mut ambiguities = Vec::new();
     let mut r = RenameChanges::default();
-    let old = &apply_renames(old, new, decisions, &mut r);
+    let old = without_external(old, new);
+    let old = &apply_renames(&old, new, decisions, &mut r);
     g.rename_enums = r.enums;
     g.move_tables = r.moves;
     g.rename_tables = r.tables;

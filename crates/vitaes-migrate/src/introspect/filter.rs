@@ -55,6 +55,17 @@ impl Filter {
         filter
     }
 
+    /// The code's tables in a schema this filter leaves out: push would
+    /// neither see nor manage them. (Tables declared `external` are not
+    /// the code's to manage and are never listed.)
+    pub fn unmanaged(&self, code: &vitaes_schema_core::Schema) -> Vec<String> {
+        code.tables
+            .iter()
+            .filter(|t| !self.schemas.contains(&t.schema))
+            .map(|t| format!("{}.{}", t.schema, t.name))
+            .collect()
+    }
+
     /// Keeps of `schema` (read with a wider filter) only what this one selects.
     pub fn restrict(&self, schema: &mut vitaes_schema_core::Schema) {
         schema.schemas.retain(|s| self.schemas.contains(s));

@@ -42,6 +42,9 @@ impl std::fmt::Display for DbFailure {
 pub enum PlanError {
     /// Renames to decide first (`--rename`, `--no-rename`, a hint, a prompt).
     Ambiguous(Ambiguities),
+    /// Tables the code declares `external` are missing from the database, or
+    /// lack the columns or key the code's foreign keys need; one line each.
+    External(Vec<String>),
     /// Reading the catalog or canonicalising the code's fragments failed.
     Database {
         /// What was being done (`reading the catalog`, `canonicalising`).
@@ -55,6 +58,16 @@ impl std::fmt::Display for PlanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PlanError::Ambiguous(a) => f.write_str(&a.refusal()),
+            PlanError::External(problems) => {
+                write!(
+                    f,
+                    "the database does not have what the code only references:"
+                )?;
+                for p in problems {
+                    write!(f, "\n  - {p}")?;
+                }
+                write!(f, "\n  help: create it first (it is not the code's to create), or fix the `#[table(external)]` struct")
+            }
             PlanError::Database { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")
             }

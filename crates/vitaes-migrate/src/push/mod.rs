@@ -12,6 +12,7 @@
 
 pub(crate) mod canonical;
 mod error;
+mod external;
 pub mod facts;
 
 pub use error::{ApplyError, DbFailure, PlanError, PushError};
@@ -94,6 +95,7 @@ async fn comparable_with(
     mut live: Schema,
     in_transaction: bool,
 ) -> Result<(Schema, Schema), PlanError> {
+    external::check(client, desired).await?;
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
         .await
         .map_err(db("canonicalising"))?;

@@ -16,6 +16,7 @@ mod drizzle;
 mod drizzle_compat;
 mod every;
 mod every_schema;
+mod external;
 mod fixtures;
 mod generate_rules;
 mod introspect;

@@ -51,6 +51,7 @@ pub fn parse_table_with(
         foreign_keys: Vec::new(),
         checks: Vec::new(),
         renamed_from: None,
+        external: false,
         loc: Loc::of(input.ident.span()),
     };
     let mut field_uses = Vec::new();
@@ -257,6 +258,7 @@ fn table_item(
         "renamed_from" => {
             table.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
         }
+        "external" => table.external = true,
         "rename_all" => {
             let lit: LitStr = meta.value()?.parse()?;
             match RenameRule::parse(&lit.value()) {
@@ -404,7 +406,7 @@ fn table_item(
             unknown_key(
                 &meta,
                 "table",
-                "name, schema, renamed_from, rename_all, index, unique, primary_key, foreign_key, check",
+                "name, schema, external, renamed_from, rename_all, index, unique, primary_key, foreign_key, check",
                 errors,
             )?;
         }
