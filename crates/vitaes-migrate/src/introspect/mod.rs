@@ -31,8 +31,10 @@ const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Introspected {
     pub schema: Schema,
-    /// `kind schema.name` of views, functions, triggers and standalone
-    /// sequences: listed for the user, never dropped.
+    /// `kind schema.name` of what the model does not manage (views,
+    /// functions, triggers, standalone sequences, foreign tables, domains,
+    /// composite types, row-level security and policies, extensions with
+    /// their version): listed for the user, never dropped.
     pub not_managed: Vec<String>,
 }
 

@@ -327,3 +327,57 @@ async fn the_number_of_catalog_queries_does_not_grow_with_tables() {
         "queries for 10 and 500 tables: {counts:?}"
     );
 }
+
+/// What the model does not manage is listed, never read as tables: the
+/// database's extensions with their versions, row-level security and its
+/// policies, domains, composite types and foreign-table-free views.
+#[tokio::test]
+async fn objects_it_does_not_manage_are_listed() {
+    let db = test_database().await;
+    let client = db.connect().await;
+    client
+        .batch_execute(
+            "CREATE EXTENSION pg_trgm;
+             CREATE TABLE note (id int PRIMARY KEY, body text);
+             ALTER TABLE note ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY own_notes ON note USING (id > 0);
+             CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+             CREATE TYPE pair AS (a int, b int);
+             CREATE VIEW note_ids AS SELECT id FROM note;",
+        )
+        .await
+        .unwrap();
+    let live = introspect(&client, &Filter::default()).await.unwrap();
+    let listed: BTreeSet<&str> = live.not_managed.iter().map(String::as_str).collect();
+    let version: String = client
+        .query_one(
+            "SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let trgm = format!("extension public.pg_trgm {version}");
+    for want in [
+        trgm.as_str(),
+        "row-level security public.note",
+        "policy public.note.own_notes",
+        "domain public.positive",
+        "composite type public.pair",
+        "view public.note_ids",
+    ] {
+        assert!(listed.contains(want), "{want} not in {listed:?}");
+    }
+    assert!(
+        !listed
+            .iter()
+            .any(|l| l.contains("plpgsql") || l.starts_with("composite type public.note")),
+        "{listed:?}"
+    );
+    // pg_trgm's own functions belong to the extension, not to the list.
+    assert!(
+        !listed.iter().any(|l| l.contains("similarity")),
+        "{listed:?}"
+    );
+    assert_eq!(live.schema.tables.len(), 1);
+}

@@ -1,12 +1,15 @@
 -- What lives in the managed schemas that the model does not manage: views,
--- materialized views, standalone sequences, functions and triggers. $1: schema names.
+-- materialized views, standalone sequences, foreign tables, functions,
+-- triggers, domains, composite types, row-level security and its policies;
+-- and the database's extensions (wherever they live; plpgsql, always there,
+-- is left out). $1: schema names.
 SELECT kind, schema, name FROM (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'sequence' END AS kind,
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'sequence' END AS kind,
          n.nspname::text AS schema, c.relname::text AS name
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND (c.relkind IN ('v', 'm')
+    AND (c.relkind IN ('v', 'm', 'f')
          OR (c.relkind = 'S' AND NOT EXISTS (
                SELECT 1 FROM pg_catalog.pg_depend d
                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))))
@@ -22,5 +25,30 @@ SELECT kind, schema, name FROM (
   JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[]) AND NOT tg.tgisinternal
+  UNION ALL
+  SELECT 'extension', n.nspname::text, e.extname::text || ' ' || e.extversion
+  FROM pg_catalog.pg_extension e
+  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+  WHERE e.extname <> 'plpgsql'
+  UNION ALL
+  SELECT 'row-level security', n.nspname::text, c.relname::text
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND c.relrowsecurity
+  UNION ALL
+  SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
+  FROM pg_catalog.pg_policy pol
+  JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[])
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'composite type' END, n.nspname::text, t.typname::text
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname = ANY($1::text[])
+    AND (t.typtype = 'd'
+         OR (t.typtype = 'c' AND EXISTS (
+               SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 ) x
 ORDER BY kind, schema, name
