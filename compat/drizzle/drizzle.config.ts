@@ -5,6 +5,7 @@
 //   DRIZZLE_OUT     migrations folder, RELATIVE to the work dir (drizzle-kit 0.31.11 ignores the
 //                   earlier snapshots of an absolute out and fails silently)
 //   DATABASE_URL    only used by drizzle-kit's own database commands (push, migrate, pull)
+//   DRIZZLE_PREFIX  migrations.prefix (index, timestamp, supabase, unix, none); default index
 import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
@@ -12,4 +13,7 @@ export default defineConfig({
   schema: process.env.DRIZZLE_SCHEMA!,
   out: process.env.DRIZZLE_OUT ?? './out',
   dbCredentials: { url: process.env.DATABASE_URL ?? '' },
+  migrations: {
+    prefix: (process.env.DRIZZLE_PREFIX ?? 'index') as 'index' | 'timestamp' | 'supabase' | 'unix' | 'none',
+  },
 });

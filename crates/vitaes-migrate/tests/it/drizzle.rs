@@ -58,6 +58,17 @@ pub fn require_node_modules() {
 /// 0.31.11 fails silently with an absolute `out` on a non-empty folder. Stdin is null, so
 /// interactive prompts fail instead of hanging.
 pub fn drizzle_kit_generate(schema_dir: &Path, out_dir: &Path, name: Option<&str>) -> Output {
+    drizzle_kit_generate_with_prefix(schema_dir, out_dir, name, "index")
+}
+
+/// [`drizzle_kit_generate`] with drizzle-kit's `migrations.prefix` set to
+/// `prefix` (`index`, `timestamp`, `supabase`, `unix`, `none`).
+pub fn drizzle_kit_generate_with_prefix(
+    schema_dir: &Path,
+    out_dir: &Path,
+    name: Option<&str>,
+    prefix: &str,
+) -> Output {
     let work = stage(schema_dir);
     fs::create_dir_all(out_dir).unwrap_or_else(|e| panic!("create {}: {e}", out_dir.display()));
     let out_rel = relative_path(work.path(), out_dir);
@@ -70,6 +81,7 @@ pub fn drizzle_kit_generate(schema_dir: &Path, out_dir: &Path, name: Option<&str
     cmd.current_dir(work.path())
         .env("DRIZZLE_SCHEMA", "./schema/*.ts")
         .env("DRIZZLE_OUT", &out_rel)
+        .env("DRIZZLE_PREFIX", prefix)
         .env_remove("DATABASE_URL")
         .stdin(Stdio::null())
         .output()

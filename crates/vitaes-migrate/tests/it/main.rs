@@ -24,6 +24,7 @@ mod lean_runtime;
 mod long_names;
 mod migrate;
 mod paths;
+mod prefixes;
 mod property;
 mod push;
 mod renames;

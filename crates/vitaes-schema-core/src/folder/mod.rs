@@ -337,13 +337,27 @@ impl Folder {
         now_ms: u64,
     ) -> Result<Entry, FolderError> {
         let idx = self.next_idx();
-        let journal_entry = JournalEntry {
+        let mut journal_entry = JournalEntry {
             idx,
             version: "7".to_string(),
             when: self.journal.next_when(now_ms),
             tag: self.layout.tag(idx, name, now_ms),
             breakpoints: true,
         };
+        // A time prefix repeats within its second (drizzle-kit then
+        // overwrites the earlier snapshot); step on until this migration's
+        // snapshot is its own. (`none` shares one snapshot by design.)
+        let mut at = now_ms;
+        while journal_entry.tag != self.layout.tag(idx, name, at.saturating_add(1000))
+            && self
+                .journal
+                .entries
+                .iter()
+                .any(|e| self.layout.snapshot_file(e) == self.layout.snapshot_file(&journal_entry))
+        {
+            at = at.saturating_add(1000);
+            journal_entry.tag = self.layout.tag(idx, name, at);
+        }
         let entry = self.entry(&journal_entry);
         for file in [&entry.snapshot, &entry.sql] {
             if let Some(dir) = file.parent() {

@@ -310,3 +310,34 @@ fn a_version_5_pg_journal_is_read_and_kept_as_it_is() {
     let err = Folder::open_existing(dir.path()).unwrap_err();
     assert!(err.to_string().contains("mysql"), "{err}");
 }
+
+#[test]
+fn a_time_prefix_taken_in_the_same_second_steps_to_the_next() {
+    let dir = TempDir::new("same-second");
+    let mut folder = Folder::open(dir.path())
+        .unwrap()
+        .writing_with(Some(Prefix::Unix));
+    let now = 1_746_693_478_656;
+    let a = folder
+        .append("a", "SELECT 1;", &snapshot("a", ZERO_ID), now)
+        .unwrap();
+    let b = folder
+        .append("b", "SELECT 2;", &snapshot("b", "a"), now + 10)
+        .unwrap();
+    assert_eq!(a.tag(), "1746693478_a");
+    assert_eq!(b.tag(), "1746693479_b");
+    assert_ne!(a.snapshot, b.snapshot);
+    assert!(a.snapshot.is_file() && b.snapshot.is_file());
+    // An index prefix never repeats; `none` shares its one snapshot.
+    let dir = TempDir::new("none-prefix");
+    let mut folder = Folder::open(dir.path())
+        .unwrap()
+        .writing_with(Some(Prefix::None));
+    folder
+        .append("a", "SELECT 1;", &snapshot("a", ZERO_ID), now)
+        .unwrap();
+    let b = folder
+        .append("b", "SELECT 2;", &snapshot("b", "a"), now)
+        .unwrap();
+    assert_eq!(b.tag(), "_b");
+}
