@@ -8,18 +8,16 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod enum_values;
+
 use serde::Serialize;
-use sqlparser::ast::{AlterTypeOperation, Statement as SqlStatement};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use vitaes_schema_core::folder::{Contents, FolderError, DEFAULT as LAYOUT, POSTGRES_DIALECTS};
 use vitaes_schema_core::journal::Journal;
 use vitaes_schema_core::snapshot::{self, ZERO_ID};
 use vitaes_schema_core::Schema;
 
 use crate::diff;
-use crate::diff::phases::sql_uses_values;
-use crate::migrator::{runs_outside_transaction, BREAKPOINT};
+use crate::migrator::runs_outside_transaction;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -196,7 +194,6 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
             ));
         }
     }
-    out.extend(enum_value_warnings(&journal, folder));
 
     // Snapshots: supported, one parent each, one chain.
     let mut snaps: Vec<(String, String, String)> = Vec::new(); // (file, id, prevId)
@@ -269,6 +266,13 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         }
     }
 
+    let files: Vec<(&str, &str)> = journal
+        .entries
+        .iter()
+        .filter_map(|e| folder.sql.get(&e.tag).map(|s| (e.tag.as_str(), s.as_str())))
+        .collect();
+    out.extend(enum_values::findings(&files, last_schema.as_ref()));
+
     if let (Some(code), Some(last)) = (code, &last_schema) {
         match diff::diff(last, code) {
             Ok(plan) if plan.is_empty() => {}
@@ -314,82 +318,9 @@ fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     out
 }
 
-/// Enum values added by one migration and used by a later one: fine for
-/// vitaes-migrate (a transaction per migration), but drizzle-orm's migrator
-/// runs all pending migrations in one transaction, where PostgreSQL refuses a
-/// value added in it. Used in the same file, it fails under any migrator.
-fn enum_value_warnings(journal: &Journal, folder: &Folder) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let texts: Vec<(&str, &str)> = journal
-        .entries
-        .iter()
-        .filter_map(|e| folder.sql.get(&e.tag).map(|s| (e.tag.as_str(), s.as_str())))
-        .collect();
-    for (i, (tag, sql)) in texts.iter().enumerate() {
-        for value in added_enum_values(sql) {
-            let literal = format!("'{}'", value.replace('\'', "''"));
-            let values: HashSet<&str> = [value.as_str()].into();
-            // The planner's rule: a statement other than a type's definition
-            // holding the value as a literal uses it.
-            let user = texts[i..].iter().find(|(_, s)| {
-                s.split(BREAKPOINT)
-                    .any(|piece| sql_uses_values(piece, &values))
-            });
-            let Some((user, user_sql)) = user else {
-                continue;
-            };
-            let same = user == tag;
-            // In one transaction PostgreSQL refuses the new value: that file
-            // fails under any migrator unless it runs outside one.
-            let fails = same && !runs_outside_transaction(user_sql);
-            out.push(Finding {
-                severity: if fails { Severity::Error } else { Severity::Warning },
-                file: PathBuf::from(format!("{tag}.sql")),
-                message: if fails {
-                    format!("adds enum value {literal} and uses it in the same transaction, which PostgreSQL refuses (unsafe use of new value)")
-                } else if same {
-                    format!("adds enum value {literal} and uses it: fine outside a transaction, but drizzle-orm's migrator runs every file in one")
-                } else {
-                    format!("adds enum value {literal} and {user}.sql uses it: drizzle-orm's migrator would run both in one transaction, where PostgreSQL refuses a new value (vitaes-migrate commits each migration apart)")
-                },
-                fix: fails.then(|| "move the statements that use it into the next migration (`vitaes-migrate generate` writes them that way)".to_string()),
-            });
-        }
-    }
-    out
-}
-
-fn added_enum_values(sql: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    for piece in sql.split(BREAKPOINT) {
-        if !piece.contains("ADD VALUE") {
-            continue;
-        }
-        let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, piece) else {
-            continue;
-        };
-        for s in statements {
-            if let SqlStatement::AlterType(a) = s {
-                if let AlterTypeOperation::AddValue(v) = a.operation {
-                    values.push(v.value.value);
-                }
-            }
-        }
-    }
-    values
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn added_values_are_read_with_sqlparser() {
-        assert_eq!(
-            added_enum_values("ALTER TYPE \"public\".\"mood\" ADD VALUE 'meh' BEFORE 'ok';--> statement-breakpoint\nSELECT 1;"),
-            ["meh"]
-        );
-    }
 
     #[test]
     fn a_folder_without_anything_is_fine() {
