@@ -49,11 +49,14 @@ fn findings(out: &Output) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `(severity, file, a phrase of the message)` of one finding.
+type Expected = (&'static str, &'static str, &'static str);
+
 #[test]
 fn check_reports_only_each_projects_true_findings() {
     // What each folder really has wrong, verified by hand against the files:
     // (severity, file, a phrase of the message).
-    let expected: [(&str, &[(&str, &str, &str)]); 4] = [
+    let expected: [(&str, &[Expected]); 4] = [
         (
             "zero",
             &[("error", "0025_far_echo.sql", "no journal entry")],
