@@ -251,6 +251,14 @@ struct RawColumn {
     name: String,
     #[serde(rename = "type")]
     sql_type: String,
+    /// A unique constraint kept on the column, as older drizzle-kit wrote
+    /// it (0.31 writes `uniqueConstraints` on the table; it reads both).
+    #[serde(default)]
+    is_unique: Option<Value>,
+    #[serde(default)]
+    unique_name: Option<String>,
+    #[serde(default)]
+    nulls_not_distinct: Option<bool>,
     #[serde(default)]
     type_schema: Option<String>,
     #[serde(default)]
@@ -489,6 +497,25 @@ fn action(s: Option<String>) -> Result<FkAction, SnapshotError> {
 }
 
 fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
+    let column_uniques: Vec<Unique> = t
+        .columns
+        .0
+        .iter()
+        .filter(|c| {
+            c.is_unique
+                .as_ref()
+                .is_some_and(|u| u.as_bool() != Some(false) && !u.is_null())
+        })
+        .map(|c| Unique {
+            name: truncate_identifier(
+                &c.unique_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}_{}_unique", t.name, c.name)),
+            ),
+            columns: vec![truncate_identifier(&c.name)],
+            nulls_not_distinct: c.nulls_not_distinct.unwrap_or(false),
+        })
+        .collect();
     let columns = t
         .columns
         .0
@@ -548,16 +575,24 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
                 name: truncate_identifier(&pk.name),
                 columns: names(pk.columns),
             }),
-        uniques: t
-            .unique_constraints
-            .0
-            .into_iter()
-            .map(|u| Unique {
-                name: truncate_identifier(&u.name),
-                columns: names(u.columns),
-                nulls_not_distinct: u.nulls_not_distinct,
-            })
-            .collect(),
+        uniques: {
+            let mut uniques: Vec<Unique> = t
+                .unique_constraints
+                .0
+                .into_iter()
+                .map(|u| Unique {
+                    name: truncate_identifier(&u.name),
+                    columns: names(u.columns),
+                    nulls_not_distinct: u.nulls_not_distinct,
+                })
+                .collect();
+            for u in column_uniques {
+                if !uniques.iter().any(|x| x.name == u.name) {
+                    uniques.push(u);
+                }
+            }
+            uniques
+        },
         foreign_keys,
         indexes: t
             .indexes
@@ -628,6 +663,20 @@ mod tests {
             "enums":{{"public.color":{{"name":"color","schema":"public","values":["red"]}}}},
             "schemas":{{}},"_meta":{{"schemas":{{}},"tables":{{}},"columns":{{}}}}}}"#
         )
+    }
+
+    #[test]
+    fn a_unique_kept_on_the_column_is_the_tables_unique() {
+        let text = doc(r#","isUnique":true,"uniqueName":"paint_c_key","nullsNotDistinct":true"#);
+        let s = from_json(&text).unwrap();
+        // Both columns of the fixture claim the name: the first keeps it.
+        let uniques = &s.schema.tables[0].uniques;
+        assert_eq!(uniques.len(), 1, "{uniques:?}");
+        assert_eq!(uniques[0].name, "paint_c_key");
+        assert_eq!(uniques[0].columns, ["c"]);
+        assert!(uniques[0].nulls_not_distinct);
+        let none = from_json(&doc(r#","isUnique":false"#)).unwrap();
+        assert!(none.schema.tables[0].uniques.is_empty());
     }
 
     #[test]
