@@ -31,10 +31,20 @@ pub struct Snapshot {
 pub enum SnapshotError {
     #[error("not valid snapshot JSON: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("unsupported snapshot: dialect `{dialect}`, version `{version}` (expected postgresql, version 7)")]
+    #[error("unsupported snapshot: dialect `{dialect}`, version `{version}` (expected postgresql, version 7){}", upgrade_hint(dialect, version))]
     Unsupported { dialect: String, version: String },
     #[error("unknown referential action `{0}`")]
     Action(String),
+}
+
+/// For an older PostgreSQL snapshot, the command that rewrites it.
+fn upgrade_hint(dialect: &str, version: &str) -> &'static str {
+    let older = matches!(version, "5" | "6") && matches!(dialect, "pg" | "postgresql");
+    if older {
+        "; `npx drizzle-kit up --dialect postgresql --out <migrations folder>` (drizzle-kit 0.31) rewrites it as version 7"
+    } else {
+        ""
+    }
 }
 
 /// Serialises a snapshot as drizzle-kit does (`JSON.stringify(_, null, 2)`, no final newline).
