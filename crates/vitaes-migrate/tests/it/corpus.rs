@@ -314,3 +314,58 @@ async fn push_of_kans_translation_refuses_to_drop_its_hand_written_indexes() {
     assert!(said.contains("--force"), "{said}");
     assert_eq!(pg_dump(db.url()), before, "nothing changed");
 }
+
+/// onlook's schema at the corpus's commit is ahead of its own folder (its
+/// migrations never added `agent_type` or `messages.usage`): check says so,
+/// and generate writes exactly those changes, nothing for Supabase's
+/// `auth.users`, which the translation declares external.
+#[test]
+fn onlooks_translation_is_ahead_of_its_folder_and_says_how() {
+    let folder = tempfile::tempdir().unwrap();
+    copy_dir(&corpus().join("onlook"), folder.path());
+    let schema = corpus().join("rust-translations/onlook");
+    let out = run(&[
+        "check",
+        "--out",
+        path(folder.path()),
+        "--schema",
+        path(&schema),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("the code differs from the last snapshot"),
+        "{}",
+        text(&out)
+    );
+
+    let out = run(&[
+        "generate",
+        "--out",
+        path(folder.path()),
+        "--schema",
+        path(&schema),
+        "--name",
+        "catch_up",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let sql = std::fs::read_to_string(folder.path().join("0020_catch_up.sql")).unwrap();
+    assert!(
+        sql.contains("CREATE TYPE \"public\".\"agent_type\""),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER TABLE \"messages\" ADD COLUMN \"usage\" jsonb"),
+        "{sql}"
+    );
+    assert!(!sql.contains("\"auth\""), "nothing for auth.users: {sql}");
+    assert!(!sql.contains("DROP TABLE"), "{sql}");
+    // Then the code is in the folder.
+    let out = run(&[
+        "check",
+        "--out",
+        path(folder.path()),
+        "--schema",
+        path(&schema),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
