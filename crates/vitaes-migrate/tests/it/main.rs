@@ -17,6 +17,7 @@ mod drizzle_compat;
 mod every;
 mod every_schema;
 mod external;
+mod faults;
 mod fixtures;
 mod generate_rules;
 mod introspect;

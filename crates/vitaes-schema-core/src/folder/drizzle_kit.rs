@@ -18,7 +18,7 @@
 
 use std::path::Path;
 
-use super::{under, Contents, FolderError, Layout};
+use super::{under, write_atomically, Contents, FolderError, Layout};
 use crate::journal::{Journal, JournalEntry};
 
 /// drizzle-kit 0.31's `migrations.prefix`: how new migrations are tagged.
@@ -151,8 +151,7 @@ impl Layout for DrizzleKit {
     }
 
     fn write_journal(&self, root: &Path, journal: &Journal) -> Result<(), FolderError> {
-        let path = under(root, JOURNAL_FILE);
-        std::fs::write(&path, journal.to_json()).map_err(FolderError::io(path))
+        write_atomically(&under(root, JOURNAL_FILE), &journal.to_json())
     }
 
     fn tag(&self, idx: u32, name: &str, now_ms: u64) -> String {

@@ -359,15 +359,46 @@ impl Folder {
             journal_entry.tag = self.layout.tag(idx, name, at);
         }
         let entry = self.entry(&journal_entry);
-        for file in [&entry.snapshot, &entry.sql] {
+        // Folders this call creates, outermost first, to remove on failure.
+        let mut made: Vec<PathBuf> = Vec::new();
+        for file in [&entry.sql, &entry.snapshot] {
             if let Some(dir) = file.parent() {
+                let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+                made.extend(missing.iter().rev().map(|d| d.to_path_buf()));
                 std::fs::create_dir_all(dir).map_err(FolderError::io(dir))?;
             }
         }
-        write(&entry.sql, sql)?;
-        write(&entry.snapshot, &snapshot::to_json(snapshot))?;
-        self.journal.entries.push(journal_entry);
-        self.layout.write_journal(&self.root, &self.journal)?;
+        // Each file whole or not at all, the journal last; a failure removes
+        // what this call placed, so the folder is as it was.
+        let mut placed: Vec<&Path> = Vec::new();
+        let snapshot_json = snapshot::to_json(snapshot);
+        let mut outcome = Ok(());
+        for (path, text) in [(&entry.sql, sql), (&entry.snapshot, snapshot_json.as_str())] {
+            let existed = path.exists();
+            outcome = write_atomically(path, text);
+            if outcome.is_err() {
+                break;
+            }
+            if !existed {
+                placed.push(path);
+            }
+        }
+        if outcome.is_ok() {
+            self.journal.entries.push(journal_entry);
+            outcome = self.layout.write_journal(&self.root, &self.journal);
+            if outcome.is_err() {
+                self.journal.entries.pop();
+            }
+        }
+        if let Err(e) = outcome {
+            for path in placed {
+                let _ = std::fs::remove_file(path);
+            }
+            for dir in made.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(e);
+        }
         Ok(entry)
     }
 
@@ -419,8 +450,23 @@ pub(crate) fn under(root: &Path, rel: &str) -> PathBuf {
         .fold(root.to_path_buf(), |p, part| p.join(part))
 }
 
-fn write(path: &Path, text: &str) -> Result<(), FolderError> {
-    std::fs::write(path, text).map_err(FolderError::io(path))
+/// Writes `text` to `path` so that `path` is either as it was or the whole
+/// new text, never a part: a temporary file in the same folder, flushed to
+/// disk, then renamed over `path`. On failure the temporary file is removed.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), FolderError> {
+    use std::io::Write as _;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    })();
+    let placed = written.and_then(|()| std::fs::rename(&tmp, path));
+    placed.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        FolderError::io(path)(e)
+    })
 }
 
 #[cfg(test)]

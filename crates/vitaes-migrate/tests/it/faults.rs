@@ -1,0 +1,160 @@
+//! Faults while writing: a generate that fails part-way leaves the
+//! migrations folder byte-identical to before.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd::{command, text};
+
+/// Every file under `dir` with its bytes, sorted (temporary files included,
+/// so one left behind is a difference).
+fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                out.push((p.clone(), Vec::new()));
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const V1: &str = "use vitaes_schema::Table;\n\n#[derive(Table)]\npub struct Note {\n    #[column(primary_key)]\n    pub id: i64,\n    pub body: String,\n}\n";
+
+/// A small tmpfs (the tests run as root here) or, for anyone else, a
+/// folder whose `meta/` is read-only: where the next write fails.
+enum Trap {
+    Tmpfs(PathBuf),
+    ReadOnly(PathBuf),
+}
+
+impl Drop for Trap {
+    fn drop(&mut self) {
+        match self {
+            Trap::Tmpfs(dir) => {
+                let _ = Command::new("umount").arg(&*dir).status();
+            }
+            Trap::ReadOnly(meta) => {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(meta, std::fs::Permissions::from_mode(0o755));
+            }
+        }
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Fills the tmpfs at `dir` but for `keep` bytes.
+fn fill(dir: &Path, keep: u64) {
+    use std::io::Write;
+    let filler = dir.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 4096];
+    while f.write_all(&chunk).is_ok() {}
+    drop(f);
+    let len = std::fs::metadata(&filler).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap()
+        .set_len(len.saturating_sub(keep))
+        .unwrap();
+}
+
+#[test]
+fn a_generate_that_cannot_finish_leaves_the_folder_as_it_was() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(project.path().join("schema")).unwrap();
+    std::fs::write(project.path().join("schema/note.rs"), V1).unwrap();
+    let root = project.path().join("space");
+    std::fs::create_dir_all(&root).unwrap();
+    let out = root.join("drizzle");
+    let generate = |args: &[&str]| {
+        command(project.path())
+            .args(["generate", "--schema", "schema", "--out"])
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let trap = if is_root() {
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(
+            mounted.success(),
+            "running as root, but a tmpfs could not be mounted at {} to fill",
+            root.display()
+        );
+        Trap::Tmpfs(root.clone())
+    } else {
+        Trap::ReadOnly(out.join("meta"))
+    };
+    let first = generate(&[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+
+    // The next migration's SQL fits; its snapshot does not (or meta/ is read-only).
+    std::fs::write(
+        project.path().join("schema/note.rs"),
+        V1.replace(
+            "pub body: String,",
+            "pub body: String,\n    pub title: Option<String>,",
+        ),
+    )
+    .unwrap();
+    match &trap {
+        Trap::Tmpfs(dir) => fill(dir, 8192),
+        Trap::ReadOnly(meta) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(meta, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+    }
+    let before = listing(&out);
+    let failed = generate(&["--name", "add_title"]);
+    assert_eq!(failed.status.code(), Some(2), "{}", text(&failed));
+    assert!(
+        text(&failed).contains("drizzle"),
+        "names the file: {}",
+        text(&failed)
+    );
+    assert_eq!(listing(&out), before, "the folder is byte-identical");
+
+    // With room again, the same generate succeeds and check is happy.
+    match &trap {
+        Trap::Tmpfs(dir) => std::fs::remove_file(dir.join("filler")).unwrap(),
+        Trap::ReadOnly(meta) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(meta, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let again = generate(&["--name", "add_title"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    let check = command(project.path())
+        .args(["check", "--schema", "schema", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    assert!(
+        text(&check).contains("matches the code"),
+        "{}",
+        text(&check)
+    );
+    drop(trap);
+}
