@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use vitaes_schema_core::folder::Prefix;
+use vitaes_schema_core::parse::describe_toml_error;
 
 use crate::error::{Error, Result};
 
@@ -87,11 +88,12 @@ impl Config {
             return Ok(Config::default());
         };
         let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
+        // Never toml's own text: it quotes the line, which may hold a password.
         let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.clone(),
             message: format!(
                 "{}\n  help: see the README's vitaes.toml section for the keys",
-                e.to_string().trim_end()
+                describe_toml_error(&text, &e)
             ),
         })?;
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();

@@ -536,8 +536,11 @@ fn mask_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let before_query = rest.find('?').unwrap_or(rest.len());
-    let at = rest[..before_query].rfind('@').or_else(|| rest.rfind('@'));
+    // The password may hold any delimiter (`@`, `?`, `/`, `#`) unencoded and
+    // the host never holds `@`, so everything up to the last `@` is user
+    // info. (An `@` in the query then masks more than the password, never
+    // less.)
+    let at = rest.rfind('@');
     let Some(at) = at else {
         return url.to_owned();
     };
@@ -598,6 +601,39 @@ mod tests {
             Err(InvalidUrl { reason, .. }) => reason,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_password_of_any_delimiter_is_masked_whole() {
+        for d in [
+            "@", "?", "#", "/", ":", "&", "=", "%", "+", ";", "[", "]", "!", "$", ",", "'", " ",
+            "@?", "?@/", "/@#",
+        ] {
+            let password = format!("Mark{d}er-{d}pw");
+            for url in [
+                format!("postgres://u:{password}@host.example/db"),
+                format!("postgres://u:{password}@host.example:5433/db?sslmode=require"),
+                format!("postgresql://u:{password}@host.example"),
+            ] {
+                let masked = mask_url(&url);
+                assert!(
+                    !masked.contains("Mark") && !masked.contains("pw"),
+                    "{url} -> {masked}"
+                );
+                assert!(masked.contains("host.example"), "{url} -> {masked}");
+                assert!(
+                    masked.starts_with("postgres") && masked.contains("u:***@"),
+                    "{url} -> {masked}"
+                );
+            }
+        }
+        assert_eq!(
+            mask_url("postgres://u:S3cret@?tail@host/db"),
+            "postgres://u:***@host/db"
+        );
+        // An `@` after the host masks more, never less.
+        let masked = mask_url("postgres://u:Marker@host/db?application_name=a@b");
+        assert!(!masked.contains("Marker"), "{masked}");
     }
 
     #[test]
@@ -688,10 +724,9 @@ mod tests {
                 "host=h password=*** user=u",
             ),
             ("postgres://u:s3/cr?et@h/db", "postgres://u:***@h/db"),
-            (
-                "postgres://u:s3@cret@h/db?opt=a@b",
-                "postgres://u:***@h/db?opt=a@b",
-            ),
+            // An `@` after the host: everything before the last `@` could be
+            // password, so all of it is masked.
+            ("postgres://u:s3@cret@h/db?opt=a@b", "postgres://u:***@b"),
             (
                 "postgres://h/db?sslpassword=s3cret",
                 "postgres://h/db?sslpassword=***",

@@ -158,3 +158,25 @@ fn a_generate_that_cannot_finish_leaves_the_folder_as_it_was() {
     );
     drop(trap);
 }
+
+/// A broken vitaes.toml line holding a password: the error names the file
+/// and line, and no output stream shows the password.
+#[test]
+fn a_toml_error_never_shows_the_line() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("vitaes.toml"),
+        "out = \"drizzle\"\n\n[database]\nurl = \"postgres://u:Marker-Pw-8731@h/db\n",
+    )
+    .unwrap();
+    for args in [&["check"][..], &["status"], &["push", "--dry-run"]] {
+        let out = command(project.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let said = text(&out);
+        assert!(!said.contains("Marker-Pw"), "{args:?}: {said}");
+        assert!(
+            said.contains("vitaes.toml") && said.contains(": 4:"),
+            "{args:?}: {said}"
+        );
+    }
+}

@@ -16,7 +16,7 @@ mod table;
 pub use errors::ParseErrors;
 pub use meta::FieldUse;
 pub use pg_enum::{parse_enum, parse_schema};
-pub use project::project_rename_all;
+pub use project::{describe_toml_error, project_rename_all};
 pub use sql_expr::parse_expression;
 pub use table::{parse_table, parse_table_with, ParsedTable};
 

@@ -28,7 +28,7 @@ pub fn project_rename_all(start: &Path) -> Result<Option<(RenameRule, PathBuf)>,
     };
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let keys: ParseKeys = toml::from_str(&text)
-        .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        .map_err(|e| format!("{}:{}", path.display(), describe_toml_error(&text, &e)))?;
     let Some(spelling) = keys.rename_all else {
         return Ok(None);
     };
@@ -39,5 +39,38 @@ pub fn project_rename_all(start: &Path) -> Result<Option<(RenameRule, PathBuf)>,
             path.display(),
             RenameRule::SPELLINGS.join(", ")
         )),
+    }
+}
+
+/// A TOML error as `line:column: message`, without the source line that
+/// toml's own text quotes: that line may be `url = "postgres://u:secret@..."`.
+pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: {message}")
+        }
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toml_error_names_the_place_but_never_quotes_the_line() {
+        let text = "schema = \"s\"\n[database]\nurl = \"postgres://u:Marker-Pw@h/db\n";
+        let e = toml::from_str::<toml::Value>(text).unwrap_err();
+        assert!(
+            e.to_string().contains("Marker-Pw"),
+            "toml's own text quotes the line"
+        );
+        let said = describe_toml_error(text, &e);
+        assert!(!said.contains("Marker-Pw"), "{said}");
+        assert!(said.starts_with("3:"), "{said}");
     }
 }
