@@ -19,7 +19,8 @@ use crate::renames_cli::Prompter;
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:
   vitaes-migrate drop
-  vitaes-migrate drop --out migrations --force   # no terminal, or no database to check")]
+  vitaes-migrate drop --out migrations --force   # no terminal, or no database to check
+  vitaes-migrate drop --force --never-applied    # the configured database is out of reach")]
 pub struct DropArgs {
     #[command(flatten)]
     pub out: MigrationsFolder,
@@ -27,6 +28,9 @@ pub struct DropArgs {
     pub url: DatabaseUrl,
     #[command(flatten)]
     pub force: Force,
+    /// Drop even when the configured database cannot be reached to check: you know the migration was never applied anywhere.
+    #[arg(long)]
+    pub never_applied: bool,
 }
 
 impl Default for DropArgs {
@@ -72,8 +76,16 @@ pub async fn run(
                         Applied::No(masked)
                     }
                 }
-                Err(e) if *args.force => Applied::Unknown(format!("{masked}: {e}")),
-                Err(e) => return Err(e.into()),
+                // Unreachable is not "not applied": only the user can say so.
+                Err(e) if args.never_applied => Applied::Unknown(format!("{masked}: {e}")),
+                Err(e) => {
+                    let _ = writeln!(
+                        out,
+                        "cannot check whether {} is applied to {masked}; nothing was dropped (if it was never applied anywhere, pass --never-applied)",
+                        last.tag
+                    );
+                    return Err(e.into());
+                }
             }
         }
     };

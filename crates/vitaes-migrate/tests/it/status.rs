@@ -213,6 +213,51 @@ async fn drop_refuses_an_applied_migration_and_needs_force_without_a_database() 
         "{all}"
     );
     assert!(dir.join("0000_a.sql").exists());
+    // A database configured but out of reach: exit 3, nothing dropped, even
+    // with --force; --never-applied is the user saying it is safe.
+    let unreachable = "postgres://u:Marker-Pw-8731@127.0.0.1:1/db";
+    let before = std::fs::read(dir.join("meta/_journal.json")).unwrap();
+    let kept: Vec<(&str, Vec<u8>)> = [
+        "0000_a.sql",
+        "meta/_journal.json",
+        "meta/0000_snapshot.json",
+    ]
+    .into_iter()
+    .map(|f| (f, std::fs::read(dir.join(f)).unwrap()))
+    .collect();
+    let out = run_async(
+        work.path(),
+        &["drop", "--out", "m", "--url", unreachable, "--force"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("--never-applied"), "{}", text(&out));
+    assert!(!text(&out).contains("Marker-Pw"), "{}", text(&out));
+    assert!(dir.join("0000_a.sql").exists());
+    assert_eq!(
+        std::fs::read(dir.join("meta/_journal.json")).unwrap(),
+        before
+    );
+    let out = run_async(
+        work.path(),
+        &[
+            "drop",
+            "--out",
+            "m",
+            "--url",
+            unreachable,
+            "--force",
+            "--never-applied",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!dir.join("0000_a.sql").exists());
+
+    // With no database configured at all, --force alone drops.
+    for (file, bytes) in &kept {
+        std::fs::write(dir.join(file), bytes).unwrap();
+    }
     let out = run_async(work.path(), &["drop", "--out", "m", "--force"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!dir.join("0000_a.sql").exists());
