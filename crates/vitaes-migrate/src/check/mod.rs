@@ -227,10 +227,17 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
             )),
         }
     }
-    let ids: HashMap<&str, &str> = snaps
-        .iter()
-        .map(|(f, id, _)| (id.as_str(), f.as_str()))
-        .collect();
+    let mut ids: HashMap<&str, &str> = HashMap::new();
+    for (file, id, _) in &snaps {
+        if let Some(first) = ids.insert(id.as_str(), file.as_str()) {
+            out.push(error(
+                file,
+                format!("has the id of {first} ({id}): one snapshot was copied from the other, so the chain cannot tell them apart"),
+                Some("regenerate the later migration: `vitaes-migrate drop` it, then `vitaes-migrate generate`"),
+            ));
+            ids.insert(id.as_str(), first);
+        }
+    }
     let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (file, _, prev) in &snaps {
         // drizzle-kit's first snapshots had `""` as the root's prevId.
@@ -263,6 +270,59 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 ),
                 Some(DROP_FIX),
             ));
+        }
+    }
+
+    // Every snapshot leads back to the root (a cycle never does), and the
+    // newest migration's snapshot ends the chain: generate diffs against it,
+    // so a snapshot generated after it would be ignored. (A journal whose
+    // order differs from the chain's, as merges leave it, is the `when`
+    // warning's business.)
+    let by_id: HashMap<&str, &str> = snaps
+        .iter()
+        .map(|(_, id, prev)| (id.as_str(), prev.as_str()))
+        .collect();
+    let mut in_cycle = false;
+    let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (file, id, _) in &snaps {
+        let mut seen = vec![id.as_str()];
+        let mut at = id.as_str();
+        while let Some(&prev) = by_id.get(at) {
+            if prev.is_empty() || prev == ZERO_ID || !by_id.contains_key(prev) {
+                break;
+            }
+            if seen.contains(&prev) {
+                if !reported.contains(prev) {
+                    let files: Vec<&str> = seen
+                        .iter()
+                        .skip_while(|i| **i != prev)
+                        .map(|i| ids.get(i).copied().unwrap_or(i))
+                        .collect();
+                    out.push(error(
+                        file,
+                        format!("the prevIds form a cycle ({} and back): no snapshot of it leads to the empty schema", files.join(" → ")),
+                        Some("restore the snapshots from version control"),
+                    ));
+                    reported.extend(seen.iter().skip_while(|i| **i != prev).copied());
+                }
+                in_cycle = true;
+                break;
+            }
+            seen.push(prev);
+            at = prev;
+        }
+    }
+    if let (false, Some(file)) = (in_cycle, &last_file) {
+        if let Some((_, last_id, _)) = snaps.iter().find(|(f, _, _)| f == file) {
+            for (child, _, prev) in &snaps {
+                if prev == last_id {
+                    out.push(error(
+                        child,
+                        format!("was generated from {file}, the newest migration's snapshot, but no journal entry after it has this snapshot: the chain runs past the journal's end"),
+                        Some("restore the journal entry it belongs to, or restore the snapshots from version control"),
+                    ));
+                }
+            }
         }
     }
 

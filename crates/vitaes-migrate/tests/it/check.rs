@@ -434,3 +434,62 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A chain whose ids repeat, run backwards or form a cycle is broken, each
+/// said once.
+#[test]
+fn a_chain_out_of_journal_order_or_with_a_repeated_id_is_broken() {
+    let edit = |p: &Project, file: &str, id: Option<&str>, prev: &str| {
+        let path = p.out().join(file);
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if let Some(id) = id {
+            v["id"] = serde_json::json!(id);
+        }
+        v["prevId"] = serde_json::json!(prev);
+        std::fs::write(&path, v.to_string()).unwrap();
+    };
+    let id_of = |p: &Project, file: &str| -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p.out().join(file)).unwrap()).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    let zero = "00000000-0000-0000-0000-000000000000";
+    let (s0, s1) = ("meta/0000_snapshot.json", "meta/0001_snapshot.json");
+
+    // Backwards: 0000 follows 0001.
+    let p = two_migrations();
+    let (a, b) = (id_of(&p, s0), id_of(&p, s1));
+    edit(&p, s0, None, &b);
+    edit(&p, s1, None, zero);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("error: meta/0000_snapshot.json: was generated from meta/0001_snapshot.json, the newest migration's snapshot"), "{out}");
+    assert_eq!(out.matches("error: meta/").count(), 1, "{out}");
+
+    // A cycle: each the other's parent.
+    let p = two_migrations();
+    let (a, b) = (id_of(&p, s0), id_of(&p, s1));
+    edit(&p, s0, Some(&a), &b);
+    edit(&p, s1, Some(&b), &a);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "the prevIds form a cycle (meta/0000_snapshot.json → meta/0001_snapshot.json and back)"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.matches("error: meta/").count(), 1, "{out}");
+
+    // A repeated id: once, naming both files.
+    let p = two_migrations();
+    let a = id_of(&p, s0);
+    edit(&p, s1, Some(&a), &a);
+    let (code, out) = run(p.check());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error: meta/0001_snapshot.json: has the id of meta/0000_snapshot.json"),
+        "{out}"
+    );
+}
