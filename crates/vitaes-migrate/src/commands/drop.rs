@@ -56,6 +56,25 @@ pub async fn run(
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
     let mut folder = Folder::open(&dir)?;
+    // On a journal check calls broken (two entries with one idx share one
+    // snapshot name) "the newest migration's files" may be another's. (A
+    // missing or stray file is no reason not to drop the newest.)
+    let contents = crate::check::read(&dir).map_err(Error::io(&dir))?;
+    let journal_file = Path::new(folder.layout().journal_file());
+    let broken: Vec<String> = crate::check::findings(&contents, None)
+        .into_iter()
+        .filter(|f| f.severity == crate::check::Severity::Error && f.file == journal_file)
+        .map(|f| f.to_string())
+        .collect();
+    if !broken.is_empty() {
+        return Err(Error::MigrationsFolder {
+            path: dir.clone(),
+            message: format!(
+                "check finds this folder's journal broken, so drop does not touch it:\n{}",
+                broken.join("\n")
+            ),
+        });
+    }
     let Some(last) = folder.journal().entries.last().cloned() else {
         let _ = writeln!(out, "No migrations in {} to drop", dir.display());
         return Ok(());

@@ -180,3 +180,52 @@ fn a_toml_error_never_shows_the_line() {
         );
     }
 }
+
+/// drop on a folder check calls broken (two entries with idx 1, which share
+/// `meta/0001_snapshot.json`): refused with check's words, nothing removed.
+#[test]
+fn drop_refuses_a_broken_folder() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(project.path().join("schema")).unwrap();
+    std::fs::write(project.path().join("schema/note.rs"), V1).unwrap();
+    let generate = || {
+        command(project.path())
+            .args(["generate", "--schema", "schema", "--out", "m"])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(generate().status.code(), Some(0));
+    std::fs::write(
+        project.path().join("schema/note.rs"),
+        V1.replace(
+            "pub body: String,",
+            "pub body: String,\n    pub title: Option<String>,",
+        ),
+    )
+    .unwrap();
+    assert_eq!(generate().status.code(), Some(0));
+    let dir = project.path().join("m");
+    let journal_path = dir.join("meta/_journal.json");
+    let mut journal: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&journal_path).unwrap()).unwrap();
+    let mut twin = journal["entries"][1].clone();
+    let tag = twin["tag"].as_str().unwrap().to_string();
+    twin["tag"] = serde_json::json!("0001_other_branch");
+    twin["when"] = serde_json::json!(twin["when"].as_u64().unwrap() + 1);
+    journal["entries"].as_array_mut().unwrap().push(twin);
+    std::fs::write(&journal_path, journal.to_string()).unwrap();
+    std::fs::copy(
+        dir.join(format!("{tag}.sql")),
+        dir.join("0001_other_branch.sql"),
+    )
+    .unwrap();
+
+    let before = listing(&dir);
+    let out = command(project.path())
+        .args(["drop", "--out", "m", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("both have idx 1"), "{}", text(&out));
+    assert_eq!(listing(&dir), before, "nothing removed");
+}
