@@ -57,7 +57,15 @@ pub async fn run(
         lock_wait: args.lock_wait,
     };
     let bar = progress_bar();
-    let mut lines: Vec<String> = Vec::new();
+    // Each line goes out (flushed) as it happens, above the bar on a
+    // terminal: a log piped elsewhere has what was applied even if the
+    // process is killed.
+    let mut say = |line: String| {
+        bar.suspend(|| {
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        })
+    };
     let result = migrator
         .run_with(&mut client, &options, &mut |event| match event {
             Event::WaitingForLock { holder } => {
@@ -71,7 +79,7 @@ pub async fn run(
                         args.lock_wait
                     );
                 });
-                lines.push(format!("waited for the migration lock{by}"));
+                say(format!("waited for the migration lock{by}"));
             }
             Event::Applying {
                 migration,
@@ -88,7 +96,7 @@ pub async fn run(
                 elapsed,
             } => {
                 bar.inc(1);
-                lines.push(format!(
+                say(format!(
                     "applied {} ({statements} statement{}, {} ms)",
                     migration.tag,
                     if statements == 1 { "" } else { "s" },
@@ -98,10 +106,6 @@ pub async fn run(
         })
         .await;
     bar.finish_and_clear();
-    // Lines go out after the bar is gone; on failure too, so what was applied is on record.
-    for l in &lines {
-        let _ = writeln!(out, "{l}");
-    }
     let report = result?;
     print_report(&report, args, &dir, out);
     Ok(())

@@ -832,3 +832,40 @@ pub struct B {
         .unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
 }
+
+/// With stdout piped (a deploy log), each applied migration's line arrives
+/// while migrate is still running, not only at exit: a kill loses nothing
+/// of what was said.
+#[tokio::test]
+async fn each_line_is_out_before_the_next_migration_runs() {
+    use std::io::BufRead;
+    let dir = folder(&[
+        ("0000_quick", 1_000, "CREATE TABLE quick (id int);"),
+        ("0001_slow", 2_000, "SELECT pg_sleep(3);"),
+    ]);
+    let db = test_database().await;
+    let mut child = migrate_cmd(dir.path(), db.url(), &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a first line");
+    assert!(first.starts_with("applied 0000_quick"), "{first}");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the line came while 0001_slow was still running"
+    );
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success());
+}
