@@ -96,6 +96,25 @@ impl Config {
                 describe_toml_error(&text, &e)
             ),
         })?;
+        let empty = [
+            ("[database] url_env", file.database.url_env.as_deref()),
+            ("[database] env_file", file.database.env_file.as_deref()),
+            ("[database] url", file.database.url.as_deref()),
+            ("[migrations] schema", file.migrations.schema.as_deref()),
+            ("[migrations] table", file.migrations.table.as_deref()),
+            ("out", file.out.as_deref()),
+        ];
+        if let Some((key, _)) = empty
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()))
+        {
+            return Err(Error::Config {
+                path: path.clone(),
+                message: format!(
+                    "`{key}` is empty\n  help: give it a value, or remove the line for the default"
+                ),
+            });
+        }
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         Ok(Config {
             schema: file

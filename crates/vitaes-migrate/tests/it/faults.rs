@@ -229,3 +229,25 @@ fn drop_refuses_a_broken_folder() {
     assert!(text(&out).contains("both have idx 1"), "{}", text(&out));
     assert_eq!(listing(&dir), before, "nothing removed");
 }
+
+/// An empty value where a name is needed is exit 2 naming the key.
+#[test]
+fn an_empty_config_key_is_named() {
+    for (toml, key) in [
+        (
+            "[migrations]\ntable = \"\"\n",
+            "`[migrations] table` is empty",
+        ),
+        (
+            "[database]\nurl_env = \" \"\n",
+            "`[database] url_env` is empty",
+        ),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::write(project.path().join("vitaes.toml"), toml).unwrap();
+        let out = command(project.path()).arg("status").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{toml}: {}", text(&out));
+        assert!(text(&out).contains(key), "{toml}: {}", text(&out));
+        assert!(text(&out).contains("vitaes.toml"), "{}", text(&out));
+    }
+}
