@@ -237,10 +237,7 @@ impl Migrator {
     /// Reads `dir` (drizzle-kit's layout: `meta/_journal.json` and
     /// `<tag>.sql`, see [`vitaes_schema_core::folder`]).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
-        let folder = Folder::open(dir.as_ref()).map_err(|e| MigrateError::Folder {
-            path: e.path().to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let folder = Folder::open(dir.as_ref()).map_err(MigrateError::from)?;
         let journal_path = folder.journal_path();
         if !folder.has_journal() {
             return Err(MigrateError::Folder {

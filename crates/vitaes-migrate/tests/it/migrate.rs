@@ -457,6 +457,24 @@ fn a_bad_folder_is_exit_2_naming_the_file() {
         "{}",
         text(&out)
     );
+    // A journal that is not JSON: its path said once.
+    let broken = folder(&[("0000_a", 1000, "SELECT 1;")]);
+    std::fs::write(broken.path().join("meta/_journal.json"), "{bad").unwrap();
+    for command in ["migrate", "status"] {
+        let out = crate::cmd::command(&std::env::temp_dir())
+            .args([command, "--url", "postgresql://u@127.0.0.1:1/db", "--out"])
+            .arg(broken.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.matches("_journal.json").count(),
+            1,
+            "{command}: {stderr}"
+        );
+        assert!(stderr.contains("not a drizzle-kit journal"), "{stderr}");
+    }
 }
 
 /// drizzle-kit's committed folders (Vitaes, long names): our
