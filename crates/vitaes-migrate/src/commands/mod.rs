@@ -46,7 +46,7 @@ pub(crate) async fn connect_configured(
     if verbose {
         let _ = writeln!(
             err,
-            "connecting to {} (from {:?})",
+            "connecting to {} (from {})",
             mask_url(&resolved.url),
             resolved.source
         );

@@ -251,3 +251,34 @@ fn an_empty_config_key_is_named() {
         assert!(text(&out).contains("vitaes.toml"), "{}", text(&out));
     }
 }
+
+/// `--verbose` says where the URL came from in words, not Rust's debug text.
+#[test]
+fn verbose_names_the_url_source_in_words() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("vitaes.toml"),
+        "[database]\nurl = \"postgres://u:Marker-Pw-8731@127.0.0.1:1/db\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(project.path().join("drizzle/meta")).unwrap();
+    std::fs::write(
+        project.path().join("drizzle/meta/_journal.json"),
+        r#"{"version":"7","dialect":"postgresql","entries":[]}"#,
+    )
+    .unwrap();
+    let out = command(project.path())
+        .args(["status", "--verbose"])
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert!(
+        said.contains("connecting to postgres://u:***@127.0.0.1:1/db (from "),
+        "{said}"
+    );
+    assert!(
+        !said.contains("ConfigFile {") && !said.contains("path:"),
+        "{said}"
+    );
+    assert!(!said.contains("Marker-Pw"), "{said}");
+}
