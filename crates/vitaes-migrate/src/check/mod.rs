@@ -367,6 +367,19 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
 
 fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     let mut out = Vec::new();
+    if let Some(offset) = sql.find('\0') {
+        let path = PathBuf::from(LAYOUT.sql_file(tag));
+        out.push(Finding {
+            severity: Severity::Error,
+            message: FolderError::NulByte {
+                path: path.clone(),
+                offset,
+            }
+            .message(),
+            file: path,
+            fix: None,
+        });
+    }
     if runs_outside_transaction(sql) {
         out.push(Finding {
             severity: Severity::Warning,

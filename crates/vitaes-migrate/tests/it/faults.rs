@@ -282,3 +282,33 @@ fn verbose_names_the_url_source_in_words() {
     );
     assert!(!said.contains("Marker-Pw"), "{said}");
 }
+
+/// A NUL byte in a migration: migrate (exit 2) and check name the file and
+/// the byte, before anything reaches the server.
+#[test]
+fn a_nul_byte_in_a_migration_is_named_with_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::cmd::write_folder(dir.path(), &[("0000_a", 1000, "SELECT 1;\0SELECT 2;")]);
+    let migrate = command(&std::env::temp_dir())
+        .args(["migrate", "--url", "postgresql://u@127.0.0.1:1/db", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(migrate.status.code(), Some(2), "{}", text(&migrate));
+    assert!(
+        text(&migrate).contains("0000_a.sql: byte 9 is a NUL"),
+        "{}",
+        text(&migrate)
+    );
+    let check = command(&std::env::temp_dir())
+        .args(["check", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    assert!(
+        text(&check).contains("error: 0000_a.sql: byte 9 is a NUL"),
+        "{}",
+        text(&check)
+    );
+}

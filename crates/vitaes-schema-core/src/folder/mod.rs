@@ -98,6 +98,14 @@ pub enum FolderError {
         tag: String,
         source: io::Error,
     },
+    /// A migration file holds a NUL byte, which PostgreSQL cannot take in
+    /// a statement (the connection fails instead).
+    NulByte {
+        /// The SQL file.
+        path: PathBuf,
+        /// Where the first NUL is, in bytes from the start.
+        offset: usize,
+    },
     /// A migration's snapshot cannot be read.
     SnapshotFile {
         path: PathBuf,
@@ -119,6 +127,7 @@ impl FolderError {
             | FolderError::Journal { path, .. }
             | FolderError::Dialect { path, .. }
             | FolderError::SqlFile { path, .. }
+            | FolderError::NulByte { path, .. }
             | FolderError::SnapshotFile { path, .. }
             | FolderError::Snapshot { path, .. } => path,
         }
@@ -137,6 +146,9 @@ impl FolderError {
             FolderError::SqlFile {
                 idx, tag, source, ..
             } => format!("journal entry {idx} (`{tag}`) has no readable file: {source}"),
+            FolderError::NulByte { offset, .. } => format!(
+                "byte {offset} is a NUL (0x00), which PostgreSQL cannot take in a statement: remove it (a bad copy or an editor put it there)"
+            ),
             FolderError::SnapshotFile { tag, source, .. } => {
                 format!("snapshot of migration `{tag}` cannot be read: {source}")
             }
@@ -174,7 +186,7 @@ impl std::error::Error for FolderError {
             | FolderError::SnapshotFile { source, .. } => Some(source),
             FolderError::Journal { source, .. } => Some(source),
             FolderError::Snapshot { source, .. } => Some(source),
-            FolderError::Dialect { .. } => None,
+            FolderError::Dialect { .. } | FolderError::NulByte { .. } => None,
         }
     }
 }
@@ -194,12 +206,19 @@ impl Entry {
 
     /// The SQL file's text, exactly as stored.
     pub fn read_sql(&self) -> Result<String, FolderError> {
-        std::fs::read_to_string(&self.sql).map_err(|source| FolderError::SqlFile {
+        let text = std::fs::read_to_string(&self.sql).map_err(|source| FolderError::SqlFile {
             path: self.sql.clone(),
             idx: self.journal.idx,
             tag: self.journal.tag.clone(),
             source,
-        })
+        })?;
+        match text.find('\0') {
+            Some(offset) => Err(FolderError::NulByte {
+                path: self.sql.clone(),
+                offset,
+            }),
+            None => Ok(text),
+        }
     }
 
     /// The schema after this migration.
