@@ -82,6 +82,8 @@ fn read(dir: &Path) -> Result<(PathBuf, Vec<(Entry, i64)>), String> {
                 e.sql.display()
             ));
         }
+        // Read as the migrator reads it: a NUL byte fails here, at compile time.
+        e.read_sql().map_err(|err| err.to_string())?;
     }
     Ok((journal_path, listed))
 }
