@@ -157,6 +157,13 @@ mod tests {
             out.contains(r#"(0u32 , "0000_a" , 5i64 , :: core :: include_str !"#),
             "{out}"
         );
+        // A NUL byte in it: a compile error naming the byte.
+        std::fs::write(dir.join("0000_a.sql"), "SELECT 1;\0").unwrap();
+        let out = embed_migrations_inner(quote! { "." }, &dir).to_string();
+        assert!(
+            out.contains("compile_error") && out.contains("byte 9 is a NUL"),
+            "{out}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
