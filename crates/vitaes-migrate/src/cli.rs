@@ -15,6 +15,7 @@ use crate::commands::migrate::MigrateArgs;
 use crate::commands::push::PushArgs;
 use crate::commands::status::StatusArgs;
 
+/// The parsed command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "vitaes-migrate",
@@ -25,10 +26,12 @@ pub struct Cli {
     /// Config file (default: vitaes.toml in this directory or the nearest ancestor).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Bring the database to the code's schema in one verified transaction (no migration files).

@@ -10,47 +10,64 @@ use vitaes_schema_core::parse::describe_toml_error;
 
 use crate::error::{Error, Result};
 
+/// The config file's name, looked for from the current directory upwards.
 pub const CONFIG_FILE: &str = "vitaes.toml";
 
 /// The file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    /// `schema`: one source path or a list (`.rs` files or folders), relative to the file.
     #[serde(default)]
     pub schema: Option<OneOrMany>,
+    /// `out`: the migrations folder, relative to the file.
     pub out: Option<String>,
+    /// `schema_filter`: the schemas introspection reads (default: `public` and the code's).
     pub schema_filter: Option<Vec<String>>,
+    /// `tables_filter`: globs narrowing the tables read (`"!legacy_*"` excludes).
     pub tables_filter: Option<Vec<String>>,
     /// serde's `rename_all` for every table's columns (a struct's own
     /// `#[table(rename_all)]` wins). Read where the structs are parsed, by
     /// `vitaes_schema_core::parse::project_rename_all`; listed here so the
     /// key is known.
     pub rename_all: Option<String>,
+    /// `[database]`: where the URL comes from.
     #[serde(default)]
     pub database: DatabaseSection,
+    /// `[migrations]`: where migrate records what it applied.
     #[serde(default)]
     pub migrations: MigrationsSection,
 }
 
+/// A TOML value given as one string or an array of them.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
+    /// A single string.
     One(String),
+    /// An array of strings.
     Many(Vec<String>),
 }
 
+/// `[database]` in `vitaes.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSection {
+    /// The environment variable holding the URL (default `DATABASE_URL`).
     pub url_env: Option<String>,
+    /// The env file to read that variable from, relative to the config file (default `.env`).
     pub env_file: Option<String>,
+    /// A URL to use when the variable is not set.
     pub url: Option<String>,
 }
 
+/// `[migrations]` in `vitaes.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationsSection {
+    /// The schema of the migrations table (default drizzle-orm's `drizzle`).
     pub schema: Option<String>,
+    /// The migrations table's name (default drizzle-orm's `__drizzle_migrations`).
     pub table: Option<String>,
     /// drizzle-kit's `migrations.prefix`: how `generate` tags new files
     /// (`index`, `timestamp`, `supabase`, `unix`, `none`).
@@ -62,8 +79,11 @@ pub struct MigrationsSection {
 pub struct Config {
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
+    /// The file's `schema` paths, made absolute.
     pub schema: Vec<PathBuf>,
+    /// The file's `out`, made absolute.
     pub out: Option<PathBuf>,
+    /// The file's values as written.
     pub file: ConfigFile,
 }
 

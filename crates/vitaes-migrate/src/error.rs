@@ -9,9 +9,13 @@ use vitaes_schema_core::folder::FolderError;
 /// A located message from reading schema sources: `file:line:column: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceMessage {
+    /// The file, as shown in messages.
     pub file: PathBuf,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -28,26 +32,47 @@ impl std::fmt::Display for SourceMessage {
     }
 }
 
+/// What went wrong in a command or a library call.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A mistake in how the tool was called (a flag, a missing setting).
     #[error("{0}")]
     Usage(String),
+    /// `vitaes.toml` or the env file cannot be read or parsed.
     #[error("{path}: {message}")]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The file (with `:line` for an env file line).
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Mistakes in the schema sources, one message each.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Source(Vec<SourceMessage>),
+    /// A file or folder could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The migrations folder is inconsistent or unreadable.
     #[error("{path}: {message}")]
-    MigrationsFolder { path: PathBuf, message: String },
+    MigrationsFolder {
+        /// The file or folder at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An action declined: hazards not confirmed, ambiguous renames, no terminal to ask on.
     #[error("{0}")]
     Refused(String),
+    /// Connecting failed.
     #[error(transparent)]
     Connect(#[from] crate::connect::ConnectError),
+    /// Applying migrations failed.
     #[error(transparent)]
     Migrate(#[from] crate::migrator::MigrateError),
     /// The database rejected a statement (exit code 4).
@@ -85,4 +110,5 @@ impl From<FolderError> for Error {
     }
 }
 
+/// The crate's result, [`Error`] by default.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -25,6 +25,7 @@ impl MigrationsDir {
         })
     }
 
+    /// The folder as opened.
     pub fn folder(&self) -> &Folder {
         &self.folder
     }

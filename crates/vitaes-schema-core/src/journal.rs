@@ -2,21 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
+/// drizzle-kit's journal: the list of a folder's migrations, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
+    /// The journal format's version (`"7"`).
     pub version: String,
+    /// The database dialect; always `postgresql` here.
     pub dialect: String,
+    /// The migrations, oldest first.
     pub entries: Vec<JournalEntry>,
 }
 
+/// One migration in the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalEntry {
+    /// The migration's number, from 0.
     pub idx: u32,
+    /// The snapshot format's version of the migration (`"7"`).
     pub version: String,
     /// Milliseconds since the epoch; drizzle-orm's migrator records it as
     /// `created_at` and applies only entries newer than the newest recorded.
     pub when: u64,
+    /// The migration's name: its files' stem (`0003_add_user_email`).
     pub tag: String,
+    /// Whether the SQL file separates statements with `--> statement-breakpoint`.
     pub breakpoints: bool,
 }
 
@@ -31,6 +40,7 @@ impl Default for Journal {
 }
 
 impl Journal {
+    /// Reads `meta/_journal.json`'s text.
     pub fn from_json(text: &str) -> Result<Journal, serde_json::Error> {
         serde_json::from_str(text)
     }

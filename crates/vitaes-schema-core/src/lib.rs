@@ -6,6 +6,8 @@
 //! syn::DeriveInput ──parse──► UnresolvedTable ──resolve──► Schema
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod folder;
 pub mod journal;
 pub mod model;

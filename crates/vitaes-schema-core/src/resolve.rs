@@ -20,8 +20,11 @@ use crate::unresolved::{
 /// One resolution mistake. `item` indexes the input: the CLI maps it back to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveError {
+    /// The input item the mistake is in.
     pub item: ItemRef,
+    /// Where in that item's source.
     pub loc: Loc,
+    /// What is wrong, as shown to the user.
     pub message: String,
     /// A second place involved (the first definition of a duplicate).
     pub other: Option<(ItemRef, Loc)>,
@@ -30,7 +33,9 @@ pub struct ResolveError {
 /// Which input a [`ResolveError`] is about: the n-th table or the n-th enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemRef {
+    /// The n-th table of the input.
     Table(usize),
+    /// The n-th enum of the input.
     Enum(usize),
 }
 

@@ -22,17 +22,29 @@ pub const ZERO_ID: &str = "00000000-0000-0000-0000-000000000000";
 /// A snapshot's identity and its schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
+    /// This snapshot's UUID (`id`).
     pub id: String,
+    /// The previous snapshot's `id` (`prevId`), [`ZERO_ID`] for the first.
     pub prev_id: String,
+    /// The schema it records.
     pub schema: Schema,
 }
 
+/// A snapshot that cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
+    /// The text is not JSON of a snapshot.
     #[error("not valid snapshot JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Another dialect or snapshot version.
     #[error("unsupported snapshot: dialect `{dialect}`, version `{version}` (expected postgresql, version 7){}", upgrade_hint(dialect, version))]
-    Unsupported { dialect: String, version: String },
+    Unsupported {
+        /// The `dialect` it declares.
+        dialect: String,
+        /// The `version` it declares.
+        version: String,
+    },
+    /// A foreign key's `onDelete` or `onUpdate` is not a referential action.
     #[error("unknown referential action `{0}`")]
     Action(String),
 }

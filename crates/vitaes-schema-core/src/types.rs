@@ -107,13 +107,19 @@ fn split_array(s: &str) -> (&str, usize) {
 /// Broad families of SQL types, for checking that a `default = <literal>` fits its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeFamily {
+    /// `boolean`.
     Boolean,
+    /// `smallint`, `integer`, `bigint` and the serials.
     Integer,
+    /// `real`, `double precision`, `numeric`.
     Numeric,
+    /// `text`, `varchar`, `char`, `citext`.
     Text,
+    /// Anything else, arrays included.
     Other,
 }
 
+/// The family of `sql_type` (drizzle-kit's spelling, `varchar(255)` included).
 pub fn type_family(sql_type: &str) -> TypeFamily {
     if sql_type.ends_with("[]") {
         return TypeFamily::Other;

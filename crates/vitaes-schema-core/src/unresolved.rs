@@ -13,7 +13,9 @@ use crate::model::{DefaultValue, FkAction, IdentityKind};
 /// A 1-based line and column in a source file, where the parser saw an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Loc {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -29,17 +31,26 @@ impl Loc {
     }
 }
 
+/// A `#[derive(Table)]` struct as parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnresolvedTable {
     /// The struct's identifier, used by other tables' references.
     pub rust_name: String,
+    /// The table's SQL name (the struct name in snake_case unless `name = "..."`).
     pub name: String,
+    /// The table's schema (`public` unless `schema = "..."`).
     pub schema: String,
+    /// One per field, in declaration order.
     pub columns: Vec<UnresolvedColumn>,
+    /// A table-level `primary_key(...)`, if declared.
     pub primary_key: Option<UnresolvedPrimaryKey>,
+    /// Table-level `unique(...)` constraints.
     pub uniques: Vec<UnresolvedUnique>,
+    /// `index(...)` declarations, in order.
     pub indexes: Vec<UnresolvedIndex>,
+    /// Table-level `foreign_key(...)` declarations.
     pub foreign_keys: Vec<UnresolvedForeignKey>,
+    /// `check(name = ..., expr = ...)` declarations.
     pub checks: Vec<UnresolvedCheck>,
     /// `renamed_from = "old"`: the table's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
@@ -52,22 +63,32 @@ pub struct UnresolvedTable {
 }
 
 impl UnresolvedTable {
+    /// The column declared by the Rust field `field`, if any.
     pub fn column_by_field(&self, field: &str) -> Option<&UnresolvedColumn> {
         self.columns.iter().find(|c| c.field == field)
     }
 }
 
+/// A field of a `Table` struct as parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnresolvedColumn {
     /// The Rust field name (raw prefix removed).
     pub field: String,
+    /// The column's SQL name (the field name unless `name = "..."`).
     pub name: String,
+    /// Where the SQL type comes from.
     pub ty: TypeSpec,
+    /// The field is an `Option<T>`.
     pub nullable: bool,
+    /// `primary_key` on the field.
     pub primary_key: bool,
+    /// `unique` on the field, if declared.
     pub unique: Option<ColumnUnique>,
+    /// `default = ...`, if declared.
     pub default: Option<DefaultValue>,
+    /// `references = "Table.field"`, if declared.
     pub references: Option<ColumnReference>,
+    /// `identity`, if declared.
     pub identity: Option<IdentitySpec>,
     /// `serial`: a serial/bigserial/smallserial by the integer width.
     pub serial: bool,
@@ -75,6 +96,7 @@ pub struct UnresolvedColumn {
     pub generated: Option<String>,
     /// `renamed_from = "old"`: the column's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
+    /// Where the field's name is written.
     #[serde(skip)]
     pub loc: Loc,
     /// Where the field's type is written.
@@ -86,13 +108,21 @@ pub struct UnresolvedColumn {
 /// options left out take drizzle-kit's defaults (from 1 up to the type's maximum).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentitySpec {
+    /// `always` or `by_default`.
     pub kind: IdentityKind,
+    /// The sequence's name, if given.
     pub name: Option<String>,
+    /// `increment`, if given.
     pub increment: Option<i64>,
+    /// `start`, if given.
     pub start: Option<i64>,
+    /// `min_value`, if given.
     pub min_value: Option<i64>,
+    /// `max_value`, if given.
     pub max_value: Option<i64>,
+    /// `cache`, if given.
     pub cache: Option<i64>,
+    /// `cycle`.
     pub cycle: bool,
 }
 
@@ -102,64 +132,97 @@ pub enum TypeSpec {
     /// `type = "..."`, already in drizzle-kit's spelling.
     Sql(String),
     /// A type that is not built in: a `PgEnum` by its Rust name, in `dims` arrays.
-    Enum { rust_name: String, dims: usize },
+    Enum {
+        /// The enum's Rust name, resolved against the `PgEnum`s.
+        rust_name: String,
+        /// Array dimensions: 0 for the type itself, 1 for `Vec<T>`, and so on.
+        dims: usize,
+    },
     /// A built-in mapping of the written Rust type.
     Builtin(String),
 }
 
+/// A column-level `unique` (or `unique(name = ..., nulls_not_distinct)`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnUnique {
+    /// The constraint's name, if given.
     pub name: Option<String>,
+    /// `nulls_not_distinct`.
     pub nulls_not_distinct: bool,
 }
 
+/// A column-level `references = "Table.field"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnReference {
     /// The referenced struct and field, as written.
     pub table: String,
+    /// The referenced field's Rust name.
     pub field: String,
+    /// `on_delete = "..."`, if given.
     pub on_delete: Option<FkAction>,
+    /// `on_update = "..."`, if given.
     pub on_update: Option<FkAction>,
     /// Where the referenced struct and field are named.
     #[serde(skip)]
     pub loc: Loc,
+    /// Where the referenced field is named.
     #[serde(skip)]
     pub field_loc: Loc,
 }
 
+/// A table-level `primary_key(...)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedPrimaryKey {
+    /// The constraint's name, if given.
     pub name: Option<String>,
+    /// The key's Rust field names, in order.
     pub fields: Vec<String>,
 }
 
+/// A table-level `unique(...)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedUnique {
+    /// The constraint's name, if given.
     pub name: Option<String>,
+    /// The constrained Rust field names, in order.
     pub fields: Vec<String>,
+    /// `nulls_not_distinct`.
     pub nulls_not_distinct: bool,
 }
 
+/// An `index(...)` declaration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnresolvedIndex {
+    /// The index's name, if given.
     pub name: Option<String>,
+    /// The indexed fields or expressions, in order.
     pub columns: Vec<UnresolvedIndexColumn>,
+    /// `unique`.
     pub unique: bool,
+    /// `method = "..."`, if given (`btree` otherwise).
     pub method: Option<String>,
+    /// `concurrently`.
     pub concurrently: bool,
+    /// `where = "..."`: a partial index's predicate.
     pub where_clause: Option<String>,
     /// Storage parameters, `with(fillfactor = 70)`.
     pub with: Vec<(String, serde_json::Value)>,
 }
 
+/// One key of an `index(...)`, with its ordering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedIndexColumn {
+    /// The field or expression indexed.
     pub target: IndexTarget,
+    /// Ascending unless `desc`.
     pub asc: bool,
+    /// `nulls_first` / `nulls_last`; defaults to `!asc`, as in PostgreSQL.
     pub nulls_first: bool,
+    /// An operator class, if given.
     pub opclass: Option<String>,
 }
 
+/// What an index key is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexTarget {
     /// A field of this struct.
@@ -168,20 +231,31 @@ pub enum IndexTarget {
     Expr(String),
 }
 
+/// A table-level `check(name = ..., expr = ...)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedCheck {
+    /// The constraint's name (required).
     pub name: String,
+    /// The SQL boolean expression.
     pub expr: String,
 }
 
+/// A table-level `foreign_key(...)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedForeignKey {
+    /// The constraint's name, if given.
     pub name: Option<String>,
+    /// The referencing Rust field names, in order.
     pub fields: Vec<String>,
+    /// The referenced struct's Rust name.
     pub ref_table: String,
+    /// The referenced Rust field names, matching `fields`.
     pub ref_fields: Vec<String>,
+    /// `on_delete = "..."`, if given.
     pub on_delete: Option<FkAction>,
+    /// `on_update = "..."`, if given.
     pub on_update: Option<FkAction>,
+    /// Where the foreign key is declared.
     #[serde(skip)]
     pub loc: Loc,
     /// Where each referenced field is named.
@@ -192,10 +266,15 @@ pub struct UnresolvedForeignKey {
 /// A `#[derive(PgEnum)]` enum as parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedEnum {
+    /// The enum's identifier, used by columns of this type.
     pub rust_name: String,
+    /// The type's SQL name (the enum name in snake_case unless `name = "..."`).
     pub name: String,
+    /// The type's schema (`public` unless `schema = "..."`).
     pub schema: String,
+    /// The labels: variant names in snake_case unless renamed.
     pub values: Vec<String>,
+    /// Where the enum is, for the CLI's messages.
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -204,8 +283,11 @@ pub struct UnresolvedEnum {
 /// tables yet (drizzle-kit's `pgSchema("name")`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnresolvedSchema {
+    /// The struct's identifier.
     pub rust_name: String,
+    /// The schema's SQL name (the struct name in snake_case unless `name = "..."`).
     pub name: String,
+    /// Where the struct is, for the CLI's messages.
     #[serde(skip)]
     pub loc: Loc,
 }

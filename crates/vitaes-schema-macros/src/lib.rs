@@ -3,6 +3,8 @@
 //! functions over `proc_macro2::TokenStream`, so it is unit-tested without a
 //! compiler in the loop.
 
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
 
 mod embed;

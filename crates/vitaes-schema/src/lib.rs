@@ -36,6 +36,8 @@
 //! uses. A table it references must be registered too, or `build` says which
 //! `.table::<T>()` is missing.
 
+#![warn(missing_docs)]
+
 pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
 pub use vitaes_schema_core::{
@@ -72,10 +74,13 @@ pub trait Table {
     note = "add #[derive(PgEnum)] to the enum, or #[column(type = \"...\")] to the field"
 )]
 pub trait PgEnum {
+    /// The type's SQL name.
     const NAME: &'static str;
+    /// The type's SQL schema (`public` unless declared).
     const SCHEMA: &'static str;
     /// The enum's values, in order.
     const VALUES: &'static [&'static str];
+    /// The enum as parsed, for the resolver.
     fn unresolved() -> UnresolvedEnum;
     /// This variant's SQL value.
     fn as_value(&self) -> &'static str;
@@ -83,7 +88,9 @@ pub trait PgEnum {
 
 /// A PostgreSQL schema: implemented by `#[derive(PgSchema)]` on a unit struct.
 pub trait PgSchema {
+    /// The schema's SQL name.
     const NAME: &'static str;
+    /// The schema as parsed, for the resolver.
     fn unresolved() -> UnresolvedSchema;
 }
 
@@ -103,6 +110,7 @@ pub struct SchemaBuilder {
 }
 
 impl SchemaBuilder {
+    /// An empty builder.
     pub fn new() -> Self {
         Self::default()
     }
@@ -131,11 +139,13 @@ impl SchemaBuilder {
         }
     }
 
+    /// Declares the schema `S`, even if no table uses it yet.
     pub fn pg_schema<S: PgSchema>(mut self) -> Self {
         self.schemas.push(S::unresolved());
         self
     }
 
+    /// Resolves everything registered into a [`Schema`], or every mistake found.
     pub fn build(self) -> Result<Schema, ResolveErrors> {
         vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)
     }

@@ -1,5 +1,5 @@
 //! `vitaes-migrate check`: the migrations folder's health and whether the
-//! code is in it (see [`crate::check`]). No database; exit 1 on any error
+//! code is in it (see `crate::check`). No database; exit 1 on any error
 //! finding, warnings alone exit 0.
 
 use std::io::Write;
@@ -17,10 +17,13 @@ use crate::error::{Error, Result};
   vitaes-migrate check --out migrations --schema src/schema
   vitaes-migrate check --json")]
 pub struct CheckArgs {
+    /// `--schema`: the code to look for in the folder.
     #[command(flatten)]
     pub schema: SchemaSources,
+    /// `--out`: the folder to check.
     #[command(flatten)]
     pub out: MigrationsFolder,
+    /// `--json`: print the findings as JSON.
     #[command(flatten)]
     pub json: Json,
 }
@@ -31,6 +34,7 @@ impl Default for CheckArgs {
     }
 }
 
+/// Checks the folder (and, with schema sources, that the code matches its last snapshot); writes the findings to `out`.
 pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
     if !dir.is_dir() {

@@ -22,10 +22,13 @@ use crate::renames_cli::Prompter;
   vitaes-migrate drop --out migrations --force   # no terminal, or no database to check
   vitaes-migrate drop --force --never-applied    # the configured database is out of reach")]
 pub struct DropArgs {
+    /// `--out`: the folder to drop from.
     #[command(flatten)]
     pub out: MigrationsFolder,
+    /// `--url`: the database asked whether the migration is applied.
     #[command(flatten)]
     pub url: DatabaseUrl,
+    /// `--force`: drop without asking, even when no database could be checked.
     #[command(flatten)]
     pub force: Force,
     /// Drop even when the configured database cannot be reached to check: you know the migration was never applied anywhere.
@@ -46,6 +49,7 @@ enum Applied {
     Unknown(String),
 }
 
+/// Removes the newest migration unless the database has applied it, asking first when `prompter` is given and `--force` is not.
 pub async fn run(
     args: &DropArgs,
     config: &Config,

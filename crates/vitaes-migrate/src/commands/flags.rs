@@ -43,6 +43,7 @@ pub struct MigrationsFolder {
 }
 
 impl MigrationsFolder {
+    /// The folder given, if any.
     pub fn as_deref(&self) -> Option<&Path> {
         self.out.as_deref()
     }
@@ -66,6 +67,7 @@ pub struct DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// The URL given, if any.
     pub fn as_deref(&self) -> Option<&str> {
         self.url.as_deref()
     }
@@ -80,6 +82,7 @@ impl From<Option<String>> for DatabaseUrl {
 /// `--url URL` and `--verbose`: the commands that connect and can say where.
 #[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
 pub struct Database {
+    /// `--url`.
     #[command(flatten)]
     pub url: DatabaseUrl,
     /// Say on stderr where it connects and, for introspect, which schemas it reads (passwords masked).

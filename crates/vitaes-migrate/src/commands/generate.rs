@@ -28,18 +28,22 @@ use crate::sql;
   vitaes-migrate generate --custom --name backfill_slugs
   vitaes-migrate generate --json   # {\"version\":1,\"changes\":[...],\"ambiguities\":[...]}")]
 pub struct GenerateArgs {
+    /// `--schema`: the code.
     #[command(flatten)]
     pub schema: SchemaSources,
+    /// `--out`: the folder the migration is written to.
     #[command(flatten)]
     pub out: MigrationsFolder,
     /// The migration's tag suffix (`NNNN_<name>.sql`).
     #[arg(long)]
     pub name: Option<String>,
+    /// `--rename` and `--no-rename`: decisions on ambiguous renames.
     #[command(flatten)]
     pub renames: RenameFlags,
     /// Write an empty migration for hand-written SQL.
     #[arg(long)]
     pub custom: bool,
+    /// `--json`: print the plan as JSON.
     #[command(flatten)]
     pub json: Json,
 }
@@ -56,10 +60,12 @@ const CUSTOM_SQL: &str = "-- Custom SQL migration file, put your code below! --"
 /// What `generate` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Generated {
+    /// The code matches the last snapshot; nothing was written.
     NothingToDo,
     /// The migration files written, in order (two when enum values are added
     /// and used in one change).
     Written {
+        /// The SQL files, in order.
         sql_paths: Vec<PathBuf>,
     },
 }

@@ -20,10 +20,13 @@ use crate::source::load_schema;
   vitaes-migrate introspect --url postgresql://localhost:5432/vitaes
   vitaes-migrate introspect --json > live_snapshot.json")]
 pub struct IntrospectArgs {
+    /// `--url` and `--verbose`.
     #[command(flatten)]
     pub database: Database,
+    /// `--schema`: the code, whose schemas are read unless vitaes.toml has a `schema_filter`.
     #[command(flatten)]
     pub schema: SchemaSources,
+    /// `--json`: print the live schema as a drizzle-kit snapshot.
     #[command(flatten)]
     pub json: Json,
 }

@@ -20,10 +20,13 @@ use crate::migrator::{Event, MigrateReport, Migrator, RunOptions};
   vitaes-migrate migrate --baseline 0003_add_users   # a database built by push
   vitaes-migrate migrate --lock-wait 2m --url postgresql://localhost:5432/vitaes")]
 pub struct MigrateArgs {
+    /// `--out`: the folder to apply.
     #[command(flatten)]
     pub out: MigrationsFolder,
+    /// `--url` and `--verbose`.
     #[command(flatten)]
     pub database: Database,
+    /// `--dry-run`: show the pending migrations, apply none.
     #[command(flatten)]
     pub dry_run: DryRun,
     /// Record every migration up to this tag as applied without running it (for a database built by push).
@@ -40,6 +43,7 @@ impl Default for MigrateArgs {
     }
 }
 
+/// Applies the pending migrations, reporting progress on `out` and connection details on `err`.
 pub async fn run(
     args: &MigrateArgs,
     config: &Config,

@@ -25,22 +25,28 @@ use crate::sql;
   vitaes-migrate push --url postgresql://localhost:5432/vitaes
   vitaes-migrate push --rename table:users=accounts --force")]
 pub struct PushArgs {
+    /// `--schema`: the code to push.
     #[command(flatten)]
     pub schema: SchemaSources,
+    /// `--url` and `--verbose`.
     #[command(flatten)]
     pub database: Database,
+    /// `--dry-run`: show the plan, change nothing.
     #[command(flatten)]
     pub dry_run: DryRun,
+    /// `--force`: apply a plan with hazards without asking.
     #[command(flatten)]
     pub force: Force,
     /// Confirm every statement (needs a terminal).
     #[arg(long)]
     pub strict: bool,
+    /// `--json`: print the plan as JSON.
     #[command(flatten)]
     pub json: Json,
     /// How long a statement may wait for a lock (5s, 500ms, 2m).
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+    /// `--rename` and `--no-rename`: decisions on ambiguous renames.
     #[command(flatten)]
     pub renames: RenameFlags,
 }

@@ -21,12 +21,16 @@ use crate::sql;
   vitaes-migrate status --exit-code   # in CI: exit 1 when not applied or drifted
   vitaes-migrate status --json --url postgresql://localhost:5432/vitaes")]
 pub struct StatusArgs {
+    /// `--schema`: the code to compare the database with.
     #[command(flatten)]
     pub schema: SchemaSources,
+    /// `--out`: the folder whose migrations are checked.
     #[command(flatten)]
     pub out: MigrationsFolder,
+    /// `--url` and `--verbose`.
     #[command(flatten)]
     pub database: Database,
+    /// `--json`: print the status as JSON.
     #[command(flatten)]
     pub json: Json,
     /// Exit 1 when a migration is not applied or the database drifted.
@@ -50,6 +54,7 @@ enum Drift {
     Ambiguous(String),
 }
 
+/// Prints each migration's status and the drift from the code, on `out`.
 pub async fn run(
     args: &StatusArgs,
     config: &Config,

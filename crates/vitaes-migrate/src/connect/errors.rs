@@ -25,60 +25,97 @@ use super::url::{ConnectUrl, InvalidUrl, SslMode};
 pub enum ConnectError {
     /// The URL does not parse (or names an unsupported parameter).
     #[error("invalid database URL {url}: {reason}")]
-    InvalidUrl { url: String, reason: String },
+    InvalidUrl {
+        /// The URL, password masked.
+        url: String,
+        /// Which part is wrong.
+        reason: String,
+    },
 
     /// `sslrootcert`/`sslcert`/`sslkey` missing, unreadable or unusable, or
     /// a verifying sslmode without `sslrootcert`.
     #[error("cannot connect to {url}: {reason}")]
-    TlsFiles { url: String, reason: String },
+    TlsFiles {
+        /// The URL, password masked.
+        url: String,
+        /// Which file, and what is wrong with it.
+        reason: String,
+    },
 
     /// Nothing answered: connection refused, timeout, unknown host.
     #[error("cannot connect to {url}: {target} is unreachable: {reason}")]
     Unreachable {
+        /// The URL, password masked.
         url: String,
         /// `host:port` (several, comma-separated, for a multi-host URL).
         target: String,
+        /// Why, in words (refused, timed out, no such socket, ...).
         reason: String,
     },
 
     /// Wrong password, no such role, or the server wants a password the URL lacks.
     #[error("cannot connect to {url}: authentication failed for user \"{user}\": {reason}")]
     AuthFailed {
+        /// The URL, password masked.
         url: String,
+        /// The role connected as.
         user: String,
+        /// The server's message and SQLSTATE, or that the URL has no password.
         reason: String,
     },
 
     /// SQLSTATE 3D000.
     #[error("cannot connect to {url}: database \"{database}\" does not exist")]
-    NoDatabase { url: String, database: String },
+    NoDatabase {
+        /// The URL, password masked.
+        url: String,
+        /// The database the URL names.
+        database: String,
+    },
 
     /// pg_hba.conf has only `hostssl` entries for this connection.
     #[error(
         "cannot connect to {url}: the server requires TLS for this connection (pg_hba.conf \
          has no entry for it without encryption); use sslmode=require or stronger"
     )]
-    TlsRequired { url: String },
+    TlsRequired {
+        /// The URL, password masked.
+        url: String,
+    },
 
     /// `sslmode=require` or stronger, and the server has `ssl = off`.
     #[error(
         "cannot connect to {url}: the server does not support TLS, and sslmode={sslmode} \
          requires it (turn on `ssl` on the server, or use sslmode=prefer)"
     )]
-    TlsUnsupported { url: String, sslmode: SslMode },
+    TlsUnsupported {
+        /// The URL, password masked.
+        url: String,
+        /// The sslmode that requires TLS.
+        sslmode: SslMode,
+    },
 
     /// Our verifier rejected the server's certificate.
     #[error("cannot connect to {url}: certificate verification failed ({check}, sslmode={sslmode}): {detail}")]
     Certificate {
+        /// The URL, password masked.
         url: String,
+        /// The sslmode in effect.
         sslmode: SslMode,
+        /// The step that failed.
         check: CertCheck,
+        /// What the verifier said.
         detail: String,
     },
 
     /// Any other TLS handshake failure (protocol, alert from the server, ...).
     #[error("cannot connect to {url}: TLS handshake failed: {detail}")]
-    Tls { url: String, detail: String },
+    Tls {
+        /// The URL, password masked.
+        url: String,
+        /// What the TLS library said.
+        detail: String,
+    },
 
     /// The server refused the session for another reason (too many
     /// connections, starting up, ...).
@@ -86,14 +123,22 @@ pub enum ConnectError {
         "cannot connect to {url}: the server refused the connection: {message} (SQLSTATE {code})"
     )]
     Rejected {
+        /// The URL, password masked.
         url: String,
+        /// The SQLSTATE.
         code: String,
+        /// The server's message.
         message: String,
     },
 
     /// Anything else (e.g. the connection dropped during start-up).
     #[error("cannot connect to {url}: {detail}")]
-    Other { url: String, detail: String },
+    Other {
+        /// The URL, password masked.
+        url: String,
+        /// The driver's message.
+        detail: String,
+    },
 }
 
 impl ConnectError {

@@ -28,11 +28,22 @@ pub enum UrlSource {
     /// `--url`.
     Flag,
     /// The process environment.
-    Environment { var: String },
+    Environment {
+        /// The variable's name.
+        var: String,
+    },
     /// A line of the env file.
-    EnvFile { path: PathBuf, var: String },
+    EnvFile {
+        /// The env file.
+        path: PathBuf,
+        /// The variable's name.
+        var: String,
+    },
     /// `[database] url` in the config file.
-    ConfigFile { path: PathBuf },
+    ConfigFile {
+        /// The config file.
+        path: PathBuf,
+    },
 }
 
 impl fmt::Display for UrlSource {
@@ -51,6 +62,7 @@ impl fmt::Display for UrlSource {
 pub struct ResolvedUrl {
     /// The URL as given; may contain a password, so print [`mask_url`] of it.
     pub url: String,
+    /// Where it came from.
     pub source: UrlSource,
 }
 

@@ -105,8 +105,11 @@ pub struct ConnectUrl {
     pub hosts: Vec<String>,
     /// One port per host.
     pub ports: Vec<u16>,
+    /// The user name (from the userinfo or `?user=`), percent-decoded.
     pub user: Option<String>,
+    /// The database (the path or `?dbname=`); `None` means the user name, as in PostgreSQL.
     pub dbname: Option<String>,
+    /// `sslmode` (default `prefer`).
     pub sslmode: SslMode,
     /// CA certificate(s) (PEM) to verify the server against.
     pub sslrootcert: Option<PathBuf>,

@@ -10,11 +10,14 @@ use vitaes_schema_core::{
 /// A table's qualified name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TableRef {
+    /// The schema (`public` by default).
     pub schema: String,
+    /// The table's name in it.
     pub name: String,
 }
 
 impl TableRef {
+    /// The name of `t`.
     pub fn of(t: &TableDef) -> TableRef {
         TableRef {
             schema: t.schema.clone(),
@@ -33,7 +36,9 @@ impl std::fmt::Display for TableRef {
 /// re-created and back after.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumColumn {
+    /// The table holding the column.
     pub table: TableRef,
+    /// The column's name.
     pub column: String,
     /// Array dimensions (`mood[]` is 1).
     pub dims: usize,
@@ -47,175 +52,293 @@ pub struct EnumColumn {
     pub convert_back: bool,
 }
 
+/// One step of a [`Plan`]: what to create, drop, rename or alter, with everything its SQL needs.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // plans are short; boxing would only add noise
 pub enum Change {
+    /// `CREATE SCHEMA`.
     CreateSchema(String),
+    /// `DROP SCHEMA`.
     DropSchema(String),
+    /// `CREATE TYPE ... AS ENUM`.
     CreateEnum(EnumDef),
+    /// `DROP TYPE` of an enum.
     DropEnum(EnumDef),
     /// `ALTER TYPE ... ADD VALUE 'v' [BEFORE 'w']`.
     AddEnumValue {
+        /// The enum as it is after the change.
         enum_def: EnumDef,
+        /// The label added.
         value: String,
+        /// The existing label it goes before; `None` appends it.
         before: Option<String>,
     },
     /// Values removed or reordered: through text and back.
     RebuildEnum {
+        /// The enum as it becomes.
         new: EnumDef,
         /// Values the enum loses (empty for a reorder).
         removed: Vec<String>,
+        /// Every column using the enum, converted around the rebuild.
         columns: Vec<EnumColumn>,
     },
+    /// `ALTER TYPE ... RENAME TO`.
     RenameEnum {
+        /// The enum's schema.
         schema: String,
+        /// The old name.
         from: String,
+        /// The new name.
         to: String,
     },
+    /// `ALTER TYPE ... SET SCHEMA`.
     MoveEnum {
+        /// The enum's name.
         name: String,
+        /// The schema it leaves.
         from: String,
+        /// The schema it moves to.
         to: String,
     },
+    /// `CREATE TABLE` with its columns, primary key, unique and check constraints (foreign keys and indexes follow as their own changes).
     CreateTable(TableDef),
+    /// `DROP TABLE`.
     DropTable(TableRef),
     /// `ALTER TABLE "from"."t" SET SCHEMA "to"`.
     MoveTable {
+        /// The table's name.
         name: String,
+        /// The schema it leaves.
         from: String,
+        /// The schema it moves to.
         to: String,
     },
+    /// `ALTER TABLE ... RENAME TO`.
     RenameTable {
+        /// The table under its old name.
         table: TableRef,
+        /// The new name.
         to: String,
     },
+    /// `ALTER TABLE ... RENAME COLUMN`.
     RenameColumn {
+        /// The table holding the column.
         table: TableRef,
+        /// The old column name.
         from: String,
+        /// The new column name.
         to: String,
     },
+    /// `ALTER TABLE ... RENAME CONSTRAINT`: a key, unique, check or foreign key.
     RenameConstraint {
+        /// The table the constraint is on.
         table: TableRef,
+        /// The old constraint name.
         from: String,
+        /// The new constraint name.
         to: String,
     },
+    /// `ALTER INDEX ... RENAME TO`.
     RenameIndex {
+        /// The index's schema (its table's).
         schema: String,
+        /// The old index name.
         from: String,
+        /// The new index name.
         to: String,
     },
+    /// `ALTER SEQUENCE ... RENAME TO`: an identity or serial column's sequence.
     RenameSequence {
+        /// The sequence's schema.
         schema: String,
+        /// The old sequence name.
         from: String,
+        /// The new sequence name.
         to: String,
     },
+    /// `ALTER TABLE ... ADD COLUMN`.
     AddColumn {
+        /// The table gaining the column.
         table: TableRef,
+        /// The column, with its type, default, identity and constraints.
         column: ColumnDef,
     },
+    /// `ALTER TABLE ... DROP COLUMN`.
     DropColumn {
+        /// The table losing the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
+    /// `SET DATA TYPE` (with `USING` where there is no assignment cast).
     AlterColumnType {
+        /// The table holding the column.
         table: TableRef,
+        /// The column as it was.
         from: ColumnDef,
+        /// The column as it becomes.
         to: ColumnDef,
+        /// The old type is an enum.
         from_enum: bool,
+        /// The new type is an enum.
         to_enum: bool,
     },
+    /// `ALTER COLUMN ... SET DEFAULT`.
     SetDefault {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
+        /// The new default.
         default: DefaultValue,
     },
+    /// `ALTER COLUMN ... DROP DEFAULT`.
     DropDefault {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
+    /// `ALTER COLUMN ... SET NOT NULL`.
     SetNotNull {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
+    /// `ALTER COLUMN ... DROP NOT NULL`.
     DropNotNull {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
+    /// `ALTER COLUMN ... ADD GENERATED ... AS IDENTITY`.
     AddIdentity {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
+        /// The identity and its sequence options.
         identity: Identity,
     },
+    /// `ALTER COLUMN ... DROP IDENTITY`.
     DropIdentity {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
+    /// Identity options changed (`SET GENERATED`, `SET INCREMENT BY`, ...).
     AlterIdentity {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
+        /// The identity as it was.
         from: Identity,
+        /// The identity as it becomes.
         to: Identity,
     },
     /// A column becomes generated, or its expression changes: PostgreSQL 15
     /// cannot alter it in place, so it is dropped and added again.
     SetGenerated {
+        /// The table holding the column.
         table: TableRef,
+        /// The column as it becomes, with its generation expression.
         column: ColumnDef,
     },
+    /// `ALTER COLUMN ... DROP EXPRESSION`: a generated column becomes a plain one.
     DropGenerated {
+        /// The table holding the column.
         table: TableRef,
+        /// The column's name.
         column: String,
     },
     /// A column-level key (`ADD PRIMARY KEY ("c")`).
     AddColumnPrimaryKey {
+        /// The table gaining the key.
         table: TableRef,
+        /// The key's column.
         column: String,
     },
+    /// `ADD CONSTRAINT ... PRIMARY KEY`: a table-level (composite or named) key.
     AddPrimaryKey {
+        /// The table gaining the key.
         table: TableRef,
+        /// The key.
         pk: PrimaryKey,
     },
     /// Drops a primary key by its stored name (`<table>_pkey` for a column-level key).
     DropPrimaryKey {
+        /// The table losing the key.
         table: TableRef,
+        /// The constraint's name.
         name: String,
     },
     /// A composite key keeping its name with other columns.
     AlterPrimaryKey {
+        /// The table holding the key.
         table: TableRef,
+        /// The constraint's name, kept.
         old_name: String,
+        /// The key as it becomes.
         pk: PrimaryKey,
     },
+    /// `ADD CONSTRAINT ... UNIQUE`.
     AddUnique {
+        /// The table gaining the constraint.
         table: TableRef,
+        /// The constraint.
         unique: Unique,
     },
+    /// `DROP CONSTRAINT` of a unique constraint.
     DropUnique {
+        /// The table losing the constraint.
         table: TableRef,
+        /// The constraint's name.
         name: String,
     },
+    /// `ADD CONSTRAINT ... CHECK`.
     AddCheck {
+        /// The table gaining the check.
         table: TableRef,
+        /// The check.
         check: Check,
     },
+    /// `DROP CONSTRAINT` of a check.
     DropCheck {
+        /// The table losing the check.
         table: TableRef,
+        /// The constraint's name.
         name: String,
     },
+    /// `ADD CONSTRAINT ... FOREIGN KEY`.
     AddForeignKey {
+        /// The referencing table.
         table: TableRef,
+        /// The foreign key.
         fk: ForeignKey,
     },
+    /// `DROP CONSTRAINT` of a foreign key.
     DropForeignKey {
+        /// The referencing table.
         table: TableRef,
+        /// The constraint's name.
         name: String,
     },
+    /// `CREATE INDEX`.
     CreateIndex {
+        /// The indexed table.
         table: TableRef,
+        /// The index.
         index: IndexDef,
     },
+    /// `DROP INDEX`.
     DropIndex {
+        /// The indexed table (the index's schema is its).
         table: TableRef,
+        /// The index's name.
         name: String,
     },
 }
@@ -223,10 +346,12 @@ pub enum Change {
 /// The changes that turn one schema into another, in an order that applies.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
+    /// The changes, in the order their statements run.
     pub changes: Vec<Change>,
 }
 
 impl Plan {
+    /// True when the schemas already match.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }

@@ -18,17 +18,24 @@ use vitaes_schema_core::{ColumnDef, DefaultValue};
 use super::casts::{assignable, base_type};
 use super::change::{Change, Plan, TableRef};
 
+/// A risk of a change to an existing database; `--json` spells it in kebab-case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hazard {
+    /// Drops data: a table, a column, enum values.
     DataLoss,
+    /// Rewrites the whole table.
     Rewrite,
+    /// Blocks writes to the table while it runs.
     Lock,
+    /// Can fail on existing rows (`SET NOT NULL`, a new unique key, a narrower type).
     MayFail,
+    /// Drops an index the plan does not build again (queries may slow down).
     IndexDropped,
 }
 
 impl Hazard {
+    /// The kebab-case name (`data-loss`, `may-fail`), as messages and `--json` show it.
     pub fn as_str(self) -> &'static str {
         match self {
             Hazard::DataLoss => "data-loss",

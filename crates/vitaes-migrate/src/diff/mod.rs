@@ -120,19 +120,31 @@ impl Groups {
 /// A drop and an add that may be one rename.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ambiguity {
+    /// Tables dropped and added in one schema.
     Tables {
+        /// The schema.
         schema: String,
+        /// The old tables' names.
         dropped: Vec<String>,
+        /// The new tables' names.
         added: Vec<String>,
     },
+    /// Columns dropped and added in one table.
     Columns {
+        /// The table.
         table: TableRef,
+        /// The old columns' names.
         dropped: Vec<String>,
+        /// The new columns' names.
         added: Vec<String>,
     },
+    /// Enums dropped and added in one schema.
     Enums {
+        /// The schema.
         schema: String,
+        /// The old enums' names.
         dropped: Vec<String>,
+        /// The new enums' names.
         added: Vec<String>,
     },
 }

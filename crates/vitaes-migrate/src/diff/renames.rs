@@ -21,7 +21,9 @@ use super::change::{Change, TableRef};
 /// `[schema.]name`; no schema means `public`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QualifiedName {
+    /// The schema (`public` when not written).
     pub schema: String,
+    /// The name within it.
     pub name: String,
 }
 
@@ -53,16 +55,25 @@ impl fmt::Display for QualifiedName {
 pub enum Rename {
     /// A table renamed and/or moved to another schema.
     Table {
+        /// The old name.
         from: QualifiedName,
+        /// The new name.
         to: QualifiedName,
     },
+    /// A column renamed.
     Column {
+        /// The table, by its name in the new schema.
         table: QualifiedName,
+        /// The old column name.
         from: String,
+        /// The new column name.
         to: String,
     },
+    /// An enum renamed and/or moved to another schema.
     Enum {
+        /// The old name.
         from: QualifiedName,
+        /// The new name.
         to: QualifiedName,
     },
 }
@@ -70,15 +81,25 @@ pub enum Rename {
 /// An added object that is really new (a drop and an add, not a rename).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoRename {
+    /// The table is new.
     Table(QualifiedName),
-    Column { table: QualifiedName, name: String },
+    /// The column is new.
+    Column {
+        /// The table, by its name in the new schema.
+        table: QualifiedName,
+        /// The new column's name.
+        name: String,
+    },
+    /// The enum is new.
     Enum(QualifiedName),
 }
 
 /// What was meant, for every ambiguity the diff would otherwise report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenameDecisions {
+    /// Renames, each a drop and an add that are one object.
     pub renames: Vec<Rename>,
+    /// Added objects that are new, not renames.
     pub no_renames: Vec<NoRename>,
 }
 

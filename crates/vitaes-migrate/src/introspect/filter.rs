@@ -5,6 +5,7 @@
 /// What introspection reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
+    /// The schemas read, in order.
     pub schemas: Vec<String>,
     /// Globs over table names (`*`, `?`); `!glob` excludes. Empty: every table.
     pub tables: Vec<String>,

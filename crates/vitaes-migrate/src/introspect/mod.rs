@@ -30,6 +30,7 @@ const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Introspected {
+    /// The managed schemas' tables and enums, as the model sees them.
     pub schema: Schema,
     /// `kind schema.name` of what the model does not manage (views,
     /// functions, triggers, standalone sequences, foreign tables, domains,

@@ -11,18 +11,23 @@ use super::Migration;
 /// One row of the migrations table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedRow {
+    /// The row's `id` (a serial).
     pub id: i32,
+    /// The hex SHA-256 of the file when it was applied.
     pub hash: String,
+    /// The journal entry's `when` (milliseconds since the epoch); `None` if NULL.
     pub created_at: Option<i64>,
     /// When it was applied (UTC, RFC 3339), if recorded: rows drizzle-orm's
     /// migrator wrote before vitaes-migrate added the column have none.
     pub applied_at: Option<String>,
 }
 
+/// Where each migration of the folder stands on a database.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct History {
     /// Indexes into the migrations, in journal order.
     pub applied: Vec<usize>,
+    /// Indexes of the migrations with no row, in journal order.
     pub pending: Vec<usize>,
     /// Pending ones older than the newest applied (merged from a branch).
     pub out_of_order: Vec<usize>,

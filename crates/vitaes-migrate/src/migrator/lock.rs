@@ -77,6 +77,7 @@ pub async fn holder(client: &Client, key: i64) -> Result<Option<i32>, MigrateErr
     Ok(row.map(|r| r.get(0)))
 }
 
+/// Releases the advisory lock `key` held by this session.
 pub async fn release(client: &Client, key: i64) -> Result<(), MigrateError> {
     client
         .query_one("SELECT pg_advisory_unlock($1)", &[&key])

@@ -10,8 +10,10 @@ pub const BREAKPOINT: &str = "--> statement-breakpoint";
 /// (`CREATE INDEX CONCURRENTLY`, `ALTER TYPE ... ADD VALUE` on old servers).
 pub const NO_TRANSACTION: &str = "-- vitaes:no-transaction";
 
+/// One migration of the folder, read for applying.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
+    /// The journal's `idx`.
     pub idx: u32,
     /// The file name without `.sql`, as in the journal.
     pub tag: String,
@@ -31,10 +33,12 @@ pub struct Statement<'a> {
     pub number: usize,
     /// 1-based line of the file where the piece starts.
     pub line: usize,
+    /// The piece's SQL, trimmed.
     pub text: &'a str,
 }
 
 impl Migration {
+    /// A migration of `sql`, its hash computed.
     pub fn new(idx: u32, tag: impl Into<String>, when: i64, sql: impl Into<String>) -> Migration {
         let sql = sql.into();
         Migration {
@@ -90,6 +94,7 @@ pub fn runs_outside_transaction(sql: &str) -> bool {
         .is_some_and(|l| l.trim() == NO_TRANSACTION)
 }
 
+/// The lowercase hex SHA-256 of `text`.
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()

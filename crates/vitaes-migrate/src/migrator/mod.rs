@@ -10,7 +10,7 @@
 //!
 //! Differences from drizzle-orm's migrator, each on purpose: an advisory lock
 //! (see [`lock`]); every journal entry without a row is pending, not only the
-//! newer ones ([`history`]); an applied file whose hash changed stops the run;
+//! newer ones (`history`); an applied file whose hash changed stops the run;
 //! each migration commits on its own with its row, so a failure names the file
 //! and statement and keeps the migrations before it.
 //!
@@ -36,7 +36,9 @@ pub use migration::{
 /// Where applied migrations are recorded (`[migrations]` in vitaes.toml).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationsTable {
+    /// The table's schema (`drizzle` by default).
     pub schema: String,
+    /// The table's name (`__drizzle_migrations` by default).
     pub table: String,
 }
 
@@ -50,43 +52,72 @@ impl Default for MigrationsTable {
     }
 }
 
+/// Why applying (or reading the state of) migrations failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
+    /// The migrations folder cannot be read, or is inconsistent.
     #[error("{path}: {message}")]
-    Folder { path: PathBuf, message: String },
+    Folder {
+        /// The file or folder at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// `--baseline` names a tag the journal does not have.
     #[error("--baseline {0}: no migration in the journal has that tag")]
     UnknownBaseline(String),
+    /// Applied migrations whose files changed since; nothing was run.
     #[error(
         "{} changed after being applied (the recorded hash is not the file's): restore the file as it was applied (see its history in git) and put the change in a new migration",
         .tags.join(", ")
     )]
-    Modified { tags: Vec<String> },
+    Modified {
+        /// The changed migrations' tags.
+        tags: Vec<String>,
+    },
+    /// Another session held the migration lock for all of `lock_wait`.
     #[error(
         "another migrate holds the migration lock{}; gave up after {waited:?} (raise --lock-wait, or see what that backend is doing in pg_stat_activity)",
         .holder.map(|p| format!(" (backend pid {p})")).unwrap_or_default()
     )]
     LockTimeout {
+        /// How long it waited.
         waited: Duration,
+        /// The lock holder's backend pid, if visible.
         holder: Option<i32>,
     },
+    /// A migration's statement (or recording its row) failed; the migrations before it stay applied.
     #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code, *.transactional))]
     Failed {
+        /// The migration's tag.
         tag: String,
         /// 1-based piece of the file; `None` when recording or committing failed.
         statement: Option<usize>,
+        /// 1-based line of the file where the statement starts; `None` with `statement`.
         line: Option<usize>,
+        /// The server's message.
         message: String,
         /// SQLSTATE.
         code: String,
+        /// Whether the migration ran in a transaction (so none of it was kept).
         transactional: bool,
     },
+    /// The connection dropped while a migration ran: whether it was applied is unknown.
     #[error(
         "lost the connection while applying {tag} ({message}); whether it was applied is unknown: run `vitaes-migrate status`"
     )]
-    ConnectionLost { tag: String, message: String },
+    ConnectionLost {
+        /// The migration that was running.
+        tag: String,
+        /// The driver's message.
+        message: String,
+    },
+    /// A query of the migrator's own (the table, the lock) failed.
     #[error("{context}: {message}")]
     Database {
+        /// What was being done (`releasing the migration lock`).
         context: &'static str,
+        /// The server's message and SQLSTATE.
         message: String,
     },
 }
@@ -151,20 +182,31 @@ fn describe_db_error(e: &tokio_postgres::Error) -> String {
 #[derive(Debug)]
 pub enum Event<'a> {
     /// The lock is held by another session (its pid if visible); polling.
-    WaitingForLock { holder: Option<i32> },
+    WaitingForLock {
+        /// The holder's backend pid, if visible.
+        holder: Option<i32>,
+    },
     /// About to run migration `position` (1-based) of `total` pending.
     Applying {
+        /// The migration.
         migration: &'a Migration,
+        /// 1-based among the pending.
         position: usize,
+        /// How many are pending.
         total: usize,
     },
+    /// Migration applied and recorded.
     Applied {
+        /// The migration.
         migration: &'a Migration,
+        /// How many statements (pieces between breakpoints) ran.
         statements: usize,
+        /// How long it took, commit included.
         elapsed: Duration,
     },
 }
 
+/// How [`Migrator::run`] behaves.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Read and report; change nothing, take no lock.
@@ -200,6 +242,7 @@ pub struct MigrateReport {
     pub missing: Vec<AppliedRow>,
     /// How many were applied before this run.
     pub already_applied: usize,
+    /// Whether another session held the lock first.
     pub waited_for_lock: bool,
 }
 
@@ -207,7 +250,9 @@ pub struct MigrateReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
+    /// Applied, with the recorded hash.
     Applied,
+    /// Not applied yet.
     Pending,
     /// Pending, and older than the newest applied.
     OutOfOrder,
@@ -217,12 +262,16 @@ pub enum State {
     Missing,
 }
 
+/// One line of `status`: a migration or an unmatched row, and its state.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrationStatus {
     /// `None` for a [`State::Missing`] row.
     pub tag: Option<String>,
+    /// The journal's `when` (or the row's `created_at`), milliseconds since the epoch.
     pub when: Option<i64>,
+    /// Where it stands.
     pub state: State,
+    /// When it was applied (UTC, RFC 3339), if recorded.
     pub applied_at: Option<String>,
 }
 
@@ -299,10 +348,12 @@ impl Migrator {
         self
     }
 
+    /// The folder's migrations, in journal order.
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
 
+    /// Where applied migrations are recorded.
     pub fn table(&self) -> &MigrationsTable {
         &self.table
     }

@@ -1,7 +1,7 @@
 //! `push`: the code's schema onto a live database, without migration files.
 //!
 //! Introspect → canonicalise (the server spells the desired fragments, see
-//! [`canonical`]) → diff with the same engine as `generate` → apply in one
+//! `canonical`) → diff with the same engine as `generate` → apply in one
 //! transaction with a `lock_timeout`, re-reading the live schema first (and
 //! refusing if it changed since the plan) and again before committing: the
 //! transaction commits only if the database now equals the desired schema.
@@ -30,7 +30,9 @@ use crate::sql;
 /// How to push.
 #[derive(Debug, Clone)]
 pub struct PushOptions {
+    /// Which schemas and tables of the database are compared with the code.
     pub filter: Filter,
+    /// Decisions on drops and adds that may be renames.
     pub renames: RenameDecisions,
     /// Plan only.
     pub dry_run: bool,
@@ -55,7 +57,9 @@ impl Default for PushOptions {
 /// What a push planned and did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PushReport {
+    /// The changes, in order (empty when the database already matches).
     pub plan: Plan,
+    /// Whether the plan was applied (false for a dry run or an empty plan).
     pub applied: bool,
 }
 

@@ -459,7 +459,7 @@ fn a_chain_out_of_journal_order_or_with_a_repeated_id_is_broken() {
 
     // Backwards: 0000 follows 0001.
     let p = two_migrations();
-    let (a, b) = (id_of(&p, s0), id_of(&p, s1));
+    let b = id_of(&p, s1);
     edit(&p, s0, None, &b);
     edit(&p, s1, None, zero);
     let (code, out) = run(p.check());

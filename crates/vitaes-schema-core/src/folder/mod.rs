@@ -83,19 +83,35 @@ pub struct Contents {
 #[derive(Debug)]
 pub enum FolderError {
     /// A file or folder could not be read, written or removed.
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why the operation failed.
+        source: io::Error,
+    },
     /// The journal is not JSON of drizzle-kit's journal.
     Journal {
+        /// The journal file.
         path: PathBuf,
+        /// The JSON error.
         source: serde_json::Error,
     },
     /// The journal is for another database.
-    Dialect { path: PathBuf, dialect: String },
+    Dialect {
+        /// The journal file.
+        path: PathBuf,
+        /// The dialect it names.
+        dialect: String,
+    },
     /// A journal entry's SQL file cannot be read.
     SqlFile {
+        /// The SQL file expected.
         path: PathBuf,
+        /// The entry's `idx`.
         idx: u32,
+        /// The entry's tag.
         tag: String,
+        /// Why reading failed.
         source: io::Error,
     },
     /// A migration file holds a NUL byte, which PostgreSQL cannot take in
@@ -108,13 +124,18 @@ pub enum FolderError {
     },
     /// A migration's snapshot cannot be read.
     SnapshotFile {
+        /// The snapshot file expected.
         path: PathBuf,
+        /// The migration's tag.
         tag: String,
+        /// Why reading failed.
         source: io::Error,
     },
     /// A snapshot was read but is not one this crate reads.
     Snapshot {
+        /// The snapshot file.
         path: PathBuf,
+        /// What is wrong with it.
         source: SnapshotError,
     },
 }
@@ -194,12 +215,16 @@ impl std::error::Error for FolderError {
 /// One migration of a folder: its journal entry and where its files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The journal's record of the migration.
     pub journal: JournalEntry,
+    /// The migration's SQL file.
     pub sql: PathBuf,
+    /// The snapshot of the schema after the migration.
     pub snapshot: PathBuf,
 }
 
 impl Entry {
+    /// The migration's tag (`0003_add_user_email`).
     pub fn tag(&self) -> &str {
         &self.journal.tag
     }
@@ -290,14 +315,17 @@ impl Folder {
         self
     }
 
+    /// The folder's path.
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    /// The layout the folder is read and written in.
     pub fn layout(&self) -> &'static dyn Layout {
         self.layout
     }
 
+    /// The journal as read (empty if there was none).
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
@@ -307,6 +335,7 @@ impl Folder {
         self.has_journal
     }
 
+    /// Where the journal file is (or would be).
     pub fn journal_path(&self) -> PathBuf {
         under(&self.root, self.layout.journal_file())
     }

@@ -11,6 +11,7 @@ pub struct ParseErrors {
 }
 
 impl ParseErrors {
+    /// Records `error`.
     pub fn push(&mut self, error: syn::Error) {
         self.errors.push(error);
     }
@@ -22,10 +23,12 @@ impl ParseErrors {
             .push(syn::Error::new(span, format!("{message}\n  help: {help}")));
     }
 
+    /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
+    /// How many errors were recorded.
     pub fn len(&self) -> usize {
         self.errors.len()
     }

@@ -12,7 +12,9 @@ use crate::naming;
 /// `references(User, id)`: the struct path as written and the field ident, so
 /// the derive can expand `<User as Table>::COLUMNS.id` spanned at `id`.
 pub struct FieldUse {
+    /// The referenced struct's path, as written.
     pub table: Path,
+    /// The referenced field.
     pub field: Ident,
 }
 

@@ -20,7 +20,9 @@ use crate::unresolved::{
 /// A parsed table plus what only the derive needs: the cross-table field uses
 /// it expands to compile-time checks, with their spans.
 pub struct ParsedTable {
+    /// The table as parsed.
     pub table: UnresolvedTable,
+    /// Every `Struct.field` the attributes name, for the derive's compile-time checks.
     pub field_uses: Vec<FieldUse>,
     /// Field types that are not built in, with the field they belong to: the
     /// derive requires `PgEnum` of each.
