@@ -239,11 +239,10 @@ struct RawSnapshot {
     prev_id: String,
     version: String,
     dialect: String,
-    #[serde(default)]
+    // Required, as drizzle-kit's own snapshot schema has them: a snapshot
+    // without `tables` read as "no tables" would make every table look new.
     tables: Map<String, Value>,
-    #[serde(default)]
     enums: Map<String, Value>,
-    #[serde(default)]
     schemas: Map<String, Value>,
 }
 

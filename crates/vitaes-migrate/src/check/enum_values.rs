@@ -23,7 +23,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 use vitaes_schema_core::Schema;
 
-use super::{Finding, Severity};
+use super::{Concern, Finding, Severity};
 use crate::migrator::{runs_outside_transaction, BREAKPOINT};
 
 /// A statement of a migration file, as far as enum values go.
@@ -168,6 +168,7 @@ pub(super) fn findings(files: &[(&str, &str)], last: Option<&Schema>) -> Vec<Fin
                 if runs_outside_transaction(sql) {
                     out.push(Finding {
                         severity: Severity::Warning,
+                        concern: Concern::File,
                         file,
                         message: format!("adds enum value {literal} to {type_name} and uses it: fine outside a transaction, but drizzle-orm's migrator runs every file in one, where PostgreSQL refuses it"),
                         fix: None,
@@ -175,6 +176,7 @@ pub(super) fn findings(files: &[(&str, &str)], last: Option<&Schema>) -> Vec<Fin
                 } else {
                     out.push(Finding {
                         severity: Severity::Error,
+                        concern: Concern::File,
                         file,
                         message: format!("adds enum value {literal} and uses it in the same transaction, which PostgreSQL refuses (unsafe use of new value, type {type_name})"),
                         fix: Some("move the statements that use it into the next migration (`vitaes-migrate generate` writes them that way)".into()),
@@ -197,6 +199,7 @@ pub(super) fn findings(files: &[(&str, &str)], last: Option<&Schema>) -> Vec<Fin
             };
             out.push(Finding {
                 severity: Severity::Warning,
+                concern: Concern::File,
                 file,
                 message: format!(
                     "adds enum value {literal} and {}.sql uses it: drizzle-orm's migrator runs pending migrations in one transaction, where PostgreSQL refuses a value added in it unless the type was created there too, so it fails {fails_where} (vitaes-migrate commits each migration apart)",

@@ -26,9 +26,26 @@ pub enum Severity {
     Warning,
 }
 
+/// What a finding puts at risk, so the commands that write or apply refuse
+/// exactly what would make them wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    /// The journal's entries, which every command reads.
+    Journal,
+    /// The snapshot chain whose end `generate` diffs against.
+    Snapshots,
+    /// One file's own problem (a stray file, an old snapshot's lost parent).
+    File,
+    /// The code against the last snapshot.
+    Code,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
+    /// What it puts at risk (not part of `--json`).
+    #[serde(skip)]
+    pub concern: Concern,
     /// The file it is about (relative to the folder).
     pub file: PathBuf,
     pub message: String,
@@ -68,8 +85,9 @@ const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the late
 pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     let journal_file = LAYOUT.journal_file();
     let mut out = Vec::new();
-    let error = |file: &str, message: String, fix: Option<&str>| Finding {
+    let error = |concern: Concern, file: &str, message: String, fix: Option<&str>| Finding {
         severity: Severity::Error,
+        concern,
         file: PathBuf::from(file),
         message,
         fix: fix.map(str::to_string),
@@ -77,12 +95,14 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     let Some(journal_text) = &folder.journal else {
         if !folder.sql.is_empty() || !folder.snapshots.is_empty() {
             out.push(error(
+                Concern::Journal,
                 journal_file,
                 "missing, but the folder has migrations".into(),
                 Some("restore it from version control"),
             ));
         } else if code.is_some_and(|c| !c.is_empty()) {
             out.push(error(
+                Concern::Code,
                 journal_file,
                 "no migrations yet, but the code has tables".into(),
                 Some("run `vitaes-migrate generate`"),
@@ -95,6 +115,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         Err(e) => {
             let markers = journal_text.contains("<<<<<<<");
             out.push(error(
+                Concern::Journal,
                 journal_file,
                 format!(
                     "not a drizzle-kit journal: {e}{}",
@@ -113,6 +134,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     // only another database's journal is wrong here.
     if !POSTGRES_DIALECTS.contains(&journal.dialect.as_str()) {
         out.push(error(
+            Concern::Journal,
             journal_file,
             format!(
                 "journal is for dialect `{}`, not PostgreSQL",
@@ -129,14 +151,14 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     for (pos, e) in journal.entries.iter().enumerate() {
         if let Some(other) = by_idx.insert(e.idx, &e.tag) {
             out.push(error(
-                journal_file,
+                Concern::Journal, journal_file,
                 format!("`{other}` and `{}` both have idx {} (two branches both generated migration {})", e.tag, e.idx, e.idx),
                 Some(DROP_FIX),
             ));
         } else if e.idx != expected_idx {
             // One finding per gap or jump, not one per entry after it.
             out.push(error(
-                journal_file,
+                Concern::Journal, journal_file,
                 if e.idx > expected_idx {
                     format!("entry `{}` has idx {} where {expected_idx} comes next: idx {expected_idx}{} missing", e.tag, e.idx,
                         if e.idx - expected_idx > 1 { format!("–{} are", e.idx - 1) } else { " is".to_string() })
@@ -149,7 +171,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         expected_idx = expected_idx.max(e.idx + 1);
         if let Some(other) = by_when.insert(e.when, &e.tag) {
             out.push(error(
-                journal_file,
+                Concern::Journal, journal_file,
                 format!("`{other}` and `{}` have the same `when` ({}); the migrations table tells migrations apart by it", e.tag, e.when),
                 Some("give the later entry a larger `when` (milliseconds since the epoch) before either is applied"),
             ));
@@ -157,6 +179,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         if pos > 0 && e.when < journal.entries[pos - 1].when {
             out.push(Finding {
                 severity: Severity::Warning,
+                concern: Concern::Journal,
                 file: PathBuf::from(journal_file),
                 message: format!(
                     "`{}` is older than `{}` before it: drizzle-orm's migrator skips it on a database that has the newer one (vitaes-migrate applies it)",
@@ -167,7 +190,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         }
         match folder.sql.get(&e.tag) {
             None => out.push(error(
-                &LAYOUT.sql_file(&e.tag),
+                Concern::File, &LAYOUT.sql_file(&e.tag),
                 format!("journal entry {} has no migration file", e.idx),
                 Some("restore the file, or remove the entry with `vitaes-migrate drop` if it is the last"),
             )),
@@ -179,7 +202,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         let snap = LAYOUT.snapshot_file(e);
         if pos + 1 == journal.entries.len() && !folder.snapshots.contains_key(&snap) {
             out.push(error(
-                &snap,
+                Concern::Snapshots, &snap,
                 format!("journal entry `{}` has no snapshot", e.tag),
                 Some("restore it from version control; without it the next generate compares with an older schema"),
             ));
@@ -188,7 +211,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     for tag in folder.sql.keys() {
         if !journal.entries.iter().any(|e| &e.tag == tag) {
             out.push(error(
-                &LAYOUT.sql_file(tag),
+                Concern::File, &LAYOUT.sql_file(tag),
                 "no journal entry: no migrator will run it".into(),
                 Some(&format!("add its entry back to {journal_file} (a merge may have dropped it), or delete the file")),
             ));
@@ -208,6 +231,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         let path = file.clone();
         if !entry_snapshots.contains(file.as_str()) {
             out.push(error(
+                Concern::File,
                 &path,
                 "no journal entry has this snapshot's prefix".into(),
                 Some("delete it, or restore the journal entry it belongs to"),
@@ -221,6 +245,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 snaps.push((path, s.id, s.prev_id));
             }
             Err(e) => out.push(error(
+                Concern::Snapshots,
                 &path,
                 format!("cannot be read: {e}"),
                 Some(SNAPSHOT_UPGRADE),
@@ -231,7 +256,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     for (file, id, _) in &snaps {
         if let Some(first) = ids.insert(id.as_str(), file.as_str()) {
             out.push(error(
-                file,
+                Concern::Snapshots, file,
                 format!("has the id of {first} ({id}): one snapshot was copied from the other, so the chain cannot tell them apart"),
                 Some("regenerate the later migration: `vitaes-migrate drop` it, then `vitaes-migrate generate`"),
             ));
@@ -249,7 +274,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         children.entry(prev).or_default().push(file);
         if prev != ZERO_ID && !ids.contains_key(prev) {
             out.push(error(
-                file,
+                Concern::File, file,
                 format!("its prevId {prev} is no snapshot's id: the chain is broken (a snapshot lost in a merge?)"),
                 Some(DROP_FIX),
             ));
@@ -263,7 +288,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 ids.get(prev).map_or(prev.to_string(), |f| f.to_string())
             };
             out.push(error(
-                files[1],
+                Concern::Snapshots, files[1],
                 format!(
                     "{} were both generated from {parent}: two branches generated migrations in parallel, so the later one does not know the other's changes",
                     files.join(" and ")
@@ -299,7 +324,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                         .map(|i| ids.get(i).copied().unwrap_or(i))
                         .collect();
                     out.push(error(
-                        file,
+                        Concern::Snapshots, file,
                         format!("the prevIds form a cycle ({} and back): no snapshot of it leads to the empty schema", files.join(" → ")),
                         Some("restore the snapshots from version control"),
                     ));
@@ -317,7 +342,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
             for (child, _, prev) in &snaps {
                 if prev == last_id {
                     out.push(error(
-                        child,
+                        Concern::Snapshots, child,
                         format!("was generated from {file}, the newest migration's snapshot, but no journal entry after it has this snapshot: the chain runs past the journal's end"),
                         Some("restore the journal entry it belongs to, or restore the snapshots from version control"),
                     ));
@@ -337,6 +362,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
         match diff::diff(last, code) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => out.push(error(
+                Concern::Code,
                 last_file.as_deref().unwrap_or_default(),
                 format!(
                     "the code differs from the last snapshot ({} change{}, e.g. {} {})",
@@ -348,6 +374,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
                 Some("run `vitaes-migrate generate` and commit the migration with the code"),
             )),
             Err(_) => out.push(error(
+                Concern::Code,
                 journal_file,
                 "the code differs from the last snapshot (with renames to decide)".into(),
                 Some("run `vitaes-migrate generate` and commit the migration with the code"),
@@ -356,6 +383,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     } else if let (Some(code), None) = (code, &last_schema) {
         if journal.entries.is_empty() && !code.is_empty() {
             out.push(error(
+                Concern::Code,
                 journal_file,
                 "no migrations yet, but the code has tables".into(),
                 Some("run `vitaes-migrate generate`"),
@@ -365,12 +393,30 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     out
 }
 
+/// check's words for the errors of `folder` that concern any of `concerns`,
+/// for a command that refuses to work on such a folder (`command` names it);
+/// `None` when there are none.
+pub fn refusal(folder: &Folder, concerns: &[Concern], command: &str) -> Option<String> {
+    let errors: Vec<String> = findings(folder, None)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error && concerns.contains(&f.concern))
+        .map(|f| f.to_string())
+        .collect();
+    (!errors.is_empty()).then(|| {
+        format!(
+            "check finds this folder broken, so {command} does not touch it:\n{}",
+            errors.join("\n")
+        )
+    })
+}
+
 fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(offset) = sql.find('\0') {
         let path = PathBuf::from(LAYOUT.sql_file(tag));
         out.push(Finding {
             severity: Severity::Error,
+            concern: Concern::File,
             message: FolderError::NulByte {
                 path: path.clone(),
                 offset,
@@ -383,6 +429,7 @@ fn file_warnings(tag: &str, sql: &str) -> Vec<Finding> {
     if runs_outside_transaction(sql) {
         out.push(Finding {
             severity: Severity::Warning,
+            concern: Concern::File,
             file: PathBuf::from(LAYOUT.sql_file(tag)),
             message: "runs outside a transaction (`-- vitaes:no-transaction`): drizzle-orm's migrator cannot run it, and a failure keeps its earlier statements".into(),
             fix: None,

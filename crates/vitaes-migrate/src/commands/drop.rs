@@ -9,6 +9,7 @@ use std::path::Path;
 use vitaes_schema_core::folder::Folder;
 
 use super::flags::{DatabaseUrl, Force, MigrationsFolder};
+use crate::check::Concern;
 use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url};
 use crate::error::{Error, Result};
@@ -62,21 +63,13 @@ pub async fn run(
     let mut folder = Folder::open(&dir)?;
     // On a journal check calls broken (two entries with one idx share one
     // snapshot name) "the newest migration's files" may be another's. (A
-    // missing or stray file is no reason not to drop the newest.)
+    // stray file or a fork is no reason not to drop the newest: dropping is
+    // how a fork is mended.)
     let contents = crate::check::read(&dir).map_err(Error::io(&dir))?;
-    let journal_file = Path::new(folder.layout().journal_file());
-    let broken: Vec<String> = crate::check::findings(&contents, None)
-        .into_iter()
-        .filter(|f| f.severity == crate::check::Severity::Error && f.file == journal_file)
-        .map(|f| f.to_string())
-        .collect();
-    if !broken.is_empty() {
+    if let Some(message) = crate::check::refusal(&contents, &[Concern::Journal], "drop") {
         return Err(Error::MigrationsFolder {
             path: dir.clone(),
-            message: format!(
-                "check finds this folder's journal broken, so drop does not touch it:\n{}",
-                broken.join("\n")
-            ),
+            message,
         });
     }
     let Some(last) = folder.journal().entries.last().cloned() else {

@@ -8,6 +8,7 @@ use vitaes_schema_core::folder::sanitize_tag;
 
 use super::flags::RenameFlags;
 use super::flags::{Json, MigrationsFolder, SchemaSources};
+use crate::check::Concern;
 use crate::config::Config;
 use crate::diff::phases::{phases, Phase, PhaseKind};
 use crate::diff::{self, describe, Change, Plan};
@@ -70,6 +71,29 @@ pub enum Generated {
     },
 }
 
+/// A folder whose journal or snapshot chain check calls broken is refused
+/// with check's words: with two entries of one idx the next migration would
+/// overwrite a snapshot, and a snapshot that cannot be read would make every
+/// table look new. (A stray file or an old snapshot's lost parent does not
+/// change what generate writes, so those are check's alone.)
+fn refuse_broken_folder(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let contents = crate::check::read(dir).map_err(Error::io(dir))?;
+    match crate::check::refusal(
+        &contents,
+        &[Concern::Journal, Concern::Snapshots],
+        "generate",
+    ) {
+        Some(message) => Err(Error::MigrationsFolder {
+            path: dir.to_path_buf(),
+            message,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Generates without a terminal: an ambiguity not decided in `args` is refused.
 pub fn run(
     args: &GenerateArgs,
@@ -107,6 +131,7 @@ pub fn run_with(
         .transpose()?;
 
     let mut dir = MigrationsDir::open(&out_dir, config.file.migrations.prefix)?;
+    refuse_broken_folder(&out_dir)?;
     let previous = dir.last_snapshot()?;
     let old = previous
         .as_ref()

@@ -8,8 +8,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::flags::{parse_duration, Database, DryRun, MigrationsFolder};
+use vitaes_schema_core::folder::{Contents, DEFAULT};
+
+use crate::check::Concern;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::migrator::{Event, MigrateReport, Migrator, RunOptions};
 
 /// `migrate`'s flags.
@@ -43,6 +46,30 @@ impl Default for MigrateArgs {
     }
 }
 
+/// A journal check calls broken (two entries with one idx, a gap, one `when`
+/// twice) is refused before anything connects: which migrations are pending
+/// is then a guess. Only the journal is read; snapshots are generate's.
+fn refuse_broken_journal(dir: &Path) -> Result<()> {
+    let path = dir.join(DEFAULT.journal_file());
+    let journal = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        // No journal: from_dir has said what that means.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&path)(e)),
+    };
+    let contents = Contents {
+        journal: Some(journal),
+        ..Contents::default()
+    };
+    match crate::check::refusal(&contents, &[Concern::Journal], "migrate") {
+        Some(message) => Err(Error::MigrationsFolder {
+            path: dir.to_path_buf(),
+            message,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Applies the pending migrations, reporting progress on `out` and connection details on `err`.
 pub async fn run(
     args: &MigrateArgs,
@@ -54,6 +81,7 @@ pub async fn run(
 ) -> Result<()> {
     let dir = config.out_dir(args.out.as_deref(), cwd);
     let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
+    refuse_broken_journal(&dir)?;
     let (mut client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     let options = RunOptions {
         dry_run: *args.dry_run,

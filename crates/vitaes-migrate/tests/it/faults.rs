@@ -181,20 +181,12 @@ fn a_toml_error_never_shows_the_line() {
     }
 }
 
-/// drop on a folder check calls broken (two entries with idx 1, which share
-/// `meta/0001_snapshot.json`): refused with check's words, nothing removed.
-#[test]
-fn drop_refuses_a_broken_folder() {
+/// A project with two generated migrations (`0000`, `0001`) in `m/`.
+fn two_migrations() -> tempfile::TempDir {
     let project = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(project.path().join("schema")).unwrap();
     std::fs::write(project.path().join("schema/note.rs"), V1).unwrap();
-    let generate = || {
-        command(project.path())
-            .args(["generate", "--schema", "schema", "--out", "m"])
-            .output()
-            .unwrap()
-    };
-    assert_eq!(generate().status.code(), Some(0));
+    assert_eq!(generate(project.path()).status.code(), Some(0));
     std::fs::write(
         project.path().join("schema/note.rs"),
         V1.replace(
@@ -203,7 +195,24 @@ fn drop_refuses_a_broken_folder() {
         ),
     )
     .unwrap();
-    assert_eq!(generate().status.code(), Some(0));
+    assert_eq!(generate(project.path()).status.code(), Some(0));
+    project
+}
+
+fn generate(project: &Path) -> std::process::Output {
+    command(project)
+        .args(["generate", "--schema", "schema", "--out", "m"])
+        .output()
+        .unwrap()
+}
+
+/// A folder check calls broken (two entries with idx 1, which share
+/// `meta/0001_snapshot.json`, as a merge of two branches leaves it) is
+/// refused by drop, generate and migrate with check's words, before any
+/// connection, and nothing is written or removed.
+#[test]
+fn a_folder_with_a_repeated_idx_is_refused_by_every_command_that_writes() {
+    let project = two_migrations();
     let dir = project.path().join("m");
     let journal_path = dir.join("meta/_journal.json");
     let mut journal: serde_json::Value =
@@ -219,15 +228,89 @@ fn drop_refuses_a_broken_folder() {
         dir.join("0001_other_branch.sql"),
     )
     .unwrap();
+    // A third change, so generate would have something to write.
+    std::fs::write(
+        project.path().join("schema/note.rs"),
+        V1.replace(
+            "pub body: String,",
+            "pub body: String,\n    pub flag: bool,",
+        ),
+    )
+    .unwrap();
 
     let before = listing(&dir);
-    let out = command(project.path())
-        .args(["drop", "--out", "m", "--force"])
+    // Port 9 (discard) on loopback: a command that tried to connect would
+    // fail with exit 3, not the folder's exit 2.
+    let url = "postgres://u@127.0.0.1:9/db?connect_timeout=2";
+    for (name, args) in [
+        ("drop", vec!["drop", "--out", "m", "--force", "--url", url]),
+        (
+            "generate",
+            vec!["generate", "--schema", "schema", "--out", "m"],
+        ),
+        ("migrate", vec!["migrate", "--out", "m", "--url", url]),
+    ] {
+        let out = command(project.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+        assert!(
+            text(&out).contains(&format!(
+                "check finds this folder broken, so {name} does not touch it"
+            )),
+            "{name}: {}",
+            text(&out)
+        );
+        assert!(
+            text(&out).contains("both have idx 1"),
+            "{name}: {}",
+            text(&out)
+        );
+        assert_eq!(listing(&dir), before, "{name}: nothing written or removed");
+    }
+}
+
+/// A newest snapshot without `tables` is unreadable, not an empty schema:
+/// generate refuses (instead of creating every table again), nothing
+/// written; drop and migrate, which do not read snapshots, are not stopped
+/// by it.
+#[test]
+fn a_snapshot_without_tables_is_refused_by_generate() {
+    let project = two_migrations();
+    let dir = project.path().join("m");
+    let snapshot = dir.join("meta/0001_snapshot.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("tables");
+    std::fs::write(&snapshot, v.to_string()).unwrap();
+    std::fs::write(
+        project.path().join("schema/note.rs"),
+        V1.replace(
+            "pub body: String,",
+            "pub body: String,\n    pub flag: bool,",
+        ),
+    )
+    .unwrap();
+
+    let before = listing(&dir);
+    let out = generate(project.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("meta/0001_snapshot.json: cannot be read")
+            && text(&out).contains("missing field `tables`"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(listing(&dir), before, "nothing written");
+
+    let check = command(project.path())
+        .args(["check", "--schema", "schema", "--out", "m"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("both have idx 1"), "{}", text(&out));
-    assert_eq!(listing(&dir), before, "nothing removed");
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    assert!(
+        text(&check).contains("missing field `tables`"),
+        "{}",
+        text(&check)
+    );
 }
 
 /// An empty value where a name is needed is exit 2 naming the key.
