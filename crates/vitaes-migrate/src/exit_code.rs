@@ -59,6 +59,8 @@ fn plan(e: &PlanError) -> u8 {
 fn apply(e: &ApplyError) -> u8 {
     match e {
         ApplyError::Hazardous(_) | ApplyError::ChangedSincePlan => 1,
+        ApplyError::ConnectionLost { .. } => 3,
+        ApplyError::AfterCommitted { error, .. } => apply(error),
         // A re-plan that fails after statements ran is the database's doing.
         ApplyError::Replan(e) => plan(e).max(4),
         _ => 4,

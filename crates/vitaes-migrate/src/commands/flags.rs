@@ -114,6 +114,23 @@ pub struct Force {
     pub force: bool,
 }
 
+/// `--lock-wait`: how long to wait for the schema lock that migrate and push
+/// share, taken so two of them never change one database at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct LockWait {
+    /// How long to wait for another migrate or push holding the lock (5s, 500ms, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub lock_wait: Duration,
+}
+
+/// `--lock-timeout`: how long one statement may wait for a table lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct LockTimeout {
+    /// How long a statement may wait for a lock another session holds (5s, 500ms, 2m); then it fails naming the lock.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
 macro_rules! bool_flag {
     ($($group:ident . $field:ident),*) => {$(
         impl Deref for $group {
@@ -132,6 +149,20 @@ macro_rules! bool_flag {
 }
 
 bool_flag!(Json.json, DryRun.dry_run, Force.force);
+
+impl Deref for LockWait {
+    type Target = Duration;
+    fn deref(&self) -> &Duration {
+        &self.lock_wait
+    }
+}
+
+impl Deref for LockTimeout {
+    type Target = Duration;
+    fn deref(&self) -> &Duration {
+        &self.lock_timeout
+    }
+}
 
 /// A command's flags as clap parses an empty command line: its `Default`,
 /// so a `default_value` is written once, in the `#[arg]`.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::flags::{parse_duration, Database, DryRun, MigrationsFolder};
+use super::flags::{Database, DryRun, LockTimeout, LockWait, MigrationsFolder};
 use vitaes_schema_core::folder::{Contents, DEFAULT};
 
 use crate::check::Concern;
@@ -35,9 +35,12 @@ pub struct MigrateArgs {
     /// Record every migration up to this tag as applied without running it (for a database built by push).
     #[arg(long, value_name = "TAG")]
     pub baseline: Option<String>,
-    /// How long to wait for another migrate holding the lock (5s, 500ms, 2m).
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
-    pub lock_wait: Duration,
+    /// `--lock-wait`: for another migrate or push holding the schema lock.
+    #[command(flatten)]
+    pub lock_wait: LockWait,
+    /// `--lock-timeout`: for each statement's table locks.
+    #[command(flatten)]
+    pub lock_timeout: LockTimeout,
 }
 
 impl Default for MigrateArgs {
@@ -86,7 +89,8 @@ pub async fn run(
     let options = RunOptions {
         dry_run: *args.dry_run,
         baseline: args.baseline.clone(),
-        lock_wait: args.lock_wait,
+        lock_wait: *args.lock_wait,
+        lock_timeout: Some(*args.lock_timeout),
     };
     let bar = progress_bar();
     // Each line goes out (flushed) as it happens, above the bar on a
@@ -107,8 +111,8 @@ pub async fn run(
                 bar.suspend(|| {
                     let _ = writeln!(
                         std::io::stderr(),
-                        "waiting for the migration lock held by another migrate{by}, up to {:?}",
-                        args.lock_wait
+                        "waiting for the migration lock held by another migrate or push{by}, up to {:?}",
+                        *args.lock_wait
                     );
                 });
                 say(format!("waited for the migration lock{by}"));

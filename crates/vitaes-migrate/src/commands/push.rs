@@ -3,15 +3,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
 
 use super::flags::RenameFlags;
-use super::flags::{parse_duration, Database, DryRun, Force, Json, SchemaSources};
+use super::flags::{Database, DryRun, Force, Json, LockTimeout, LockWait, SchemaSources};
 use crate::config::Config;
 use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::Plan;
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
+use crate::migrator::lock;
 use crate::push::{apply, plan_with_live, PlanError, PushOptions};
 use crate::renames_cli::{self, Prompter};
 use crate::report::PlanReport;
@@ -43,9 +43,12 @@ pub struct PushArgs {
     /// `--json`: print the plan as JSON.
     #[command(flatten)]
     pub json: Json,
-    /// How long a statement may wait for a lock (5s, 500ms, 2m).
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
-    pub lock_timeout: Duration,
+    /// `--lock-timeout`: for each statement's table locks.
+    #[command(flatten)]
+    pub lock_timeout: LockTimeout,
+    /// `--lock-wait`: for another push or migrate holding the schema lock.
+    #[command(flatten)]
+    pub lock_wait: LockWait,
     /// `--rename` and `--no-rename`: decisions on ambiguous renames.
     #[command(flatten)]
     pub renames: RenameFlags,
@@ -66,7 +69,7 @@ pub async fn run(
     env: impl Fn(&str) -> Option<String>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    mut prompter: Option<&mut dyn Prompter>,
+    prompter: Option<&mut dyn Prompter>,
 ) -> Result<()> {
     if args.strict && prompter.is_none() {
         return Err(Error::Usage(
@@ -78,13 +81,49 @@ pub async fn run(
     let paths = config.schema_paths(&args.schema, cwd)?;
     let loading = tokio::task::spawn_blocking(move || load_schema(&paths));
     let (client, server) = super::connect_configured(&args.database, config, cwd, env, err).await?;
+    // One push or migrate at a time changes the database: the others wait,
+    // then plan against what the first left (usually nothing to do). A dry
+    // run changes nothing and takes no lock.
+    let key = lock::lock_key(&config.migrations_table());
+    if !*args.dry_run {
+        lock::acquire(&client, key, *args.lock_wait, &mut |holder| {
+            let by = holder
+                .map(|p| format!(" (backend pid {p})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "waiting for the migration lock held by another push or migrate{by}, up to {:?}",
+                *args.lock_wait
+            );
+        })
+        .await?;
+    }
+    let result = plan_and_apply(args, config, &client, server, loading, out, prompter).await;
+    if !*args.dry_run {
+        // Closing the connection releases it too; an error here is not the
+        // push's outcome.
+        let _ = lock::release(&client, key).await;
+    }
+    result
+}
+
+/// What [`run`] does once connected (and, unless dry, holding the lock).
+async fn plan_and_apply(
+    args: &PushArgs,
+    config: &Config,
+    client: &tokio_postgres::Client,
+    server: crate::connect::ServerInfo,
+    loading: tokio::task::JoinHandle<Result<vitaes_schema_core::Schema>>,
+    out: &mut dyn Write,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<()> {
     let everything = Filter {
-        schemas: user_schemas(&client)
+        schemas: user_schemas(client)
             .await
             .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?,
         tables: Vec::new(),
     };
-    let mut live = introspect(&client, &everything)
+    let mut live = introspect(client, &everything)
         .await
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?
         .schema;
@@ -107,10 +146,10 @@ pub async fn run(
         renames: args.renames.decisions(),
         dry_run: *args.dry_run,
         force: *args.force,
-        lock_timeout: args.lock_timeout,
+        lock_timeout: *args.lock_timeout,
     };
     let planned: Plan = loop {
-        match plan_with_live(&client, &desired, live.clone(), &options).await {
+        match plan_with_live(client, &desired, live.clone(), &options).await {
             Ok(p) => break p,
             Err(PlanError::Ambiguous(a)) => match prompter.as_deref_mut() {
                 Some(p) => renames_cli::ask(&a, p, &mut options.renames)?,
@@ -125,7 +164,7 @@ pub async fn run(
         }
     };
 
-    let facts = crate::push::facts::facts(&client, &planned, server.version_num)
+    let facts = crate::push::facts::facts(client, &planned, server.version_num)
         .await
         .map_err(|e| Error::Database(format!("counting rows: {e}")))?;
     let failing: Vec<String> = planned
@@ -207,7 +246,7 @@ pub async fn run(
         }
         _ => {}
     }
-    apply(&client, &desired, &planned, &options).await?;
+    apply(client, &desired, &planned, &options).await?;
     if !*args.json {
         let _ = writeln!(out, "[✓] Changes applied");
     }

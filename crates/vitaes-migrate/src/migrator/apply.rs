@@ -197,7 +197,13 @@ pub async fn apply(
             if transactional {
                 let _ = client.batch_execute("ROLLBACK").await;
             }
-            return Err(fail(Some(st), e));
+            let mut error = fail(Some(st), e);
+            if let MigrateError::Failed { code, blockers, .. } = &mut error {
+                if code == "55P03" {
+                    *blockers = lock_holders(client, st.text).await.into();
+                }
+            }
+            return Err(error);
         }
     }
     if let Err(e) = record(client, table, m).await {
@@ -241,16 +247,52 @@ fn failed(
                 .count(),
             _ => 0,
         };
-        st.line + offset
+        // A file of more than 4 billion lines is not a migration.
+        u32::try_from(st.line + offset).unwrap_or(u32::MAX)
     });
     MigrateError::Failed {
         tag: m.tag.clone(),
-        statement: st.map(|s| s.number),
+        statement: st.map(|s| u32::try_from(s.number).unwrap_or(u32::MAX)),
         line,
         message: db.message().to_string(),
         code: db.code().code().to_string(),
         transactional,
+        blockers: Box::default(),
     }
+}
+
+/// The other sessions' granted locks on tables whose names `statement`
+/// mentions, for a statement that gave up waiting: which lock it waited for,
+/// said with the holder's pid and state (never its query text, which may
+/// hold data). Best effort: an error here is no reason to hide the first.
+async fn lock_holders(client: &Client, statement: &str) -> Vec<String> {
+    let rows = client
+        .query(
+            "SELECT c.relname::text, l.mode, l.pid, coalesce(a.state, '')
+               FROM pg_locks l
+               JOIN pg_class c ON c.oid = l.relation
+               LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND position(c.relname in $1) > 0
+              ORDER BY c.relname, l.pid
+              LIMIT 5",
+            &[&statement],
+        )
+        .await
+        .unwrap_or_default();
+    rows.iter()
+        .map(|r| {
+            let (table, mode, pid, state): (String, String, i32, String) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            let state = if state.is_empty() {
+                String::new()
+            } else {
+                format!(", {state}")
+            };
+            format!("{} ({mode}, backend pid {pid}{state})", quote_ident(&table))
+        })
+        .collect()
 }
 
 /// Drops the INVALID index a `CREATE INDEX CONCURRENTLY` of these statements

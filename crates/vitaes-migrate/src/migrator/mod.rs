@@ -77,7 +77,7 @@ pub enum MigrateError {
     },
     /// Another session held the migration lock for all of `lock_wait`.
     #[error(
-        "another migrate holds the migration lock{}; gave up after {waited:?} (raise --lock-wait, or see what that backend is doing in pg_stat_activity)",
+        "another migrate or push holds the migration lock{}; gave up after {waited:?} (raise --lock-wait, or see what that backend is doing in pg_stat_activity)",
         .holder.map(|p| format!(" (backend pid {p})")).unwrap_or_default()
     )]
     LockTimeout {
@@ -87,20 +87,24 @@ pub enum MigrateError {
         holder: Option<i32>,
     },
     /// A migration's statement (or recording its row) failed; the migrations before it stay applied.
-    #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code, *.transactional))]
+    #[error("{}", failed_message(.tag, *.statement, *.line, .message, .code, *.transactional, .blockers))]
     Failed {
         /// The migration's tag.
         tag: String,
         /// 1-based piece of the file; `None` when recording or committing failed.
-        statement: Option<usize>,
+        statement: Option<u32>,
         /// 1-based line of the file where the statement starts; `None` with `statement`.
-        line: Option<usize>,
+        line: Option<u32>,
         /// The server's message.
         message: String,
         /// SQLSTATE.
         code: String,
         /// Whether the migration ran in a transaction (so none of it was kept).
         transactional: bool,
+        /// When the statement gave up waiting for a lock (55P03): the other
+        /// sessions' locks on the tables it names (`"note" (AccessExclusiveLock,
+        /// backend pid 4242, idle in transaction)`).
+        blockers: Box<[String]>,
     },
     /// The connection dropped while a migration ran: whether it was applied is unknown.
     #[error(
@@ -124,11 +128,12 @@ pub enum MigrateError {
 
 fn failed_message(
     tag: &str,
-    statement: Option<usize>,
-    line: Option<usize>,
+    statement: Option<u32>,
+    line: Option<u32>,
     message: &str,
     code: &str,
     transactional: bool,
+    blockers: &[String],
 ) -> String {
     let at = match (statement, line) {
         (Some(s), Some(l)) => format!("statement {s} (line {l}) of {tag}.sql"),
@@ -148,6 +153,15 @@ fn failed_message(
         (true, false) => format!("\n  help: give the statement a piece of its own, between `{BREAKPOINT}` lines"),
         (false, _) => String::new(),
     };
+    // 55P03: lock_not_available, the lock timeout ran out; the file is fine.
+    if code == "55P03" {
+        let held = if blockers.is_empty() {
+            "a lock another session holds".to_string()
+        } else {
+            format!("a lock on {}", blockers.join(", "))
+        };
+        return format!("migration {tag} failed at {at}: it waited longer than the lock timeout for {held} ({message}, {code})\n  {kept}; nothing is wrong with the file: run migrate again once that session has finished (see pg_stat_activity), or raise --lock-timeout");
+    }
     format!("migration {tag} failed at {at}: {message} ({code})\n  {kept}; fix the file and run migrate again{hint}")
 }
 
@@ -215,6 +229,10 @@ pub struct RunOptions {
     pub baseline: Option<String>,
     /// How long to wait for another migrate to finish.
     pub lock_wait: Duration,
+    /// `lock_timeout` for the migrations' statements: how long one may wait
+    /// for a table lock another session holds (`None`: the server's setting,
+    /// by default forever).
+    pub lock_timeout: Option<Duration>,
 }
 
 impl Default for RunOptions {
@@ -223,6 +241,7 @@ impl Default for RunOptions {
             dry_run: false,
             baseline: None,
             lock_wait: Duration::from_secs(60),
+            lock_timeout: None,
         }
     }
 }
@@ -433,6 +452,15 @@ impl Migrator {
         let _ = client
             .batch_execute("SET client_connection_check_interval = '1s'")
             .await;
+        if let Some(timeout) = options.lock_timeout {
+            client
+                .batch_execute(&format!(
+                    "SET lock_timeout = {}",
+                    timeout.as_millis().max(1)
+                ))
+                .await
+                .map_err(|e| MigrateError::database("setting lock_timeout", e))?;
+        }
         let key = lock::lock_key(&self.table);
         let mut waited = false;
         let locked = lock::acquire(client, key, options.lock_wait, &mut |holder| {
@@ -450,7 +478,7 @@ impl Migrator {
             Err(e) => Err(e),
         };
         let _ = client
-            .batch_execute("RESET client_connection_check_interval")
+            .batch_execute("RESET client_connection_check_interval; RESET lock_timeout")
             .await;
         let mut report = result?;
         report.waited_for_lock = waited;

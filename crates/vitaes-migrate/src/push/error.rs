@@ -11,6 +11,9 @@ pub struct DbFailure {
     pub message: String,
     /// The five-character SQLSTATE (`23505`), when the server answered.
     pub sqlstate: Option<String>,
+    /// The connection is gone: no answer came, or the server ended the
+    /// session (SQLSTATE class 57P, an administrator or a shutdown).
+    pub lost: bool,
 }
 
 impl DbFailure {
@@ -19,10 +22,12 @@ impl DbFailure {
             Some(d) => DbFailure {
                 message: d.message().to_string(),
                 sqlstate: Some(d.code().code().to_string()),
+                lost: d.code().code().starts_with("57P"),
             },
             None => DbFailure {
                 message: e.to_string(),
                 sqlstate: None,
+                lost: true,
             },
         }
     }
@@ -108,6 +113,55 @@ pub enum ApplyError {
         /// What the server said.
         failure: DbFailure,
     },
+    /// The connection was lost while applying.
+    ConnectionLost {
+        /// The statement or command that was running.
+        during: String,
+        /// What the driver said.
+        failure: DbFailure,
+        /// What is known of the phase that was running.
+        outcome: LostOutcome,
+    },
+    /// A phase failed after earlier phases had committed: what they did stays.
+    AfterCommitted {
+        /// The committed phases' statements, in order.
+        committed: Vec<String>,
+        /// Whether all of them add enum values (which nothing uses yet).
+        only_enum_values: bool,
+        /// Why the later phase failed.
+        error: Box<ApplyError>,
+    },
+}
+
+/// What is known when the connection drops in the middle of a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostOutcome {
+    /// In a transaction whose COMMIT was not sent: the server rolls it back.
+    RolledBack,
+    /// The COMMIT was sent and no answer came: it may or may not have taken.
+    CommitUnknown,
+    /// Outside a transaction: the statements before it stay; this one's
+    /// effect is unknown.
+    StatementUnknown,
+}
+
+impl ApplyError {
+    /// The failure, when it is the connection's loss rather than the
+    /// server's answer.
+    pub(crate) fn lost(&self) -> Option<(&str, &DbFailure)> {
+        match self {
+            ApplyError::StatementFailed { statement, failure } if failure.lost => {
+                Some((statement.as_str(), failure))
+            }
+            ApplyError::Transaction { context, failure } if failure.lost => {
+                Some((context, failure))
+            }
+            ApplyError::Replan(PlanError::Database { context, failure }) if failure.lost => {
+                Some((context, failure))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for ApplyError {
@@ -134,6 +188,37 @@ impl std::fmt::Display for ApplyError {
             ),
             ApplyError::Transaction { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")
+            }
+            ApplyError::ConnectionLost {
+                during,
+                failure,
+                outcome,
+            } => {
+                write!(
+                    f,
+                    "lost the connection while running {}: {failure}\n  ",
+                    during.trim()
+                )?;
+                f.write_str(match outcome {
+                    LostOutcome::RolledBack => "its transaction had not been committed, so the server rolls it back: nothing of it was applied",
+                    LostOutcome::CommitUnknown => "the COMMIT was sent but not answered: whether it was applied is unknown",
+                    LostOutcome::StatementUnknown => "it ran outside a transaction: the statements before it stay, and whether this one was applied is unknown",
+                })?;
+                f.write_str("\n  help: run `vitaes-migrate push --dry-run` to see what is left, then push again")
+            }
+            ApplyError::AfterCommitted {
+                committed,
+                only_enum_values,
+                error,
+            } => {
+                write!(f, "{error}\n  kept: earlier phases had committed, and these stay applied:")?;
+                for s in committed {
+                    write!(f, "\n    {}", s.trim())?;
+                }
+                if *only_enum_values {
+                    f.write_str("\n  (an enum value nothing uses yet is harmless; the next push uses it)")?;
+                }
+                Ok(())
             }
         }
     }

@@ -15,7 +15,7 @@ mod error;
 mod external;
 pub mod facts;
 
-pub use error::{ApplyError, DbFailure, PlanError, PushError};
+pub use error::{ApplyError, DbFailure, LostOutcome, PlanError, PushError};
 
 use std::time::Duration;
 
@@ -174,31 +174,72 @@ pub async fn apply(
     options: &PushOptions,
 ) -> Result<(), ApplyError> {
     let steps = phase_plans(planned);
+    let mut committed: Vec<(PhaseKind, String)> = Vec::new();
     for (i, (kind, step)) in steps.iter().enumerate() {
         // What later phases will do.
         let after: Vec<&Change> = steps[i + 1..]
             .iter()
             .flat_map(|(_, p)| &p.changes)
             .collect();
-        match kind {
+        let result = match kind {
             PhaseKind::EnumValues => {
                 let statements: Vec<String> =
                     step.changes.iter().flat_map(sql::render_change).collect();
-                in_transaction(client, async || run_statements(client, &statements).await).await?;
+                in_transaction(client, async || run_statements(client, &statements).await).await
             }
             PhaseKind::Transactional => {
                 in_transaction(client, async || {
                     apply_verified(client, desired, &steps[i..], &after, options).await
                 })
-                .await?;
+                .await
             }
-            PhaseKind::OutsideTransaction => {
-                run_outside_transaction(client, step).await?;
-                verify(client, desired, options, &after, false).await?;
+            PhaseKind::OutsideTransaction => match run_outside_transaction(client, step).await {
+                Ok(()) => verify(client, desired, options, &after, false).await,
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(e) = result {
+            let e = connection_lost(e, *kind);
+            if committed.is_empty() {
+                return Err(e);
             }
+            return Err(ApplyError::AfterCommitted {
+                only_enum_values: committed.iter().all(|(k, _)| *k == PhaseKind::EnumValues),
+                committed: committed.into_iter().map(|(_, s)| s).collect(),
+                error: Box::new(e),
+            });
         }
+        committed.extend(
+            step.changes
+                .iter()
+                .flat_map(sql::render_change)
+                .map(|s| (*kind, s)),
+        );
     }
     Ok(())
+}
+
+/// A failure that is the connection's loss, said with what is known of the
+/// phase it interrupted; any other failure unchanged.
+fn connection_lost(e: ApplyError, kind: PhaseKind) -> ApplyError {
+    let Some((during, failure)) = e.lost() else {
+        return e;
+    };
+    let outcome = match (&e, kind) {
+        (
+            ApplyError::Transaction {
+                context: "COMMIT", ..
+            },
+            _,
+        ) => LostOutcome::CommitUnknown,
+        (_, PhaseKind::OutsideTransaction) => LostOutcome::StatementUnknown,
+        _ => LostOutcome::RolledBack,
+    };
+    ApplyError::ConnectionLost {
+        during: during.to_string(),
+        failure: failure.clone(),
+        outcome,
+    }
 }
 
 /// Each statement on its own, as `CONCURRENTLY` needs; a failed concurrent

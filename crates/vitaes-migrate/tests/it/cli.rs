@@ -455,7 +455,7 @@ fn flags_parse_into_the_command_args() {
     );
     assert_eq!(args.database.url.as_deref(), Some("postgresql://x/y"));
     assert!(args.database.verbose && *args.dry_run && *args.json && !*args.force);
-    assert_eq!(args.lock_timeout, Duration::from_millis(500));
+    assert_eq!(*args.lock_timeout, Duration::from_millis(500));
     assert_eq!(
         args.renames.decisions(),
         RenameDecisions {
@@ -465,8 +465,9 @@ fn flags_parse_into_the_command_args() {
     );
 
     // The defaults are the `default_value`s, for the library as for the binary.
-    assert_eq!(PushArgs::default().lock_timeout, Duration::from_secs(5));
-    assert_eq!(MigrateArgs::default().lock_wait, Duration::from_secs(60));
+    assert_eq!(*PushArgs::default().lock_timeout, Duration::from_secs(5));
+    assert_eq!(*MigrateArgs::default().lock_wait, Duration::from_secs(60));
+    assert_eq!(*MigrateArgs::default().lock_timeout, Duration::from_secs(5));
     let Command::Migrate(parsed) = Cli::try_parse_from(["vitaes-migrate", "migrate"])
         .unwrap()
         .command

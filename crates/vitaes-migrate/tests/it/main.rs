@@ -3,6 +3,7 @@
 //! or `VITAES_TEST_DATABASE_URL`); drizzle tests use the pinned drizzle-kit
 //! and drizzle-orm in `compat/drizzle`.
 
+mod apply_faults;
 mod catalog;
 mod chain;
 mod changes;

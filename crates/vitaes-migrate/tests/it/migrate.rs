@@ -319,7 +319,7 @@ async fn lock_wait_expires_naming_the_holder() {
     assert!(
         err.contains("waiting for the migration lock")
             && err.contains(&format!(
-                "another migrate holds the migration lock (backend pid {pid})"
+                "another migrate or push holds the migration lock (backend pid {pid})"
             )),
         "{err}"
     );

@@ -534,3 +534,108 @@ async fn an_enum_value_added_and_used_is_committed_first() {
         .get(0);
     assert_eq!(values, 3, "the unused addition rolled back with the rest");
 }
+
+/// An enum value the rest uses is committed first; when the body then fails,
+/// the error says which values were kept (and that they are harmless), the
+/// rest is rolled back, exit 4, and the next push finishes the job.
+#[tokio::test]
+async fn a_body_failing_after_its_enum_values_says_what_was_kept() {
+    let source = |values: &str, default: &str, extra: &str| {
+        schema_from(&format!(
+            "#[derive(PgEnum)] #[pg_enum(name = \"tone\")] pub enum Tone {{ {values} }}
+             #[derive(Table)] #[table(name = \"memo\")] pub struct Memo {{
+                 #[column(primary_key)] pub id: i32,
+                 #[column(default = \"{default}\")] pub tone: Tone,
+                 {extra}
+             }}"
+        ))
+    };
+    let v1 = source("Dry, Warm", "dry", "pub code: String,");
+    let db = test_database().await;
+    let client = db.connect().await;
+    push(&client, &v1, &options(&v1)).await.unwrap();
+    client
+        .batch_execute("INSERT INTO memo (id, code) VALUES (1, 'x'), (2, 'x')")
+        .await
+        .unwrap();
+    let before = dump(&client).await;
+
+    // `Odd` is used by the new default, so it is committed first; the unique
+    // key on `code` then fails on the duplicate rows.
+    let v2 = source(
+        "Dry, Warm, Odd",
+        "odd",
+        "#[column(unique)] pub code: String,",
+    );
+    let err = push(&client, &v2, &options(&v2))
+        .await
+        .expect_err("duplicate codes");
+    let PushError::Apply(ApplyError::AfterCommitted {
+        committed,
+        only_enum_values,
+        error,
+    }) = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert!(*only_enum_values, "{err}");
+    assert_eq!(committed.len(), 1, "{err}");
+    assert!(committed[0].contains("ADD VALUE 'odd'"), "{err}");
+    assert!(
+        matches!(**error, ApplyError::StatementFailed { .. }),
+        "{err:?}"
+    );
+    let said = err.to_string();
+    assert!(said.contains("memo_code_unique"), "{said}");
+    assert!(
+        said.contains("kept: earlier phases had committed"),
+        "{said}"
+    );
+    assert!(
+        said.contains("ALTER TYPE \"public\".\"tone\" ADD VALUE 'odd'"),
+        "{said}"
+    );
+    assert!(said.contains("harmless"), "{said}");
+    let PushError::Apply(apply_error) = err else {
+        unreachable!("matched above")
+    };
+    assert_eq!(exit_code(&vitaes_migrate::Error::from(apply_error)), 4);
+
+    let labels: Vec<String> = client
+        .query(
+            "SELECT enumlabel::text FROM pg_enum WHERE enumtypid = 'public.tone'::regtype ORDER BY enumsortorder",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(labels, ["dry", "warm", "odd"], "the value stays");
+    // Besides that value, nothing changed.
+    let mut expected = before.lines.clone();
+    let at = expected
+        .iter()
+        .position(|l| l == "enum public.tone dry,warm")
+        .expect("the catalog dump lists enum labels");
+    expected[at] = "enum public.tone dry,warm,odd".to_string();
+    assert_eq!(dump(&client).await.lines, expected);
+
+    client
+        .batch_execute("UPDATE memo SET code = 'y' WHERE id = 2")
+        .await
+        .unwrap();
+    let report = push(&client, &v2, &options(&v2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !report
+            .plan
+            .changes
+            .iter()
+            .any(|c| c.kind() == "add_enum_value"),
+        "the kept value is not added again: {:?}",
+        kinds(&report.plan)
+    );
+    assert!(plan(&client, &v2, &options(&v2)).await.unwrap().is_empty());
+}
