@@ -249,7 +249,11 @@ fn table_item(
                 Ok(())
             })?;
             match (name, expr) {
-                (Some(name), Some(expr)) => table.checks.push(UnresolvedCheck { name, expr }),
+                (Some(name), Some(expr)) => table.checks.push(UnresolvedCheck {
+                    name,
+                    expr,
+                    loc: Loc::of(span),
+                }),
                 _ => errors.push_help(
                     span,
                     "a check constraint needs a name and an expression",
@@ -277,6 +281,7 @@ fn table_item(
                 name: None,
                 fields: Vec::new(),
                 nulls_not_distinct: false,
+                loc: Loc::of(meta.path.span()),
             };
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
                 "name" => {
@@ -311,6 +316,7 @@ fn table_item(
             let mut pk = UnresolvedPrimaryKey {
                 name: None,
                 fields: Vec::new(),
+                loc: Loc::of(meta.path.span()),
             };
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
                 "name" => {
@@ -447,6 +453,7 @@ fn parse_index(
         concurrently: false,
         where_clause: None,
         with: Vec::new(),
+        loc: Loc::of(meta.path.span()),
     };
     meta.parse_nested_meta(|inner| {
         match meta_key(&inner).as_str() {
