@@ -195,18 +195,6 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     if skip {
         return None;
     }
-    // A name given with `name = "..."` was checked where it was read.
-    if column.name == field_name && !naming::fits(&field_name) {
-        errors.push_help(
-            ident.span(),
-            &format!(
-                "column `{field_name}` is {} bytes long; PostgreSQL cuts names at 63 bytes",
-                field_name.len()
-            ),
-            "give it a shorter SQL name with #[column(name = \"...\")]",
-        );
-    }
-
     match column.references.as_mut() {
         Some(reference) => {
             reference.on_delete = on_delete.map(|(a, _)| a);
