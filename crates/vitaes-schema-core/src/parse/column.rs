@@ -9,6 +9,7 @@ use syn::{
 use super::errors::ParseErrors;
 use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use super::sql_expr::sql_value;
+use crate::defaults::check_literal_default;
 use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
 use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};
@@ -415,29 +416,27 @@ fn literal_default(expr: &Expr, errors: &mut ParseErrors) -> Option<DefaultValue
     value
 }
 
-/// Checks a literal default against a built-in or explicit column type.
+/// Checks a literal default against the column's type: the rule is
+/// [`crate::defaults::check_literal_default`]; an enum column's labels are
+/// known only to the resolver, but any literal other than a string is wrong
+/// for it already.
 fn check_default_fits(
     default: &DefaultValue,
     ty: &TypeSpec,
     span: proc_macro2::Span,
     errors: &mut ParseErrors,
 ) {
-    let sql = match ty {
-        TypeSpec::Builtin(s) | TypeSpec::Sql(s) => s,
-        // Enum variants are checked by the resolver, which knows the enum.
-        TypeSpec::Enum { .. } => return,
+    let result = match ty {
+        TypeSpec::Builtin(s) | TypeSpec::Sql(s) => check_literal_default(default, s),
+        TypeSpec::Enum { dims: 0, rust_name } if !matches!(default, DefaultValue::Sql(_)) => Err(
+            format!("this default does not fit a column of enum type `{rust_name}`"),
+        ),
+        TypeSpec::Enum { .. } => Ok(()),
     };
-    let family = type_family(sql);
-    let fits = match default {
-        DefaultValue::Bool(_) => family == TypeFamily::Boolean,
-        DefaultValue::Int(_) => matches!(family, TypeFamily::Integer | TypeFamily::Numeric),
-        DefaultValue::Float(_) => family == TypeFamily::Numeric,
-        DefaultValue::Sql(_) => family != TypeFamily::Boolean && family != TypeFamily::Integer,
-    };
-    if !fits {
+    if let Err(message) = result {
         errors.push_help(
             span,
-            &format!("this default does not fit a column of type `{sql}`"),
+            &message,
             "give a literal of the column's type, or an SQL expression with default_sql = \"...\"",
         );
     }

@@ -233,6 +233,35 @@ fn long_enum_names_and_labels_are_an_error() {
 }
 
 #[test]
+fn literal_defaults_must_fit_their_column() {
+    let errors = messages(quote! {
+        pub struct T {
+            #[column(default = 99999999999)] pub small: i16,
+            #[column(default = "x")] pub id: uuid::Uuid,
+            #[column(default = "2020-13-45")] pub day: chrono::NaiveDate,
+            #[column(default = "abc")] pub data: serde_json::Value,
+            #[column(default = 1)] pub flag: bool,
+            #[column(default = 1)] pub mood: Mood,
+            #[column(default = "sad")] pub fine: Mood,
+            #[column(type = "varchar(2)", default = "abc")] pub code: String,
+        }
+    });
+    let firsts: Vec<&str> = errors.iter().map(|m| m.lines().next().unwrap()).collect();
+    assert_eq!(
+        firsts,
+        [
+            "99999999999 does not fit a column of type `smallint`: smallint holds -32768 to 32767",
+            "'x' is not a value of type `uuid`: a uuid is 32 hex digits, as in 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
+            "'2020-13-45' is not a value of type `date`: there is no month 13",
+            "'abc' is not a value of type `jsonb`: not valid JSON (expected value at line 1 column 1)",
+            "this default does not fit a column of type `boolean`",
+            "this default does not fit a column of enum type `Mood`",
+            "'abc' is not a value of type `varchar(2)`: 3 characters, more than 2",
+        ]
+    );
+}
+
+#[test]
 fn errors_carry_their_positions() {
     let src = "#[derive(Table)]\npub struct T {\n    #[column(bogus)]\n    pub a: i32,\n}\n";
     let file = syn::parse_file(src).unwrap();
