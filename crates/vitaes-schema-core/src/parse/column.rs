@@ -12,7 +12,9 @@ use super::sql_expr::sql_value;
 use crate::defaults::check_literal_default;
 use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
-use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};
+use crate::types::{
+    builtin_sql_type, check_type_name, normalize_sql_type, type_family, TypeFamily,
+};
 use crate::unresolved::{
     ColumnReference, ColumnUnique, IdentitySpec, Loc, TypeSpec, UnresolvedColumn,
 };
@@ -90,6 +92,13 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                 "type" => {
                     seen(errors, explicit_type.is_some());
                     let lit: LitStr = meta.value()?.parse()?;
+                    if let Err(message) = check_type_name(&lit.value()) {
+                        errors.push_help(
+                            lit.span(),
+                            &message,
+                            "write one type, such as \"varchar(20)\", \"numeric(10, 2)\", \"timestamp with time zone\" or \"\\\"my schema\\\".\\\"my_type\\\"[]\"",
+                        );
+                    }
                     explicit_type = Some(normalize_sql_type(&lit.value()));
                 }
                 "primary_key" => {
