@@ -101,6 +101,10 @@ pub async fn run(
         )));
     }
     filter.restrict(&mut live);
+    args.renames
+        .decisions()
+        .check(&live, &desired, "the database")
+        .map_err(Error::Usage)?;
 
     let mut options = PushOptions {
         filter,
