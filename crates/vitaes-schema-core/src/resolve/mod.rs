@@ -318,11 +318,14 @@ impl Ctx<'_> {
             ..TableDef::empty(&t.schema, &t.name)
         };
         let mut locs = TableLocs {
-            item: Some(ItemRef::Table(i)),
+            item: ItemRef::Table(i),
             table: t.loc,
             primary_key: t.loc,
             columns: t.columns.iter().map(|c| c.loc).collect(),
-            ..TableLocs::default()
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
         };
         if let Some(c) = t.columns.iter().find(|c| c.primary_key) {
             locs.primary_key = c.loc;

@@ -21,10 +21,10 @@ use crate::unresolved::Loc;
 
 /// Where each object of one resolved table was declared, in the order of the
 /// lists of its [`TableDef`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct TableLocs {
     /// The input item the table came from.
-    pub item: Option<ItemRef>,
+    pub item: ItemRef,
     /// The struct.
     pub table: Loc,
     /// The table-level `primary_key(...)` or the `primary_key` field.
@@ -129,7 +129,7 @@ pub(super) fn check(
         types.claim((e.schema.clone(), e.name.clone()), claim, errors);
     }
     for (t, locs) in tables {
-        let Some(item) = locs.item else { continue };
+        let item = locs.item;
         let key = (t.schema.clone(), t.name.clone());
         if relations.first.contains_key(&key) {
             continue;
@@ -144,7 +144,7 @@ pub(super) fn check(
         relations.claim(key, claim, errors);
     }
     for (t, locs) in tables {
-        let Some(item) = locs.item else { continue };
+        let item = locs.item;
         let mut constraints = Namespace::new(CONSTRAINTS);
         for object in table_objects(t, locs, item) {
             // One message per object: a unique constraint named twice
