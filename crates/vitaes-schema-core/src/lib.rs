@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod defaults;
 pub mod folder;
 pub mod journal;
 pub mod model;

@@ -268,7 +268,7 @@ pub fn resolve_name_collisions(schema: &mut crate::Schema) {
     for t in &mut schema.tables {
         let ns = relations.entry(t.schema.clone()).or_default();
         let mut claim = |name: &mut String, full: String| {
-            if *name == truncate_identifier(&full) && ns.contains(name.as_str()) {
+            if was_cut(name, &full) && ns.contains(name.as_str()) {
                 *name = hashed_name(&full);
             }
             ns.insert(name.clone());
@@ -304,12 +304,20 @@ pub fn resolve_name_collisions(schema: &mut crate::Schema) {
                 fk.ref_table,
                 fk.ref_columns.join("_")
             );
-            if fk.name == truncate_identifier(&full) && constraints.contains(&fk.name) {
+            if was_cut(&fk.name, &full) && constraints.contains(&fk.name) {
                 fk.name = hashed_name(&full);
             }
             constraints.insert(fk.name.clone());
         }
     }
+}
+
+/// Whether `name` is the default `full` as PostgreSQL cuts it, and was cut.
+/// Only such names get a hash suffix on a clash: a default that fits is the
+/// name drizzle-kit and PostgreSQL use, and a clash of those is an error the
+/// resolver reports, since no tool could create both objects under it.
+fn was_cut(name: &str, full: &str) -> bool {
+    full.len() > MAX_IDENTIFIER_BYTES && name == truncate_identifier(full)
 }
 
 #[cfg(test)]

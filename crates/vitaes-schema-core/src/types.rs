@@ -104,6 +104,139 @@ fn split_array(s: &str) -> (&str, usize) {
     (base, dims)
 }
 
+/// Words that continue a type name after its first word: PostgreSQL's
+/// multi-word types (`double precision`, `character varying`,
+/// `timestamp with time zone`, `interval day to second`) and `array`.
+const CONTINUATIONS: &[&str] = &[
+    "precision",
+    "varying",
+    "character",
+    "char",
+    "with",
+    "without",
+    "time",
+    "zone",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "to",
+    "array",
+];
+
+/// One lexical piece of a written type.
+#[derive(Debug, PartialEq)]
+enum TypeToken {
+    Word(String),
+    Quoted,
+    Dot,
+    /// `(...)`: modifiers, each a signed integer or a word (`geometry(Point, 4326)`).
+    Modifiers,
+    /// `[]` or `[3]`.
+    Array,
+}
+
+/// `Ok` when `written` (a `type = "..."`) is one type name: a possibly
+/// qualified and quoted name, the words of a multi-word type, modifiers in
+/// parentheses and array brackets. The text goes into DDL as written, so
+/// anything else (`integer); DROP TABLE a; --`) is refused here.
+pub fn check_type_name(written: &str) -> Result<(), String> {
+    let tokens = type_tokens(written)?;
+    let mut previous: Option<&TypeToken> = None;
+    for token in &tokens {
+        let fine = match (previous, token) {
+            (None, TypeToken::Word(_) | TypeToken::Quoted) => true,
+            (Some(TypeToken::Dot), TypeToken::Word(_) | TypeToken::Quoted) => true,
+            (Some(TypeToken::Word(_) | TypeToken::Quoted), TypeToken::Dot) => true,
+            (Some(TypeToken::Word(_) | TypeToken::Quoted), TypeToken::Modifiers) => true,
+            (Some(TypeToken::Dot) | None, _) => false,
+            (Some(_), TypeToken::Word(w)) => CONTINUATIONS.contains(&w.as_str()),
+            (Some(_), TypeToken::Array) => true,
+            _ => false,
+        };
+        if !fine {
+            return Err(format!("`{written}` is not one SQL type name"));
+        }
+        previous = Some(token);
+    }
+    match previous {
+        None => Err("the type is empty".to_string()),
+        Some(TypeToken::Dot) => Err(format!("`{written}` ends in a `.`")),
+        Some(_) => Ok(()),
+    }
+}
+
+fn type_tokens(written: &str) -> Result<Vec<TypeToken>, String> {
+    let unexpected = |c: char| format!("`{written}` is not one SQL type name: unexpected `{c}`");
+    let mut tokens = Vec::new();
+    let mut chars = written.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut word = String::new();
+                while let Some(&c) = chars
+                    .peek()
+                    .filter(|c| c.is_alphanumeric() || **c == '_' || **c == '$')
+                {
+                    word.push(c.to_ascii_lowercase());
+                    chars.next();
+                }
+                tokens.push(TypeToken::Word(word));
+            }
+            '"' => {
+                chars.next();
+                loop {
+                    match chars.next() {
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                        }
+                        Some('"') => break,
+                        Some(_) => {}
+                        None => return Err(format!("`{written}` has an unclosed `\"`")),
+                    }
+                }
+                tokens.push(TypeToken::Quoted);
+            }
+            '.' => {
+                chars.next();
+                tokens.push(TypeToken::Dot);
+            }
+            '(' => {
+                chars.next();
+                let inner: String = chars.by_ref().take_while(|&c| c != ')').collect();
+                let modifier = |m: &str| {
+                    let m = m.trim();
+                    let number = m.strip_prefix(['-', '+']).unwrap_or(m);
+                    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+                        || (m.starts_with(char::is_alphabetic)
+                            && m.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                };
+                if !inner.split(',').all(modifier) {
+                    return Err(format!(
+                        "`{written}` is not one SQL type name: `({inner})` is not a list of type modifiers"
+                    ));
+                }
+                tokens.push(TypeToken::Modifiers);
+            }
+            '[' => {
+                chars.next();
+                let inner: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                if !inner.trim().chars().all(|c| c.is_ascii_digit()) {
+                    return Err(unexpected('['));
+                }
+                tokens.push(TypeToken::Array);
+            }
+            other => return Err(unexpected(other)),
+        }
+    }
+    Ok(tokens)
+}
+
 /// Broad families of SQL types, for checking that a `default = <literal>` fits its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeFamily {
@@ -157,6 +290,47 @@ mod tests {
         assert_eq!(normalize_sql_type("timestamp(6)"), "timestamp (6)");
         assert_eq!(normalize_sql_type("json"), "json");
         assert_eq!(normalize_sql_type("MyEnum"), "MyEnum");
+    }
+
+    #[test]
+    fn a_type_is_one_type_name() {
+        for ok in [
+            "varchar(20)",
+            "numeric(10,2)",
+            "numeric(10, -2)",
+            "timestamp with time zone",
+            "timestamp(3) with time zone",
+            "\"my schema\".\"t\"[]",
+            "double precision",
+            "character varying(255)[][]",
+            "integer[3]",
+            "interval day to second",
+            "geometry(Point, 4326)",
+            "public.citext",
+            "int4 array",
+        ] {
+            assert_eq!(check_type_name(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(
+            check_type_name("integer); DROP TABLE a; --"),
+            Err(
+                "`integer); DROP TABLE a; --` is not one SQL type name: unexpected `)`".to_string()
+            )
+        );
+        for bad in [
+            "",
+            "integer drop",
+            "text default 'x'",
+            "numeric(10; 2)",
+            "a.",
+            ".a",
+            "a..b",
+            "\"open",
+            "integer[x]",
+            "(3)",
+        ] {
+            assert!(check_type_name(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

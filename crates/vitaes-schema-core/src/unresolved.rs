@@ -177,6 +177,9 @@ pub struct UnresolvedPrimaryKey {
     pub name: Option<String>,
     /// The key's Rust field names, in order.
     pub fields: Vec<String>,
+    /// Where `primary_key(...)` is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// A table-level `unique(...)`.
@@ -188,6 +191,9 @@ pub struct UnresolvedUnique {
     pub fields: Vec<String>,
     /// `nulls_not_distinct`.
     pub nulls_not_distinct: bool,
+    /// Where `unique(...)` is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// An `index(...)` declaration.
@@ -207,6 +213,9 @@ pub struct UnresolvedIndex {
     pub where_clause: Option<String>,
     /// Storage parameters, `with(fillfactor = 70)`.
     pub with: Vec<(String, serde_json::Value)>,
+    /// Where `index(...)` is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// One key of an `index(...)`, with its ordering.
@@ -238,6 +247,9 @@ pub struct UnresolvedCheck {
     pub name: String,
     /// The SQL boolean expression.
     pub expr: String,
+    /// Where `check(...)` is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 /// A table-level `foreign_key(...)`.

@@ -1,10 +1,12 @@
 //! Parse (core) → expand. Errors from the parser become one `compile_error!`
 //! per mistake, each at its own span.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, ToTokens};
 use syn::{Data, DeriveInput, Fields};
 use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table_with, project_rename_all};
+use vitaes_schema_core::resolve::lone_table_errors;
+use vitaes_schema_core::unresolved::Loc;
 
 /// Expands `#[derive(Table)]`: a hidden struct of the columns' SQL names and
 /// `impl vitaes_schema::Table`. The parsed table is embedded as JSON, so the
@@ -40,6 +42,10 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(errors) => return errors.to_compile_errors(),
     };
+    let lone = lone_table_errors(&parsed.table);
+    if !lone.is_empty() {
+        return resolver_errors(&input, lone);
+    }
     let ident = &input.ident;
     let vis = &input.vis;
     let columns_ident = format_ident!("__{}Columns", ident);
@@ -114,6 +120,27 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
             #enums_fn
         }
     }
+}
+
+/// The resolver's messages about one struct as compile errors, each at the
+/// token the parser took its place from (the struct's name if none matches).
+fn resolver_errors(input: &DeriveInput, errors: Vec<(Loc, String)>) -> TokenStream {
+    let tokens = input.to_token_stream();
+    errors
+        .into_iter()
+        .map(|(loc, message)| {
+            let span = span_at(tokens.clone(), loc).unwrap_or_else(|| input.ident.span());
+            syn::Error::new(span, message).to_compile_error()
+        })
+        .collect()
+}
+
+/// The span of the token that starts at `loc`, searching into groups.
+fn span_at(tokens: TokenStream, loc: Loc) -> Option<Span> {
+    tokens.into_iter().find_map(|tree| match tree {
+        TokenTree::Group(group) => span_at(group.stream(), loc),
+        other => (Loc::of(other.span()) == loc).then(|| other.span()),
+    })
 }
 
 /// Expands `#[derive(PgEnum)]`: `impl vitaes_schema::PgEnum`.

@@ -170,6 +170,9 @@ pub fn run_with(
     }
 
     let mut decisions = args.renames.decisions();
+    decisions
+        .check(&old, &desired, "the last snapshot")
+        .map_err(Error::Usage)?;
     let plan = loop {
         match diff::diff_with(&old, &desired, &decisions) {
             Ok(plan) => break plan,

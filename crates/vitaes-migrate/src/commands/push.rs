@@ -140,6 +140,10 @@ async fn plan_and_apply(
         )));
     }
     filter.restrict(&mut live);
+    args.renames
+        .decisions()
+        .check(&live, &desired, "the database")
+        .map_err(Error::Usage)?;
 
     let mut options = PushOptions {
         filter,

@@ -186,6 +186,219 @@ impl FromStr for NoRename {
     }
 }
 
+impl fmt::Display for Rename {
+    /// The flag's own spelling, `column:t.old=new`, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rename::Column { table, from, to } => write!(f, "column:{table}.{from}={to}"),
+            Rename::Table { from, to } | Rename::Enum { from, to } => {
+                let kind = if matches!(self, Rename::Table { .. }) {
+                    "table"
+                } else {
+                    "enum"
+                };
+                if from.schema == to.schema {
+                    write!(f, "{kind}:{from}={}", to.name)
+                } else {
+                    write!(f, "{kind}:{from}={}.{}", to.schema, to.name)
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for NoRename {
+    /// The flag's own spelling, `column:t.new`, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoRename::Table(q) => write!(f, "table:{q}"),
+            NoRename::Column { table, name } => write!(f, "column:{table}.{name}"),
+            NoRename::Enum(q) => write!(f, "enum:{q}"),
+        }
+    }
+}
+
+/// What a decision is about: its kind, the table of a column, and a name.
+/// Two decisions with one old key, or one new key, are about one object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Table(String, String),
+    Column(String, String, String),
+    Enum(String, String),
+}
+
+impl Rename {
+    fn keys(&self) -> (Key, Key) {
+        match self {
+            Rename::Table { from, to } => (
+                Key::Table(from.schema.clone(), from.name.clone()),
+                Key::Table(to.schema.clone(), to.name.clone()),
+            ),
+            Rename::Enum { from, to } => (
+                Key::Enum(from.schema.clone(), from.name.clone()),
+                Key::Enum(to.schema.clone(), to.name.clone()),
+            ),
+            Rename::Column { table, from, to } => {
+                let column =
+                    |c: &str| Key::Column(table.schema.clone(), table.name.clone(), c.into());
+                (column(from), column(to))
+            }
+        }
+    }
+}
+
+impl NoRename {
+    fn kind(&self) -> &'static str {
+        match self {
+            NoRename::Table(_) => "table",
+            NoRename::Column { .. } => "column",
+            NoRename::Enum(_) => "enum",
+        }
+    }
+
+    fn key(&self) -> Key {
+        match self {
+            NoRename::Table(q) => Key::Table(q.schema.clone(), q.name.clone()),
+            NoRename::Enum(q) => Key::Enum(q.schema.clone(), q.name.clone()),
+            NoRename::Column { table, name } => {
+                Key::Column(table.schema.clone(), table.name.clone(), name.clone())
+            }
+        }
+    }
+}
+
+impl RenameDecisions {
+    /// Checks the decisions before anything is planned with them: none may
+    /// contradict another (a rename to what a `--no-rename` calls new), two
+    /// may not rename one object or rename two to one, and each must name
+    /// what is there: the old object in `old` (`old_side` says what that is
+    /// to the user: "the last snapshot", "the database"), or the new one if
+    /// the rename has happened, and the new one in `new` (the code). A flag
+    /// that acts on nothing would otherwise be ignored silently and the plan
+    /// would drop and add instead.
+    pub fn check(&self, old: &Schema, new: &Schema, old_side: &str) -> Result<(), String> {
+        let mut problems = Vec::new();
+        let mut by_old: std::collections::HashMap<Key, &Rename> = Default::default();
+        let mut by_new: std::collections::HashMap<Key, &Rename> = Default::default();
+        for r in &self.renames {
+            let (from, to) = r.keys();
+            if let Some(first) = by_old.insert(from, r) {
+                problems.push(format!(
+                    "--rename {first} and --rename {r} rename one {} twice\n  help: keep one of the two flags",
+                    kind(r)
+                ));
+            }
+            if let Some(first) = by_new.insert(to.clone(), r) {
+                problems.push(format!(
+                    "--rename {first} and --rename {r} rename two {}s to one name\n  help: keep one of the two flags",
+                    kind(r)
+                ));
+            }
+            if let Some(n) = self.no_renames.iter().find(|n| n.key() == to) {
+                problems.push(format!(
+                    "--rename {r} contradicts --no-rename {n}: one says the {} was renamed, the other that it is new\n  help: keep one of the two flags",
+                    kind(r)
+                ));
+            }
+            problems.extend(self.missing(r, old, new, old_side));
+        }
+        for n in &self.no_renames {
+            if !exists_new(&n.key(), new) {
+                problems.push(format!(
+                    "--no-rename {n}: the code has no such {}\n  help: name the {} as the code does, or drop the flag",
+                    n.kind(),
+                    n.kind()
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// Why `r` names nothing: its old object is not in `old`, or its new one not in `new`.
+    fn missing(&self, r: &Rename, old: &Schema, new: &Schema, old_side: &str) -> Vec<String> {
+        let (from, to) = r.keys();
+        let mut out = Vec::new();
+        // A rename that has happened (the new name is in `old` already) is
+        // harmless, as a `renamed_from` hint left in the code is.
+        if !self.exists_old(&from, old, new) && !self.exists_old(&to, old, new) {
+            out.push(format!(
+                "--rename {r}: {old_side} has no {} {}\n  help: name the old object as it was, or drop the flag",
+                kind(r),
+                describe(&from)
+            ));
+        }
+        if !exists_new(&to, new) {
+            out.push(format!(
+                "--rename {r}: the code has no {} {}\n  help: name the new object as the code does, or drop the flag",
+                kind(r),
+                describe(&to)
+            ));
+        }
+        out
+    }
+
+    /// Whether `key` is in `old`. A column's table is named as in the code,
+    /// so it is looked up under the old name its table had too (a decided
+    /// table rename or a `renamed_from` hint).
+    fn exists_old(&self, key: &Key, old: &Schema, new: &Schema) -> bool {
+        match key {
+            Key::Column(schema, table, column) => {
+                let mut tables = vec![QualifiedName {
+                    schema: schema.clone(),
+                    name: table.clone(),
+                }];
+                tables.extend(self.table_rename_to(schema, table).cloned());
+                if let Some(hint) = new
+                    .table(schema, table)
+                    .and_then(|t| t.renamed_from.clone())
+                {
+                    tables.push(QualifiedName {
+                        schema: schema.clone(),
+                        name: hint,
+                    });
+                }
+                tables.iter().any(|q| {
+                    old.table(&q.schema, &q.name)
+                        .is_some_and(|t| t.column(column).is_some())
+                })
+            }
+            other => exists_new(other, old),
+        }
+    }
+}
+
+/// Whether `key` is in `schema`, by the names it has there.
+fn exists_new(key: &Key, schema: &Schema) -> bool {
+    match key {
+        Key::Table(s, n) => schema.table(s, n).is_some(),
+        Key::Enum(s, n) => schema.enums.iter().any(|e| &e.schema == s && &e.name == n),
+        Key::Column(s, t, c) => schema.table(s, t).is_some_and(|t| t.column(c).is_some()),
+    }
+}
+
+fn describe(key: &Key) -> String {
+    let qualified = |s: &str, n: &str| QualifiedName {
+        schema: s.to_string(),
+        name: n.to_string(),
+    };
+    match key {
+        Key::Table(s, n) | Key::Enum(s, n) => format!("`{}`", qualified(s, n)),
+        Key::Column(s, t, c) => format!("`{c}` in table `{}`", qualified(s, t)),
+    }
+}
+
+fn kind(r: &Rename) -> &'static str {
+    match r {
+        Rename::Table { .. } => "table",
+        Rename::Column { .. } => "column",
+        Rename::Enum { .. } => "enum",
+    }
+}
+
 impl RenameDecisions {
     pub(super) fn table_rename_to(&self, schema: &str, name: &str) -> Option<&QualifiedName> {
         self.renames.iter().find_map(|r| match r {
@@ -631,5 +844,87 @@ mod tests {
         for bad in ["column:t=x", "table:=x", "view:a=b", "table", "column:.a=b"] {
             assert!(bad.parse::<Rename>().is_err(), "{bad}");
         }
+    }
+
+    fn schema_of(tables: &[(&str, &[&str])]) -> Schema {
+        let mut schema = Schema::default();
+        for (name, columns) in tables {
+            let mut t = vitaes_schema_core::TableDef::empty("public", *name);
+            t.columns = columns.iter().map(|c| ColumnDef::new(*c, "text")).collect();
+            schema.tables.push(t);
+        }
+        schema
+    }
+
+    fn check(renames: &[&str], no_renames: &[&str], old: &Schema, new: &Schema) -> String {
+        let decisions = RenameDecisions {
+            renames: renames.iter().map(|r| r.parse().unwrap()).collect(),
+            no_renames: no_renames.iter().map(|r| r.parse().unwrap()).collect(),
+        };
+        decisions
+            .check(old, new, "the last snapshot")
+            .err()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn contradicting_and_doubled_renames_are_named_by_their_flags() {
+        let old = schema_of(&[("a", &["id", "name", "x"])]);
+        let new = schema_of(&[("a", &["id", "title", "heading"])]);
+        assert_eq!(
+            check(&["column:a.name=title"], &["column:a.title"], &old, &new),
+            "--rename column:a.name=title contradicts --no-rename column:a.title: one says the column was renamed, the other that it is new\n  help: keep one of the two flags"
+        );
+        let same_old = check(
+            &["column:a.name=title", "column:a.name=heading"],
+            &[],
+            &old,
+            &new,
+        );
+        assert_eq!(
+            same_old,
+            "--rename column:a.name=title and --rename column:a.name=heading rename one column twice\n  help: keep one of the two flags"
+        );
+        let same_new = check(
+            &["column:a.name=title", "column:a.x=title"],
+            &[],
+            &old,
+            &new,
+        );
+        assert_eq!(
+            same_new,
+            "--rename column:a.name=title and --rename column:a.x=title rename two columns to one name\n  help: keep one of the two flags"
+        );
+        assert_eq!(check(&["column:a.name=title"], &[], &old, &new), "");
+    }
+
+    #[test]
+    fn renames_of_what_is_not_there_are_named_by_their_flags() {
+        let old = schema_of(&[("a", &["id", "name"])]);
+        let new = schema_of(&[("b", &["id", "title"])]);
+        let found = check(
+            &["column:b.nme=title", "table:a=c", "enum:mood=feeling"],
+            &["table:d"],
+            &old,
+            &new,
+        );
+        let firsts: Vec<&str> = found.lines().filter(|l| l.starts_with("--")).collect();
+        assert_eq!(
+            firsts,
+            [
+                "--rename column:b.nme=title: the last snapshot has no column `nme` in table `b`",
+                "--rename table:a=c: the code has no table `c`",
+                "--rename enum:mood=feeling: the last snapshot has no enum `mood`",
+                "--rename enum:mood=feeling: the code has no enum `feeling`",
+                "--no-rename table:d: the code has no such table",
+            ]
+        );
+        // A column of a renamed table is found under the table's old name.
+        assert_eq!(
+            check(&["table:a=b", "column:b.name=title"], &[], &old, &new),
+            ""
+        );
+        // A rename that has happened already is harmless.
+        assert_eq!(check(&["table:a=b"], &[], &new, &new), "");
     }
 }

@@ -166,6 +166,26 @@ fn unknown_reference_is_exit_2_naming_the_struct() {
 }
 
 #[test]
+fn an_index_named_like_a_table_of_another_file_is_exit_2_with_both_places() {
+    let p = project(CONFIG);
+    std::fs::write(
+        p.path().join("src/schema/extra.rs"),
+        "#[derive(Table)]\n#[table(index(name = \"user\", columns(body)))]\npub struct Note {\n    #[column(primary_key)]\n    pub id: String,\n    pub body: String,\n}\n",
+    )
+    .unwrap();
+    bin(p.path()).arg("generate").assert().code(2).stderr(
+        predicate::str::contains(
+            "src/schema/extra.rs:2:9: index \"user\" of table \"note\" has the same name as table \"user\"",
+        )
+        .and(predicate::str::contains("note: first defined at src/schema/auth.rs:8:12")),
+    );
+    assert!(
+        !p.path().join("migrations").exists(),
+        "nothing is written on error"
+    );
+}
+
+#[test]
 fn rust_syntax_error_is_exit_2_with_location() {
     let p = project(CONFIG);
     std::fs::write(p.path().join("src/schema/bad.rs"), "pub struct {\n").unwrap();

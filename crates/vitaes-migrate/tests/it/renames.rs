@@ -236,6 +236,51 @@ fn a_rename_flag_through_the_cli() {
 }
 
 #[test]
+fn contradicting_or_dangling_rename_flags_are_exit_2_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), COL_V1);
+    std::fs::write(
+        dir.path().join("vitaes.toml"),
+        "schema = \"schema.rs\"\nout = \"m\"\n",
+    )
+    .unwrap();
+    let bin = || {
+        let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
+        c.current_dir(dir.path()).env_remove("DATABASE_URL");
+        c
+    };
+    bin().arg("generate").assert().success();
+    write(dir.path(), COL_V2);
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--rename", "column:t.thumb=thumbnail", "--no-rename", "column:t.thumbnail"],
+            "--rename column:t.thumb=thumbnail contradicts --no-rename column:t.thumbnail",
+        ),
+        (
+            &["--rename", "column:t.thumb=thumbnail", "--rename", "column:t.thumb=id"],
+            "--rename column:t.thumb=thumbnail and --rename column:t.thumb=id rename one column twice",
+        ),
+        (
+            &["--rename", "column:t.thumbs=thumbnail"],
+            "--rename column:t.thumbs=thumbnail: the last snapshot has no column `thumbs` in table `t`",
+        ),
+        (
+            &["--rename", "column:t.thumb=thumbnails"],
+            "--rename column:t.thumb=thumbnails: the code has no column `thumbnails` in table `t`",
+        ),
+    ];
+    for (flags, message) in cases {
+        bin()
+            .arg("generate")
+            .args(flags)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    assert_eq!(sql_files(&dir.path().join("m")).len(), 1, "nothing written");
+}
+
+#[test]
 fn without_a_terminal_an_ambiguity_is_refused_showing_three_ways() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COL_V1);

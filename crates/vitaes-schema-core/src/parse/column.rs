@@ -9,9 +9,12 @@ use syn::{
 use super::errors::ParseErrors;
 use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use super::sql_expr::sql_value;
+use crate::defaults::check_literal_default;
 use crate::model::{DefaultValue, IdentityKind};
 use crate::naming;
-use crate::types::{builtin_sql_type, normalize_sql_type, type_family, TypeFamily};
+use crate::types::{
+    builtin_sql_type, check_type_name, normalize_sql_type, type_family, TypeFamily,
+};
 use crate::unresolved::{
     ColumnReference, ColumnUnique, IdentitySpec, Loc, TypeSpec, UnresolvedColumn,
 };
@@ -89,6 +92,13 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                 "type" => {
                     seen(errors, explicit_type.is_some());
                     let lit: LitStr = meta.value()?.parse()?;
+                    if let Err(message) = check_type_name(&lit.value()) {
+                        errors.push_help(
+                            lit.span(),
+                            &message,
+                            "write one type, such as \"varchar(20)\", \"numeric(10, 2)\", \"timestamp with time zone\" or \"\\\"my schema\\\".\\\"my_type\\\"[]\"",
+                        );
+                    }
                     explicit_type = Some(normalize_sql_type(&lit.value()));
                 }
                 "primary_key" => {
@@ -195,18 +205,6 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
     if skip {
         return None;
     }
-    // A name given with `name = "..."` was checked where it was read.
-    if column.name == field_name && !naming::fits(&field_name) {
-        errors.push_help(
-            ident.span(),
-            &format!(
-                "column `{field_name}` is {} bytes long; PostgreSQL cuts names at 63 bytes",
-                field_name.len()
-            ),
-            "give it a shorter SQL name with #[column(name = \"...\")]",
-        );
-    }
-
     match column.references.as_mut() {
         Some(reference) => {
             reference.on_delete = on_delete.map(|(a, _)| a);
@@ -427,29 +425,27 @@ fn literal_default(expr: &Expr, errors: &mut ParseErrors) -> Option<DefaultValue
     value
 }
 
-/// Checks a literal default against a built-in or explicit column type.
+/// Checks a literal default against the column's type: the rule is
+/// [`crate::defaults::check_literal_default`]; an enum column's labels are
+/// known only to the resolver, but any literal other than a string is wrong
+/// for it already.
 fn check_default_fits(
     default: &DefaultValue,
     ty: &TypeSpec,
     span: proc_macro2::Span,
     errors: &mut ParseErrors,
 ) {
-    let sql = match ty {
-        TypeSpec::Builtin(s) | TypeSpec::Sql(s) => s,
-        // Enum variants are checked by the resolver, which knows the enum.
-        TypeSpec::Enum { .. } => return,
+    let result = match ty {
+        TypeSpec::Builtin(s) | TypeSpec::Sql(s) => check_literal_default(default, s),
+        TypeSpec::Enum { dims: 0, rust_name } if !matches!(default, DefaultValue::Sql(_)) => Err(
+            format!("this default does not fit a column of enum type `{rust_name}`"),
+        ),
+        TypeSpec::Enum { .. } => Ok(()),
     };
-    let family = type_family(sql);
-    let fits = match default {
-        DefaultValue::Bool(_) => family == TypeFamily::Boolean,
-        DefaultValue::Int(_) => matches!(family, TypeFamily::Integer | TypeFamily::Numeric),
-        DefaultValue::Float(_) => family == TypeFamily::Numeric,
-        DefaultValue::Sql(_) => family != TypeFamily::Boolean && family != TypeFamily::Integer,
-    };
-    if !fits {
+    if let Err(message) = result {
         errors.push_help(
             span,
-            &format!("this default does not fit a column of type `{sql}`"),
+            &message,
             "give a literal of the column's type, or an SQL expression with default_sql = \"...\"",
         );
     }

@@ -82,6 +82,34 @@ pub(super) fn checked_name(lit: &LitStr, errors: &mut ParseErrors) -> String {
     value
 }
 
+/// What PostgreSQL does with an identifier over 63 bytes: it cuts it.
+pub(super) const NAMES_ARE_CUT: &str = "PostgreSQL cuts names at 63 bytes";
+/// What PostgreSQL does with an enum label over 63 bytes: it rejects it.
+pub(super) const LABELS_ARE_LIMITED: &str = "PostgreSQL accepts labels of at most 63 bytes";
+
+/// Records an error when a name the tools derived (a table name from its
+/// struct, a column from its field, an enum label from its variant) is over
+/// 63 bytes: PostgreSQL would keep a cut name the code never mentions (or
+/// reject a label), and the next diff could not find the object. `what`
+/// names the object, `rule` is [`NAMES_ARE_CUT`] or [`LABELS_ARE_LIMITED`],
+/// `help` says where to give a shorter name.
+pub(super) fn check_derived_length(
+    name: &str,
+    what: &str,
+    rule: &str,
+    span: proc_macro2::Span,
+    help: &str,
+    errors: &mut ParseErrors,
+) {
+    if !naming::fits(name) {
+        errors.push_help(
+            span,
+            &format!("{what} `{name}` is {} bytes long; {rule}", name.len()),
+            help,
+        );
+    }
+}
+
 /// A referential action (`"cascade"`, ...); a wrong one is reported and
 /// read as `NO ACTION` so parsing goes on.
 pub(super) fn fk_action(lit: &LitStr, errors: &mut ParseErrors) -> FkAction {

@@ -5,7 +5,9 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::errors::ParseErrors;
-use super::meta::{checked_name, meta_key, unknown_key};
+use super::meta::{
+    check_derived_length, checked_name, meta_key, unknown_key, LABELS_ARE_LIMITED, NAMES_ARE_CUT,
+};
 use crate::naming;
 use crate::unresolved::{Loc, UnresolvedEnum, UnresolvedSchema};
 
@@ -21,10 +23,14 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
         values: Vec::new(),
         loc: Loc::of(input.ident.span()),
     };
+    let mut named = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("pg_enum")) {
         let parsed = attr.parse_nested_meta(|meta| {
             match meta_key(&meta).as_str() {
-                "name" => result.name = checked_name(&meta.value()?.parse()?, &mut errors),
+                "name" => {
+                    result.name = checked_name(&meta.value()?.parse()?, &mut errors);
+                    named = true;
+                }
                 "schema" => result.schema = checked_name(&meta.value()?.parse()?, &mut errors),
                 _ => unknown_key(&meta, "pg_enum", "name, schema", &mut errors)?,
             }
@@ -33,6 +39,16 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
         if let Err(e) = parsed {
             errors.push(e);
         }
+    }
+    if !named {
+        check_derived_length(
+            &result.name,
+            &format!("enum name (from the enum `{}`)", result.rust_name),
+            NAMES_ARE_CUT,
+            input.ident.span(),
+            "give it a shorter SQL name with #[pg_enum(name = \"...\")]",
+            &mut errors,
+        );
     }
     let Data::Enum(data) = &input.data else {
         errors.push(syn::Error::new(
@@ -49,6 +65,8 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
             ));
         }
         let mut value = naming::snake_case(&variant.ident.to_string());
+        let mut label_span = variant.ident.span();
+        let mut renamed = false;
         for attr in variant
             .attrs
             .iter()
@@ -59,6 +77,8 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
                     "rename" => {
                         let lit: LitStr = meta.value()?.parse()?;
                         value = lit.value();
+                        label_span = lit.span();
+                        renamed = true;
                     }
                     _ => unknown_key(&meta, "pg_enum", "rename (on a variant)", &mut errors)?,
                 }
@@ -68,6 +88,14 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
                 errors.push(e);
             }
         }
+        // PostgreSQL rejects a label over 63 bytes (it does not cut labels).
+        let help = if renamed {
+            "choose a label of at most 63 bytes"
+        } else {
+            "give the variant a shorter label with #[pg_enum(rename = \"...\")]"
+        };
+        let (what, rule) = ("enum label", LABELS_ARE_LIMITED);
+        check_derived_length(&value, what, rule, label_span, help, &mut errors);
         if result.values.contains(&value) {
             errors.push(syn::Error::new(
                 variant.ident.span(),
@@ -95,6 +123,7 @@ pub fn parse_schema(input: &DeriveInput) -> Result<UnresolvedSchema, ParseErrors
         rust_name,
         loc: Loc::of(input.ident.span()),
     };
+    let mut named = false;
     for attr in input
         .attrs
         .iter()
@@ -102,7 +131,10 @@ pub fn parse_schema(input: &DeriveInput) -> Result<UnresolvedSchema, ParseErrors
     {
         let parsed = attr.parse_nested_meta(|meta| {
             match meta_key(&meta).as_str() {
-                "name" => result.name = checked_name(&meta.value()?.parse()?, &mut errors),
+                "name" => {
+                    result.name = checked_name(&meta.value()?.parse()?, &mut errors);
+                    named = true;
+                }
                 _ => unknown_key(&meta, "pg_schema", "name", &mut errors)?,
             }
             Ok(())
@@ -110,6 +142,16 @@ pub fn parse_schema(input: &DeriveInput) -> Result<UnresolvedSchema, ParseErrors
         if let Err(e) = parsed {
             errors.push(e);
         }
+    }
+    if !named {
+        check_derived_length(
+            &result.name,
+            &format!("schema name (from the struct `{}`)", result.rust_name),
+            NAMES_ARE_CUT,
+            input.ident.span(),
+            "give it a shorter SQL name with #[pg_schema(name = \"...\")]",
+            &mut errors,
+        );
     }
     if !matches!(&input.data, Data::Struct(s) if matches!(s.fields, Fields::Unit)) {
         errors.push(syn::Error::new(

@@ -9,7 +9,10 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
 
 use super::column::parse_column;
 use super::errors::ParseErrors;
-use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
+use super::meta::{
+    check_derived_length, checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse,
+    NAMES_ARE_CUT,
+};
 use super::sql_expr::sql_value;
 use crate::naming::{self, RenameRule};
 use crate::unresolved::{
@@ -129,6 +132,14 @@ pub fn parse_table_with(
             }
         }
     }
+    check_derived_names(
+        &table,
+        &table_level,
+        &named_by_field,
+        &column_spans,
+        input,
+        &mut errors,
+    );
     let mut seen_columns: HashMap<&str, ()> = HashMap::new();
     for (column, span) in table.columns.iter().zip(&column_spans) {
         if seen_columns.insert(column.name.as_str(), ()).is_some() {
@@ -168,6 +179,39 @@ pub fn parse_table_with(
         field_uses,
         enum_types,
     })
+}
+
+/// The table and column names made from identifiers (`name = "..."` ones
+/// were checked where they were read) must fit PostgreSQL's 63 bytes.
+fn check_derived_names(
+    table: &UnresolvedTable,
+    level: &TableLevel,
+    named_by_field: &[bool],
+    column_spans: &[proc_macro2::Span],
+    input: &DeriveInput,
+    errors: &mut ParseErrors,
+) {
+    if !level.seen_keys.contains("name") {
+        check_derived_length(
+            &table.name,
+            &format!("table name (from the struct `{}`)", table.rust_name),
+            NAMES_ARE_CUT,
+            input.ident.span(),
+            "give it a shorter SQL name with #[table(name = \"...\")]",
+            errors,
+        );
+    }
+    let by_field = table.columns.iter().zip(named_by_field).zip(column_spans);
+    for ((column, _), span) in by_field.filter(|((_, by_field), _)| **by_field) {
+        check_derived_length(
+            &column.name,
+            "column",
+            NAMES_ARE_CUT,
+            *span,
+            "give it a shorter SQL name with #[column(name = \"...\")]",
+            errors,
+        );
+    }
 }
 
 #[derive(Default)]
@@ -249,7 +293,11 @@ fn table_item(
                 Ok(())
             })?;
             match (name, expr) {
-                (Some(name), Some(expr)) => table.checks.push(UnresolvedCheck { name, expr }),
+                (Some(name), Some(expr)) => table.checks.push(UnresolvedCheck {
+                    name,
+                    expr,
+                    loc: Loc::of(span),
+                }),
                 _ => errors.push_help(
                     span,
                     "a check constraint needs a name and an expression",
@@ -277,6 +325,7 @@ fn table_item(
                 name: None,
                 fields: Vec::new(),
                 nulls_not_distinct: false,
+                loc: Loc::of(meta.path.span()),
             };
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
                 "name" => {
@@ -311,6 +360,7 @@ fn table_item(
             let mut pk = UnresolvedPrimaryKey {
                 name: None,
                 fields: Vec::new(),
+                loc: Loc::of(meta.path.span()),
             };
             meta.parse_nested_meta(|inner| match meta_key(&inner).as_str() {
                 "name" => {
@@ -447,6 +497,7 @@ fn parse_index(
         concurrently: false,
         where_clause: None,
         with: Vec::new(),
+        loc: Loc::of(meta.path.span()),
     };
     meta.parse_nested_meta(|inner| {
         match meta_key(&inner).as_str() {

@@ -153,6 +153,115 @@ fn long_user_names_are_an_error() {
 }
 
 #[test]
+fn long_derived_names_are_an_error_naming_where_to_shorten() {
+    let long_struct = syn::Ident::new(
+        &format!("T{}", "x".repeat(63)),
+        proc_macro2::Span::call_site(),
+    );
+    let errors = messages(quote! { pub struct #long_struct { pub a: i32 } });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(&format!(
+            "table name (from the struct `{long_struct}`) `t{}` is 64 bytes long",
+            "x".repeat(63)
+        )),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("#[table(name = \"...\")]"), "{errors:?}");
+    // An explicit name makes the struct's length irrelevant.
+    assert!(table(quote! { #[table(name = "t")] pub struct #long_struct { pub a: i32 } }).is_ok());
+
+    // A column name made by rename_all is as long as its field and is checked too.
+    let field = syn::Ident::new(
+        &format!("a_{}", "b".repeat(62)),
+        proc_macro2::Span::call_site(),
+    );
+    let errors =
+        messages(quote! { #[table(rename_all = "kebab-case")] pub struct T { pub #field: i32 } });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("column `a-bbb"), "{errors:?}");
+    assert!(
+        errors[0].contains("#[column(name = \"...\")]"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn long_enum_names_and_labels_are_an_error() {
+    let long = syn::Ident::new(
+        &format!("E{}", "x".repeat(63)),
+        proc_macro2::Span::call_site(),
+    );
+    let label = "l".repeat(64);
+    let variant = syn::Ident::new(
+        &format!("V{}", "v".repeat(63)),
+        proc_macro2::Span::call_site(),
+    );
+    let errors = parse_enum(
+        &syn::parse2(
+            quote! { enum #long { Short, #variant, #[pg_enum(rename = #label)] Renamed } },
+        )
+        .unwrap(),
+    )
+    .unwrap_err();
+    let found: Vec<String> = errors.located().into_iter().map(|(_, m)| m).collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found[0].starts_with(&format!("enum name (from the enum `{long}`)")),
+        "{found:?}"
+    );
+    assert!(found[0].contains("#[pg_enum(name = \"...\")]"), "{found:?}");
+    assert!(
+        found[1].starts_with(&format!(
+            "enum label `v{}` is 64 bytes long; PostgreSQL accepts labels of at most 63 bytes",
+            "v".repeat(63)
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains("#[pg_enum(rename = \"...\")]"),
+        "{found:?}"
+    );
+    assert!(
+        found[2].starts_with(&format!("enum label `{label}` is 64 bytes long")),
+        "{found:?}"
+    );
+    assert!(
+        found[2].contains("choose a label of at most 63 bytes"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn literal_defaults_must_fit_their_column() {
+    let errors = messages(quote! {
+        pub struct T {
+            #[column(default = 99999999999)] pub small: i16,
+            #[column(default = "x")] pub id: uuid::Uuid,
+            #[column(default = "2020-13-45")] pub day: chrono::NaiveDate,
+            #[column(default = "abc")] pub data: serde_json::Value,
+            #[column(default = 1)] pub flag: bool,
+            #[column(default = 1)] pub mood: Mood,
+            #[column(default = "sad")] pub fine: Mood,
+            #[column(type = "varchar(2)", default = "abc")] pub code: String,
+        }
+    });
+    let firsts: Vec<&str> = errors.iter().map(|m| m.lines().next().unwrap()).collect();
+    assert_eq!(
+        firsts,
+        [
+            "99999999999 does not fit a column of type `smallint`: smallint holds -32768 to 32767",
+            "'x' is not a value of type `uuid`: a uuid is 32 hex digits, as in 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
+            "'2020-13-45' is not a value of type `date`: there is no month 13",
+            "'abc' is not a value of type `jsonb`: not valid JSON (expected value at line 1 column 1)",
+            "this default does not fit a column of type `boolean`",
+            "this default does not fit a column of enum type `Mood`",
+            "'abc' is not a value of type `varchar(2)`: 3 characters, more than 2",
+        ]
+    );
+}
+
+#[test]
 fn errors_carry_their_positions() {
     let src = "#[derive(Table)]\npub struct T {\n    #[column(bogus)]\n    pub a: i32,\n}\n";
     let file = syn::parse_file(src).unwrap();

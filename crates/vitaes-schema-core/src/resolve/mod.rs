@@ -5,8 +5,12 @@
 //! `Schema` is assembled from compiled `Table` impls; both hand it the same
 //! [`UnresolvedTable`] values, so both get the same schema.
 
+mod namespaces;
+
 use std::collections::HashMap;
 use std::fmt;
+
+use namespaces::TableLocs;
 
 use crate::model::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IndexColumn, IndexDef,
@@ -175,23 +179,65 @@ fn resolve_from(
         by_rust_name,
         enum_by_rust_name,
     };
+    let (mut table_locs, mut external_locs) = (Vec::new(), Vec::new());
     for (i, t) in tables.iter().enumerate() {
-        let table = ctx.table(i, t, &mut errors);
+        let (table, locs) = ctx.table(i, t, &mut errors);
         // An external table is only there to be referenced: neither it nor
         // its schema is the code's to create.
         if t.external {
             out.external.push(table);
+            external_locs.push(locs);
         } else {
             add_schema(&mut out.schemas, &t.schema);
             out.tables.push(table);
+            table_locs.push(locs);
         }
     }
+    naming::resolve_name_collisions(&mut out);
+    let located: Vec<(&TableDef, &TableLocs)> = out
+        .tables
+        .iter()
+        .zip(&table_locs)
+        .chain(out.external.iter().zip(&external_locs))
+        .collect();
+    let enum_locs: Vec<(&EnumDef, ItemRef, Loc)> = out
+        .enums
+        .iter()
+        .zip(enums)
+        .enumerate()
+        .map(|(i, (def, e))| (def, ItemRef::Enum(i), e.loc))
+        .collect();
+    namespaces::check(&located, &enum_locs, &mut errors);
     if errors.is_empty() {
-        naming::resolve_name_collisions(&mut out);
         Ok(out)
     } else {
         Err(ResolveErrors(errors))
     }
+}
+
+/// The mistakes in one table that need no other item: names it claims twice
+/// (two indexes called `ix`, an index named like the table, a unique and a
+/// check of one name). The derive sees one struct at a time and reports
+/// these at compile time; the resolver finds the same ones, and those
+/// between items, when the whole schema is known.
+pub fn lone_table_errors(t: &UnresolvedTable) -> Vec<(Loc, String)> {
+    let tables = std::slice::from_ref(t);
+    let ctx = Ctx {
+        origin: Origin::Sources,
+        tables,
+        enums: &[],
+        by_rust_name: HashMap::from([(t.rust_name.as_str(), 0)]),
+        enum_by_rust_name: HashMap::new(),
+    };
+    // References and enum types need the other items: not this check's business.
+    let mut needs_others = Vec::new();
+    let (def, locs) = ctx.table(0, t, &mut needs_others);
+    let mut schema = Schema::default();
+    schema.tables.push(def);
+    naming::resolve_name_collisions(&mut schema);
+    let mut errors = Vec::new();
+    namespaces::check(&[(&schema.tables[0], &locs)], &[], &mut errors);
+    errors.into_iter().map(|e| (e.loc, e.message)).collect()
 }
 
 /// An identity column's sequence as drizzle-kit spells it out: named
@@ -247,7 +293,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn table(&self, i: usize, t: &UnresolvedTable, errors: &mut Vec<ResolveError>) -> TableDef {
+    fn table(
+        &self,
+        i: usize,
+        t: &UnresolvedTable,
+        errors: &mut Vec<ResolveError>,
+    ) -> (TableDef, TableLocs) {
         let err = |loc: Loc, message: String| ResolveError {
             item: ItemRef::Table(i),
             loc,
@@ -266,6 +317,19 @@ impl Ctx<'_> {
             renamed_from: t.renamed_from.clone(),
             ..TableDef::empty(&t.schema, &t.name)
         };
+        let mut locs = TableLocs {
+            item: ItemRef::Table(i),
+            table: t.loc,
+            primary_key: t.loc,
+            columns: t.columns.iter().map(|c| c.loc).collect(),
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+        };
+        if let Some(c) = t.columns.iter().find(|c| c.primary_key) {
+            locs.primary_key = c.loc;
+        }
 
         for c in &t.columns {
             let (sql_type, type_schema) = match &c.ty {
@@ -330,6 +394,7 @@ impl Ctx<'_> {
         }
 
         if let Some(pk) = &t.primary_key {
+            locs.primary_key = pk.loc;
             let columns = sql_names(&pk.fields);
             def.primary_key = Some(PrimaryKey {
                 name: pk
@@ -343,6 +408,7 @@ impl Ctx<'_> {
         // drizzle-kit lists column-level uniques first, then the table's.
         for c in &t.columns {
             if let Some(u) = &c.unique {
+                locs.uniques.push(c.loc);
                 let columns = vec![c.name.clone()];
                 def.uniques.push(Unique {
                     name: u
@@ -355,6 +421,7 @@ impl Ctx<'_> {
             }
         }
         for u in &t.uniques {
+            locs.uniques.push(u.loc);
             let columns = sql_names(&u.fields);
             def.uniques.push(Unique {
                 name: u
@@ -423,6 +490,7 @@ impl Ctx<'_> {
                     )),
                 }
             }
+            locs.foreign_keys.push(loc);
             def.foreign_keys.push(ForeignKey {
                 name: name.unwrap_or_else(|| {
                     naming::foreign_key_name(&t.name, &columns, &target.name, &ref_columns)
@@ -437,6 +505,7 @@ impl Ctx<'_> {
         }
 
         for ix in &t.indexes {
+            locs.indexes.push(ix.loc);
             let columns: Vec<IndexColumn> = ix
                 .columns
                 .iter()
@@ -469,12 +538,13 @@ impl Ctx<'_> {
             });
         }
         for c in &t.checks {
+            locs.checks.push(c.loc);
             def.checks.push(Check {
                 name: c.name.clone(),
                 expr: c.expr.clone(),
             });
         }
-        def
+        (def, locs)
     }
 }
 
@@ -612,5 +682,120 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("derive PgEnum for Colour"), "{text}");
+    }
+
+    fn messages(tables: &[UnresolvedTable], enums: &[UnresolvedEnum]) -> Vec<String> {
+        match resolve(tables, enums) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.0.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    #[test]
+    fn two_indexes_of_one_name_collide_across_tables() {
+        let a = t(quote! { #[table(index(name = "ix", columns(x)))] struct A { x: i32 } });
+        let b = t(quote! { #[table(index(name = "ix", columns(y)))] struct B { y: i32 } });
+        let errors = resolve(&[a, b], &[]).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let e = &errors.0[0];
+        assert!(
+            e.message.starts_with(
+                "index \"ix\" of table \"b\" has the same name as index \"ix\" of table \"a\": PostgreSQL keeps one relation of a name per schema"
+            ),
+            "{errors}"
+        );
+        assert_eq!(e.item, ItemRef::Table(1));
+        assert_eq!(e.other.map(|(item, _)| item), Some(ItemRef::Table(0)));
+    }
+
+    #[test]
+    fn an_index_named_like_a_table_or_a_key_collides() {
+        let user = t(quote! { struct User { #[column(primary_key)] id: i32 } });
+        let post = t(quote! {
+            #[table(index(name = "user", columns(x)), index(name = "user_pkey", columns(x)))]
+            struct Post { x: i32 }
+        });
+        let found = messages(&[user, post], &[]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "index \"user\" of table \"post\" has the same name as table \"user\""
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("as primary key \"user_pkey\" of table \"user\" (its default name)"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_unique_and_a_check_of_one_name_collide_in_one_table_only() {
+        let a = t(quote! {
+            #[table(unique(name = "c", columns(x)), check(name = "c", expr = "x > 0"))]
+            struct A { x: i32 }
+        });
+        let found = messages(std::slice::from_ref(&a), &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("check \"c\" of table \"a\" has the same name as unique constraint \"c\" of table \"a\": PostgreSQL keeps one constraint of a name per table"), "{found:?}");
+        // Checks of one name on two tables are fine: constraints are per table.
+        let b = t(quote! { #[table(check(name = "c", expr = "y > 0"))] struct B { y: i32 } });
+        let a = t(quote! { #[table(check(name = "c", expr = "x > 0"))] struct A { x: i32 } });
+        assert_eq!(messages(&[a, b], &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn default_names_that_collide_are_errors_and_cut_ones_are_hashed() {
+        let a = t(quote! {
+            #[table(index(columns(x)), index(columns(x), method = "hash"))]
+            struct A { x: i32 }
+        });
+        let found = messages(&[a], &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("index \"a_x_index\" of table \"a\" (its default name) has the same name as index \"a_x_index\""), "{found:?}");
+        assert!(
+            found[0].contains("give one of them a name of its own"),
+            "{found:?}"
+        );
+        // A default that names another table.
+        let a = t(quote! { struct A { #[column(unique)] x: i32 } });
+        let b = t(quote! { #[table(name = "a_x_unique")] struct B { y: i32 } });
+        let found = messages(&[b, a], &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("unique constraint \"a_x_unique\" of table \"a\" (its default name) has the same name as table \"a_x_unique\""), "{found:?}");
+        // Two long defaults PostgreSQL would cut to one name stay apart.
+        let long = t(quote! {
+            struct L {
+                #[column(unique)] a_really_long_column_name_that_keeps_going_and_going_and_goin_1: i32,
+                #[column(unique)] a_really_long_column_name_that_keeps_going_and_going_and_goin_2: i32,
+            }
+        });
+        assert_eq!(messages(&[long], &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_enum_named_like_a_table_collides_as_a_type() {
+        let mood = parse_enum(&syn::parse2(quote! { enum Mood { Sad } }).unwrap()).unwrap();
+        let table = t(quote! { #[table(name = "mood")] struct Feeling { x: i32 } });
+        let found = messages(&[table], &[mood]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("table \"mood\" has the same name as enum \"mood\": PostgreSQL keeps one type of a name per schema"), "{found:?}");
+    }
+
+    #[test]
+    fn a_lone_table_reports_its_own_collisions_at_their_places() {
+        // Parsed from text, so every item has a place of its own.
+        let text = "#[table(index(name = \"ix\", columns(x)),\n        index(name = \"ix\", columns(y)))]\nstruct A { #[column(references(Other, id))] x: i32, y: Mood }";
+        let a = parse_table(&syn::parse_str(text).unwrap()).unwrap().table;
+        assert_eq!(a.indexes[1].loc, Loc { line: 2, column: 9 });
+        let found = lone_table_errors(&a);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, a.indexes[1].loc);
+        assert!(
+            found[0]
+                .1
+                .starts_with("index \"ix\" of table \"a\" has the same name as index \"ix\""),
+            "{found:?}"
+        );
     }
 }
