@@ -52,6 +52,8 @@ pub mod source;
 
 #[cfg(all(unix, feature = "local-pg"))]
 pub mod local_pg;
+#[cfg(all(unix, feature = "cli"))]
+pub(crate) mod shadow;
 
 pub use error::{Error, Result};
 /// `embed_migrations!("migrations")`: the folder compiled into the binary as a

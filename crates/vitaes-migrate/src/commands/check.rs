@@ -5,17 +5,20 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::flags::{Json, MigrationsFolder, SchemaSources};
-use crate::check::{findings, read, Severity};
+use super::flags::{Json, MigrationsFolder, SchemaSources, ShadowUrl};
+use crate::check::{findings, read, Concern, Finding, Severity};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::migrator::Migrator;
+use crate::shadow::{self, ShadowServer, Verdict};
 
 /// `check`'s flags.
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:
   vitaes-migrate check
   vitaes-migrate check --out migrations --schema src/schema
-  vitaes-migrate check --json")]
+  vitaes-migrate check --json
+  vitaes-migrate check --shadow   # apply the whole folder to a throwaway database and compare")]
 pub struct CheckArgs {
     /// `--schema`: the code to look for in the folder.
     #[command(flatten)]
@@ -26,6 +29,12 @@ pub struct CheckArgs {
     /// `--json`: print the findings as JSON.
     #[command(flatten)]
     pub json: Json,
+    /// Also apply every migration to a throwaway database and compare the result with the code (as push compares).
+    #[arg(long)]
+    pub shadow: bool,
+    /// `--shadow-url`: where that database is made.
+    #[command(flatten)]
+    pub shadow_url: ShadowUrl,
 }
 
 impl Default for CheckArgs {
@@ -46,7 +55,20 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
     }
     let folder = read(&dir).map_err(Error::io(&dir))?;
     let code = super::code_if_configured(config, &args.schema, cwd)?;
-    let found = findings(&folder, code.as_ref());
+    let mut found = findings(&folder, code.as_ref());
+    if args.shadow {
+        let Some(code) = &code else {
+            return Err(Error::Usage(
+                "--shadow compares what the migrations build with the code: give --schema (or `schema` in vitaes.toml)".into(),
+            ));
+        };
+        let migrator = Migrator::from_dir(&dir)?.with_table(config.migrations_table());
+        found.extend(shadow_findings(
+            &migrator,
+            code,
+            args.shadow_url.shadow_url.as_deref(),
+        )?);
+    }
     let errors = found
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -88,4 +110,37 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
         );
     }
     Ok(())
+}
+
+/// The shadow database's verdict as findings: none when the chain produces
+/// the code.
+pub(crate) fn shadow_findings(
+    migrator: &Migrator,
+    code: &vitaes_schema_core::Schema,
+    shadow_url: Option<&str>,
+) -> Result<Vec<Finding>> {
+    let server = ShadowServer::open(shadow_url)?;
+    let verdict = super::block_on(shadow::verify(&server, migrator, code))??;
+    let finding = |message: String, fix: &str| Finding {
+        severity: Severity::Error,
+        concern: Concern::Code,
+        // The chain as a whole: the journal lists it.
+        file: std::path::PathBuf::from(vitaes_schema_core::folder::DEFAULT.journal_file()),
+        message,
+        fix: Some(fix.to_string()),
+    };
+    Ok(match verdict {
+        Verdict::Matches => Vec::new(),
+        Verdict::Differs(lines) => vec![finding(
+            format!(
+                "applied in order to an empty database, the migrations do not build the code; what differs:\n  {}",
+                lines.join("\n  ")
+            ),
+            "a migration was edited or lost: restore it from version control, or run `vitaes-migrate generate` to write what is missing",
+        )],
+        Verdict::Failed(e) => vec![finding(
+            format!("applied in order to an empty database, a migration fails: {e}"),
+            "fix the migration (before it is applied anywhere) or add one that works after it",
+        )],
+    })
 }

@@ -131,6 +131,15 @@ pub struct LockTimeout {
     pub lock_timeout: Duration,
 }
 
+/// `--shadow-url`: where `check --shadow` and `generate --verify` make their
+/// throwaway database.
+#[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
+pub struct ShadowUrl {
+    /// A server to make the throwaway shadow database on (its role needs CREATEDB; the database is dropped after); default: a local cluster from the installed PostgreSQL binaries.
+    #[arg(long, value_name = "URL")]
+    pub shadow_url: Option<String>,
+}
+
 macro_rules! bool_flag {
     ($($group:ident . $field:ident),*) => {$(
         impl Deref for $group {

@@ -7,14 +7,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use vitaes_schema_core::folder::sanitize_tag;
 
 use super::flags::RenameFlags;
-use super::flags::{Json, MigrationsFolder, SchemaSources};
+use super::flags::{Json, MigrationsFolder, SchemaSources, ShadowUrl};
 use crate::check::Concern;
 use crate::config::Config;
 use crate::diff::phases::{phases, Phase, PhaseKind};
 use crate::diff::{self, describe, Change, Plan};
 use crate::error::{Error, Result};
 use crate::migrations_dir::MigrationsDir;
-use crate::migrator::NO_TRANSACTION;
+use crate::migrator::{Migrator, NO_TRANSACTION};
 use crate::renames_cli::{self, Prompter};
 use crate::report::PlanReport;
 use crate::source::load_schema;
@@ -27,6 +27,7 @@ use crate::sql;
   vitaes-migrate generate --name add_users
   vitaes-migrate generate --rename column:resume.thumbnail_url=thumbnail
   vitaes-migrate generate --custom --name backfill_slugs
+  vitaes-migrate generate --verify   # apply the folder to a throwaway database first
   vitaes-migrate generate --json   # {\"version\":1,\"changes\":[...],\"ambiguities\":[...]}")]
 pub struct GenerateArgs {
     /// `--schema`: the code.
@@ -47,6 +48,12 @@ pub struct GenerateArgs {
     /// `--json`: print the plan as JSON.
     #[command(flatten)]
     pub json: Json,
+    /// Before writing, apply the whole folder with the new migrations to a throwaway database and check it builds the code.
+    #[arg(long)]
+    pub verify: bool,
+    /// `--shadow-url`: where that database is made.
+    #[command(flatten)]
+    pub shadow_url: ShadowUrl,
 }
 
 impl Default for GenerateArgs {
@@ -213,22 +220,17 @@ pub fn run_with(
         );
     }
 
-    let mut prev_id = previous.map(|s| s.id);
+    // Every file's text first, so `--verify` can try them before anything
+    // is written.
+    let mut files = Vec::new();
     let mut base = old;
-    let mut sql_paths = Vec::new();
-    let mut report = PlanReport::of_plan(&Plan::default());
     for Phase {
         kind,
         plan: step,
         target,
     } in steps
     {
-        let step_report = PlanReport::of_plan(&step);
-        let _ = writeln!(human, "{}", step_report.summary_table());
-        for note in notes(&step) {
-            let _ = writeln!(human, "note: {note}");
-        }
-        let tag = match (&name, sql_paths.is_empty()) {
+        let tag = match (&name, files.is_empty()) {
             (Some(n), true) => n.clone(),
             _ => describe(&base, &step),
         };
@@ -236,30 +238,118 @@ pub fn run_with(
         let mut text = sql::migration_file(&statements);
         if kind == PhaseKind::OutsideTransaction {
             text = format!("{NO_TRANSACTION}\n{text}");
+        }
+        base = target.clone();
+        files.push(PendingFile {
+            kind,
+            step,
+            target,
+            tag,
+            text,
+            statements: statements.len(),
+        });
+    }
+    if args.verify {
+        verify_before_writing(&dir, &files, &desired, config, args)?;
+        let _ = writeln!(
+            human,
+            "[✓] Verified: the folder with these migrations, applied to an empty database, builds the code"
+        );
+    }
+
+    let mut prev_id = previous.map(|s| s.id);
+    let mut sql_paths = Vec::new();
+    let mut report = PlanReport::of_plan(&Plan::default());
+    for file in files {
+        let step_report = PlanReport::of_plan(&file.step);
+        let _ = writeln!(human, "{}", step_report.summary_table());
+        for note in notes(&file.step) {
+            let _ = writeln!(human, "note: {note}");
+        }
+        if file.kind == PhaseKind::OutsideTransaction {
             let _ = writeln!(
                 human,
                 "Indexes built CONCURRENTLY cannot be built in a transaction: they are a migration of their own, \
                  marked `{NO_TRANSACTION}`."
             );
         }
-        let (sql_path, id) =
-            dir.write_migration(&tag, &text, &target, prev_id.as_deref(), now_ms())?;
+        let (sql_path, id) = dir.write_migration(
+            &file.tag,
+            &file.text,
+            &file.target,
+            prev_id.as_deref(),
+            now_ms(),
+        )?;
         let _ = writeln!(
             human,
             "[✓] Your SQL migration file ➜ {} 🚀 ({} statements)",
             display(&sql_path, cwd),
-            statements.len()
+            file.statements
         );
         report.changes.extend(step_report.changes);
         sql_paths.push(sql_path);
         prev_id = Some(id);
-        base = target;
     }
     drop(human);
     if *args.json {
         let _ = writeln!(out, "{}", report.to_json());
     }
     Ok(Generated::Written { sql_paths })
+}
+
+/// A migration generate is about to write.
+struct PendingFile {
+    kind: PhaseKind,
+    step: Plan,
+    target: vitaes_schema_core::Schema,
+    tag: String,
+    text: String,
+    statements: usize,
+}
+
+/// `--verify`: the folder's migrations and `files` applied in order to a
+/// throwaway database must build `desired`; otherwise nothing is written.
+fn verify_before_writing(
+    dir: &MigrationsDir,
+    files: &[PendingFile],
+    desired: &vitaes_schema_core::Schema,
+    config: &Config,
+    args: &GenerateArgs,
+) -> Result<()> {
+    let folder = dir.folder();
+    let mut migrations: Vec<(u32, String, i64, String)> = Vec::new();
+    for entry in folder.entries() {
+        let sql = entry.read_sql()?;
+        let j = entry.journal;
+        migrations.push((j.idx, j.tag, j.when as i64, sql));
+    }
+    let start = now_ms() as i64;
+    for (i, f) in files.iter().enumerate() {
+        migrations.push((
+            (folder.journal().entries.len() + i) as u32,
+            f.tag.clone(),
+            start + i as i64,
+            f.text.clone(),
+        ));
+    }
+    let listed: Vec<(u32, &str, i64, &str)> = migrations
+        .iter()
+        .map(|(idx, tag, when, sql)| (*idx, tag.as_str(), *when, sql.as_str()))
+        .collect();
+    let migrator = Migrator::embedded(&listed).with_table(config.migrations_table());
+    let problems =
+        super::check::shadow_findings(&migrator, desired, args.shadow_url.shadow_url.as_deref())?;
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "--verify: nothing was written\n{}",
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    )))
 }
 
 /// What a reader of the plan should know before applying it.

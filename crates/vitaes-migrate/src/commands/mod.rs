@@ -31,6 +31,16 @@ pub(crate) fn code_if_configured(
     }
 }
 
+/// Runs `future` on a runtime of its own, for the commands that are
+/// otherwise synchronous (check, generate) when an option needs a database.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(crate::error::Error::io("tokio runtime"))?
+        .block_on(future))
+}
+
 /// Resolves the URL (`--url`, environment, env file, vitaes.toml) and
 /// connects; with `--verbose`, says where and to what on `err`, the password
 /// masked.

@@ -272,6 +272,16 @@ impl ConnectUrl {
     pub fn driver_config(&self) -> &tokio_postgres::Config {
         &self.driver
     }
+
+    /// The same server, role and TLS settings, another database (a shadow
+    /// database made next to the URL's).
+    pub fn with_database(&self, name: &str) -> ConnectUrl {
+        let mut url = self.clone();
+        url.dbname = Some(name.to_owned());
+        url.driver.dbname(name);
+        url.masked = format!("{} (database {name})", self.masked);
+        url
+    }
 }
 
 /// What the URL said, before validation.

@@ -31,6 +31,7 @@ mod property;
 mod push;
 mod renames;
 mod server_version;
+mod shadow;
 mod status;
 mod two_way;
 mod ui_cases;
