@@ -554,11 +554,12 @@ fn mask_userinfo(url: &str) -> String {
     }
 }
 
-/// Masks `password=value` (also `sslpassword=`) in query strings (values end
-/// at `&` or `#`) and `key=value` strings (values end at a space, or are
-/// single-quoted).
+/// Masks `password=value` (also `sslpassword=`) in URL query strings (values
+/// end at `&`: [`ConnectUrl::parse`] keeps `#`, spaces and quotes in them)
+/// and `key=value` strings (values end at a space, or are single-quoted).
 fn mask_params(text: &str) -> String {
     const KEY: &str = "password=";
+    let in_url = text.contains("://");
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(KEY) {
@@ -566,10 +567,12 @@ fn mask_params(text: &str) -> String {
         out.push_str(&rest[..value_start]);
         out.push_str("***");
         let value = &rest[value_start..];
-        let value_len = if let Some(quoted) = value.strip_prefix('\'') {
+        let value_len = if in_url {
+            value.find('&').unwrap_or(value.len())
+        } else if let Some(quoted) = value.strip_prefix('\'') {
             closing_quote(quoted).map_or(value.len(), |end| end + 2)
         } else {
-            value.find(['&', ' ', '#']).unwrap_or(value.len())
+            value.find(' ').unwrap_or(value.len())
         };
         rest = &value[value_len..];
     }
@@ -735,6 +738,23 @@ mod tests {
                 "postgres://h/db?sslpassword=***",
             ),
             ("not a url", "not a url"),
+            // The parser keeps `#` and spaces in a query value.
+            (
+                "postgres://u@h/db?password=#s3cret&sslmode=x",
+                "postgres://u@h/db?password=***&sslmode=x",
+            ),
+            (
+                "postgres://u@h/db?password=s3 cret",
+                "postgres://u@h/db?password=***",
+            ),
+            (
+                "postgres://u@h/db?password=''s3cret&sslmode=x",
+                "postgres://u@h/db?password=***&sslmode=x",
+            ),
+            (
+                "host=h password=s3&cret user=u",
+                "host=h password=*** user=u",
+            ),
         ];
         for (url, want) in cases {
             assert_eq!(mask_url(url), want, "{url}");
