@@ -181,7 +181,13 @@ impl ConnectUrl {
             return Err(invalid(MISPLACED.to_owned()));
         }
 
-        let mut parts = Parts::default();
+        let mut parts = Parts {
+            // With an `@` in the query, the query may be the end of a password
+            // holding `?` unencoded (the masked URL hides it): nothing of it is
+            // quoted back then.
+            quote: !query.is_some_and(|q| q.contains('@')),
+            ..Parts::default()
+        };
         let hostlist = match authority.rsplit_once('@') {
             Some((userinfo, hosts)) => {
                 let (user, password) = match userinfo.split_once(':') {
@@ -224,7 +230,12 @@ impl ConnectUrl {
                 );
                 continue;
             }
-            let value = decode_text(value, &format!("parameter `{key}`")).map_err(&invalid)?;
+            let what = if parts.quote {
+                format!("parameter `{key}`")
+            } else {
+                "a parameter".to_owned()
+            };
+            let value = decode_text(value, &what).map_err(&invalid)?;
             parts.set_param(key, value).map_err(&invalid)?;
         }
         parts.finish(masked)
@@ -290,6 +301,8 @@ struct Parts {
     application_name: Option<String>,
     /// Parameters passed on to tokio-postgres untouched.
     rest: Vec<(String, String)>,
+    /// Whether messages may quote parameter names and values.
+    quote: bool,
 }
 
 impl Parts {
@@ -307,7 +320,7 @@ impl Parts {
             "dbname" => self.dbname = Some(value),
             "sslmode" => {
                 self.sslmode = Some(SslMode::parse(&value).ok_or_else(|| {
-                    let shown = if is_word(&value) {
+                    let shown = if self.quote && is_word(&value) {
                         format!(" `{value}`")
                     } else {
                         String::new()
@@ -358,6 +371,9 @@ impl Parts {
                 .collect::<Vec<_>>()
                 .join(" ");
             tokio_postgres::Config::from_str(&conninfo).map_err(|e| {
+                if !self.quote {
+                    return invalid(format!("an unsupported parameter; {MISPLACED}"));
+                }
                 let why = std::error::Error::source(&e)
                     .map(ToString::to_string)
                     .unwrap_or_else(|| e.to_string());
@@ -726,6 +742,16 @@ mod tests {
         assert!(r.contains("percent-encode") && !r.contains("Sec"), "{r}");
         let r = reason("postgres://u:Sec%zzret@h/db");
         assert!(r.contains("password") && !r.contains("Sec"), "{r}");
+        // A password with `?` and an `@` after it: the "parameters" are the
+        // password's, so none is quoted back.
+        for url in [
+            "postgres://:@?Secret=@h/db",
+            "postgres://u:1?sslmode=Secret&x@h/db",
+            "postgres://u:1?Secret=%zz@h/db",
+        ] {
+            let r = reason(url);
+            assert!(!r.contains("Secret"), "{url}: {r}");
+        }
         let err = ConnectUrl::parse("postgres://u:Sec:ret@h:99999/db").unwrap_err();
         assert!(!err.to_string().contains("Sec") && !format!("{err:?}").contains("Sec"));
     }
