@@ -79,6 +79,12 @@ pub fn ask(
             } else {
                 prompter.choose(&question, &options).map_err(io)?
             };
+            if choice >= options.len() {
+                return Err(Error::Refused(format!(
+                    "could not ask about renames: answer {choice} is not one of the {} options",
+                    options.len()
+                )));
+            }
             if choice == 0 {
                 decisions.no_renames.push(match a {
                     Ambiguity::Tables { schema, .. } => NoRename::Table(new_name(schema, new)),
@@ -114,4 +120,37 @@ pub fn ask(
 /// The refusal without a terminal: what is ambiguous and the three ways to decide.
 pub fn refusal(ambiguities: &Ambiguities) -> Error {
     Error::Refused(ambiguities.refusal())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers every question with the same option index.
+    struct Answers(usize);
+
+    impl Prompter for Answers {
+        fn choose(&mut self, _question: &str, _options: &[String]) -> std::io::Result<usize> {
+            Ok(self.0)
+        }
+    }
+
+    #[test]
+    fn an_answer_past_the_options_is_an_error_not_a_panic() {
+        let ambiguities = Ambiguities(vec![Ambiguity::Tables {
+            schema: "public".into(),
+            dropped: vec!["a".into()],
+            added: vec!["b".into()],
+        }]);
+        let mut decisions = RenameDecisions::default();
+        let err = ask(&ambiguities, &mut Answers(2), &mut decisions).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("answer 2 is not one of the 2 options"),
+            "{err}"
+        );
+        assert_eq!(decisions, RenameDecisions::default());
+        ask(&ambiguities, &mut Answers(1), &mut decisions).unwrap();
+        assert_eq!(decisions.renames.len(), 1);
+    }
 }

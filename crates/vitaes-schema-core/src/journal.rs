@@ -51,9 +51,25 @@ impl Journal {
     }
 
     /// The `when` of a new entry: now, but always after the previous entry, so
-    /// drizzle-orm's newest-first migrator never skips it.
+    /// drizzle-orm's newest-first migrator never skips it (after a last
+    /// `when` of `u64::MAX` nothing is; the migrator refuses such a `when`).
     pub fn next_when(&self, now_ms: u64) -> u64 {
-        let after_last = self.entries.last().map_or(0, |e| e.when + 1);
+        let after_last = self.entries.last().map_or(0, |e| e.when.saturating_add(1));
         now_ms.max(after_last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_when_after_the_largest_when_does_not_overflow() {
+        let journal = Journal::from_json(
+            r#"{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":18446744073709551615,"tag":"0000_init","breakpoints":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(journal.next_when(0), u64::MAX);
+        assert_eq!(Journal::default().next_when(5), 5);
     }
 }

@@ -181,7 +181,13 @@ impl ConnectUrl {
             return Err(invalid(MISPLACED.to_owned()));
         }
 
-        let mut parts = Parts::default();
+        let mut parts = Parts {
+            // With an `@` in the query, the query may be the end of a password
+            // holding `?` unencoded (the masked URL hides it): nothing of it is
+            // quoted back then.
+            quote: !query.is_some_and(|q| q.contains('@')),
+            ..Parts::default()
+        };
         let hostlist = match authority.rsplit_once('@') {
             Some((userinfo, hosts)) => {
                 let (user, password) = match userinfo.split_once(':') {
@@ -224,7 +230,12 @@ impl ConnectUrl {
                 );
                 continue;
             }
-            let value = decode_text(value, &format!("parameter `{key}`")).map_err(&invalid)?;
+            let what = if parts.quote {
+                format!("parameter `{key}`")
+            } else {
+                "a parameter".to_owned()
+            };
+            let value = decode_text(value, &what).map_err(&invalid)?;
             parts.set_param(key, value).map_err(&invalid)?;
         }
         parts.finish(masked)
@@ -300,6 +311,8 @@ struct Parts {
     application_name: Option<String>,
     /// Parameters passed on to tokio-postgres untouched.
     rest: Vec<(String, String)>,
+    /// Whether messages may quote parameter names and values.
+    quote: bool,
 }
 
 impl Parts {
@@ -317,7 +330,7 @@ impl Parts {
             "dbname" => self.dbname = Some(value),
             "sslmode" => {
                 self.sslmode = Some(SslMode::parse(&value).ok_or_else(|| {
-                    let shown = if is_word(&value) {
+                    let shown = if self.quote && is_word(&value) {
                         format!(" `{value}`")
                     } else {
                         String::new()
@@ -368,6 +381,9 @@ impl Parts {
                 .collect::<Vec<_>>()
                 .join(" ");
             tokio_postgres::Config::from_str(&conninfo).map_err(|e| {
+                if !self.quote {
+                    return invalid(format!("an unsupported parameter; {MISPLACED}"));
+                }
                 let why = std::error::Error::source(&e)
                     .map(ToString::to_string)
                     .unwrap_or_else(|| e.to_string());
@@ -540,50 +556,74 @@ fn quote_conninfo(value: &str) -> String {
 /// It errs on the side of masking: a password with an unencoded `/`, `?` or
 /// `@` (invalid, but a common mistake) is still masked, because the user
 /// part is taken to end at the last `@` before the first `?` (or the last
-/// `@` at all if there is none before it).
+/// `@` at all if there is none before it). Such a URL reads two ways (is
+/// that `@` in the user info or in a `password=` value?), so what either
+/// reading calls a password is masked, on the text as given.
 pub fn mask_url(url: &str) -> String {
-    mask_params(&mask_userinfo(url))
+    let mut hidden: Vec<(usize, usize)> = userinfo_password(url)
+        .into_iter()
+        .chain(param_passwords(url))
+        .collect();
+    hidden.sort_unstable();
+    let mut out = String::with_capacity(url.len());
+    let mut shown_to = 0;
+    let mut current: Option<(usize, usize)> = None;
+    for (start, end) in hidden {
+        match &mut current {
+            Some((_, cur_end)) if start <= *cur_end => *cur_end = (*cur_end).max(end),
+            _ => {
+                if let Some((s, e)) = current.replace((start, end)) {
+                    out.push_str(&url[shown_to..s]);
+                    out.push_str("***");
+                    shown_to = e;
+                }
+            }
+        }
+    }
+    if let Some((s, e)) = current {
+        out.push_str(&url[shown_to..s]);
+        out.push_str("***");
+        shown_to = e;
+    }
+    out.push_str(&url[shown_to..]);
+    out
 }
 
-fn mask_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
+/// The byte range of the `user:password@` part's password.
+fn userinfo_password(url: &str) -> Option<(usize, usize)> {
+    let (scheme, rest) = url.split_once("://")?;
     // The password may hold any delimiter (`@`, `?`, `/`, `#`) unencoded and
     // the host never holds `@`, so everything up to the last `@` is user
     // info. (An `@` in the query then masks more than the password, never
     // less.)
-    let at = rest.rfind('@');
-    let Some(at) = at else {
-        return url.to_owned();
-    };
-    let (userinfo, after) = (&rest[..at], &rest[at..]);
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***{after}"),
-        None => url.to_owned(),
-    }
+    let at = rest.rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    let base = scheme.len() + "://".len();
+    Some((base + colon + 1, base + at))
 }
 
-/// Masks `password=value` (also `sslpassword=`) in query strings (values end
-/// at `&` or `#`) and `key=value` strings (values end at a space, or are
-/// single-quoted).
-fn mask_params(text: &str) -> String {
+/// The byte ranges of `password=value` (also `sslpassword=`) values in URL
+/// query strings (values end at `&`: [`ConnectUrl::parse`] keeps `#`,
+/// spaces and quotes in them) and `key=value` strings (values end at a
+/// space, or are single-quoted).
+fn param_passwords(text: &str) -> Vec<(usize, usize)> {
     const KEY: &str = "password=";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(KEY) {
-        let value_start = i + KEY.len();
-        out.push_str(&rest[..value_start]);
-        out.push_str("***");
-        let value = &rest[value_start..];
-        let value_len = if let Some(quoted) = value.strip_prefix('\'') {
+    let in_url = text.contains("://");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(KEY) {
+        let start = from + i + KEY.len();
+        let value = &text[start..];
+        let len = if in_url {
+            value.find('&').unwrap_or(value.len())
+        } else if let Some(quoted) = value.strip_prefix('\'') {
             closing_quote(quoted).map_or(value.len(), |end| end + 2)
         } else {
-            value.find(['&', ' ', '#']).unwrap_or(value.len())
+            value.find(' ').unwrap_or(value.len())
         };
-        rest = &value[value_len..];
+        out.push((start, start + len));
+        from = start + len;
     }
-    out.push_str(rest);
     out
 }
 
@@ -712,6 +752,16 @@ mod tests {
         assert!(r.contains("percent-encode") && !r.contains("Sec"), "{r}");
         let r = reason("postgres://u:Sec%zzret@h/db");
         assert!(r.contains("password") && !r.contains("Sec"), "{r}");
+        // A password with `?` and an `@` after it: the "parameters" are the
+        // password's, so none is quoted back.
+        for url in [
+            "postgres://:@?Secret=@h/db",
+            "postgres://u:1?sslmode=Secret&x@h/db",
+            "postgres://u:1?Secret=%zz@h/db",
+        ] {
+            let r = reason(url);
+            assert!(!r.contains("Secret"), "{url}: {r}");
+        }
         let err = ConnectUrl::parse("postgres://u:Sec:ret@h:99999/db").unwrap_err();
         assert!(!err.to_string().contains("Sec") && !format!("{err:?}").contains("Sec"));
     }
@@ -745,6 +795,30 @@ mod tests {
                 "postgres://h/db?sslpassword=***",
             ),
             ("not a url", "not a url"),
+            // The parser keeps `#` and spaces in a query value.
+            (
+                "postgres://u@h/db?password=#s3cret&sslmode=x",
+                "postgres://u@h/db?password=***&sslmode=x",
+            ),
+            (
+                "postgres://u@h/db?password=s3 cret",
+                "postgres://u@h/db?password=***",
+            ),
+            (
+                "postgres://u@h/db?password=''s3cret&sslmode=x",
+                "postgres://u@h/db?password=***&sslmode=x",
+            ),
+            // Either reading of an `@` in a query password masks it all.
+            ("postgres://u:pw@h/db?password=p@ss", "postgres://u:***"),
+            (
+                "postgres://u@h/db?a=b:c&password=@s3cret&x=1",
+                "postgres://u@h/db?a=b:***&x=1",
+            ),
+            ("postgres://u:s3cretpassword=x@h", "postgres://u:***"),
+            (
+                "host=h password=s3&cret user=u",
+                "host=h password=*** user=u",
+            ),
         ];
         for (url, want) in cases {
             assert_eq!(mask_url(url), want, "{url}");

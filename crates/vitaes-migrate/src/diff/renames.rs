@@ -176,6 +176,9 @@ impl FromStr for NoRename {
             "enum" => Ok(NoRename::Enum(QualifiedName::parse(rest).ok_or_else(bad)?)),
             "column" => {
                 let (table, name) = rest.rsplit_once('.').ok_or_else(bad)?;
+                if name.is_empty() {
+                    return Err(bad());
+                }
                 Ok(NoRename::Column {
                     table: QualifiedName::parse(table).ok_or_else(bad)?,
                     name: name.to_string(),
@@ -843,6 +846,9 @@ mod tests {
         );
         for bad in ["column:t=x", "table:=x", "view:a=b", "table", "column:.a=b"] {
             assert!(bad.parse::<Rename>().is_err(), "{bad}");
+        }
+        for bad in ["column:t.", "column:t", "table:", "enum:a.b.c"] {
+            assert!(bad.parse::<NoRename>().is_err(), "{bad}");
         }
     }
 

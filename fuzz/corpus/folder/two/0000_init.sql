@@ -1,0 +1,3 @@
+CREATE TABLE "user" (
+	"id" bigint PRIMARY KEY NOT NULL
+);
