@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::check::CheckArgs;
 use crate::commands::completions::CompletionsArgs;
+use crate::commands::db::DbArgs;
 use crate::commands::drop::DropArgs;
 use crate::commands::generate::GenerateArgs;
 use crate::commands::introspect::IntrospectArgs;
@@ -48,6 +49,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Apply the pending migrations of the folder, each in its own transaction, under a lock.
     Migrate(MigrateArgs),
+    /// The development database: start, stop, status, logs, down, url (docker compose, else a local server).
+    Db(DbArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
 }

@@ -37,6 +37,22 @@ pub struct ConfigFile {
     /// `[migrations]`: where migrate records what it applied.
     #[serde(default)]
     pub migrations: MigrationsSection,
+    /// `[db]`: the development database of `vitaes-migrate db`.
+    #[serde(default)]
+    pub db: DbSection,
+}
+
+/// `[db]` in `vitaes.toml`: how `vitaes-migrate db` runs the development
+/// database. Paths are relative to the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbSection {
+    /// The compose file to use when a Docker engine runs (default `docker-compose.yml`).
+    pub compose_file: Option<String>,
+    /// The PostgreSQL server binaries (initdb, pg_ctl, postgres) of the local server.
+    pub bin_dir: Option<String>,
+    /// The local server's data folder (default `.vitaes/postgres`).
+    pub data_dir: Option<String>,
 }
 
 /// A TOML value given as one string or an array of them.

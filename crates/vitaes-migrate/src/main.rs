@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::{
-    check, completions, drop, generate, introspect, migrate, push, status,
+    check, completions, db, drop, generate, introspect, migrate, push, status,
 };
 use vitaes_migrate::config::Config;
 use vitaes_migrate::exit_code::exit_code;
@@ -75,6 +75,9 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             &mut stdout,
             &mut std::io::stderr(),
         )),
+        Command::Db(args) => {
+            runtime()?.block_on(db::run(&args, &config, &cwd, env, &mut stdout, prompter))
+        }
         Command::Completions(_) => unreachable!("answered above"),
     }
 }

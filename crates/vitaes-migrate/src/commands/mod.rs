@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod completions;
+#[cfg(unix)]
+pub mod db;
 pub mod drop;
 pub mod flags;
 pub mod generate;

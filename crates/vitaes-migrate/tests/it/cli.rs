@@ -413,7 +413,14 @@ fn readme_usage_flags_exist() {
                 root.find_subcommand(name)
                     .unwrap_or_else(|| panic!("README names `{name}`, no such command"))
             })
-            .map(longs)
+            // A command's flags and those of its own subcommands (`db start`).
+            .map(|c| {
+                let mut all = longs(c);
+                for s in c.get_subcommands() {
+                    all.extend(longs(s));
+                }
+                all
+            })
             .unwrap_or_default();
         for tok in tokens {
             let Some(flag) = tok.trim_start_matches('[').strip_prefix("--") else {

@@ -13,6 +13,7 @@ mod cmd;
 mod connect;
 mod corpus;
 mod database;
+mod db;
 mod drizzle;
 mod drizzle_compat;
 mod every;

@@ -3,8 +3,10 @@
 //! [`Cluster::start`] runs `initdb` into a fresh directory under `/tmp`,
 //! starts a server on a free `127.0.0.1` port with durability switched off
 //! (the data is disposable, so `fsync` & co. only cost time), and hands back a
-//! handle that knows how to reach it. It backs the test harness in
-//! the test harness (`vitaes-test-support`) and is meant to back a future `db start` command too.
+//! handle that knows how to reach it. It backs the test harness
+//! (`vitaes-test-support`) and `check --shadow`; [`ProjectCluster`] is the
+//! project's own development server of `vitaes-migrate db`, on the same
+//! binaries finder and runner.
 //!
 //! # Cleanup that survives crashes
 //!
@@ -24,6 +26,10 @@
 //! (typical in containers and CI), every PostgreSQL program, and the guard,
 //! runs as the `postgres` system user instead, and the directory is chowned
 //! to it.
+
+mod project;
+
+pub use project::{ProjectCluster, ServerSettings, Started};
 
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -120,6 +126,12 @@ pub enum LocalPgError {
         /// The tail of the server log from the last attempt.
         log_tail: String,
     },
+
+    /// The project's development server cannot start as asked (a busy port,
+    /// data of another version, a folder the server cannot reach); says what
+    /// to do.
+    #[error("{0}")]
+    Project(String),
 
     /// A filesystem or socket operation failed.
     #[error("{context}: {source}")]
