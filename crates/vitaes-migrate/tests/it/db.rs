@@ -194,3 +194,59 @@ fn a_busy_port_and_data_of_another_version_are_said() {
     );
     assert!(text(&out).contains("db down"), "{}", text(&out));
 }
+
+/// The command run by an ordinary user: as root, the `postgres` system user
+/// runs it (the other test covers root, where the server is switched to that
+/// user); otherwise the current user, which is ordinary already.
+#[test]
+fn an_ordinary_user_starts_stops_and_deletes_it() {
+    use std::os::unix::process::CommandExt;
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let euid: u32 = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let user = (euid == 0).then(|| {
+        let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+        let fields: Vec<String> = passwd
+            .lines()
+            .find(|l| l.starts_with("postgres:"))
+            .expect("a postgres user (scripts/test-setup makes one)")
+            .split(':')
+            .map(str::to_string)
+            .collect();
+        let (uid, gid): (u32, u32) = (fields[2].parse().unwrap(), fields[3].parse().unwrap());
+        (uid, gid)
+    });
+    let p = project(free_port());
+    if let Some((uid, gid)) = user {
+        std::os::unix::fs::chown(p.path(), Some(uid), Some(gid)).unwrap();
+        std::os::unix::fs::chown(p.path().join("vitaes.toml"), Some(uid), Some(gid)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let mut cmd = command(p.path());
+        cmd.arg("db").args(args).arg("--local");
+        if let Some((uid, gid)) = user {
+            cmd.uid(uid).gid(gid).env("HOME", "/tmp");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&["start"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("Created and started"), "{}", text(&out));
+    if let Some((uid, _)) = user {
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::fs::metadata(p.path().join(".vitaes/postgres"))
+            .unwrap()
+            .uid();
+        assert_eq!(owner, uid, "the data belongs to the user who ran it");
+    }
+    let out = run(&["stop"]);
+    assert!(text(&out).contains("Stopped"), "{}", text(&out));
+    let out = run(&["down", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!p.path().join(".vitaes/postgres").exists());
+}
