@@ -1,7 +1,7 @@
 //! The `vitaes-migrate` binary as the migrate/status/check/drop tests run it,
 //! and hand-made migrations folders for them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use vitaes_schema_core::journal::{Journal, JournalEntry};
@@ -56,4 +56,24 @@ pub fn write_folder(dir: &Path, migrations: &[(&str, i64, &str)]) {
     for (tag, _, sql) in migrations {
         std::fs::write(dir.join(format!("{tag}.sql")), sql).unwrap();
     }
+}
+
+/// Every file under `dir` with its bytes, sorted (temporary files included,
+/// so one left behind is a difference).
+pub fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                out.push((p.clone(), Vec::new()));
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tokio_postgres::Client;
 use vitaes_test_support::test_database;
 
-use crate::cmd::{command, text};
+use crate::cmd::{command, listing, text};
 use crate::drizzle::drizzle_orm_migrate;
 use crate::paths::repo_root;
 
@@ -331,24 +331,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-/// Every file under `dir` with its contents, sorted.
-fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Push of kan's translation onto the database drizzle-orm's migrator built

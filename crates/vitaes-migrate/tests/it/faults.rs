@@ -4,27 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cmd::{command, text};
-
-/// Every file under `dir` with its bytes, sorted (temporary files included,
-/// so one left behind is a difference).
-fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                out.push((p.clone(), Vec::new()));
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::cmd::{command, listing, text};
 
 const V1: &str = "use vitaes_schema::Table;\n\n#[derive(Table)]\npub struct Note {\n    #[column(primary_key)]\n    pub id: i64,\n    pub body: String,\n}\n";
 

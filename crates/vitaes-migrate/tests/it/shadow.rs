@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use vitaes_test_support::test_database;
 
-use crate::cmd::{command, text};
+use crate::cmd::{command, listing, text};
 use crate::paths::vitaes_schema_dir;
 
 const V1: &str = "use vitaes_schema::Table;\n\n#[derive(Table)]\npub struct Note {\n    #[column(primary_key)]\n    pub id: i64,\n    pub body: String,\n}\n";
@@ -48,24 +48,6 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Every file under `dir` with its bytes, sorted.
-fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Removes the middle migration's index statement, as a hand edit would.
