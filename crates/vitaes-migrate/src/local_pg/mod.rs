@@ -1,4 +1,6 @@
-//! A throwaway local PostgreSQL cluster.
+//! Local PostgreSQL servers from the installed binaries: a throwaway
+//! cluster (the tests, `check --shadow`) and the project's development
+//! server (`vitaes-migrate db`).
 //!
 //! [`Cluster::start`] runs `initdb` into a fresh directory under `/tmp`,
 //! starts a server on a free `127.0.0.1` port with durability switched off
