@@ -47,7 +47,7 @@ async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
                 || ' ' || format_type(a.atttypid, a.atttypmod)
                 || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                 || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
-                || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
+                || CASE a.attgenerated WHEN 's' THEN ' generated' WHEN 'v' THEN ' generated virtual' ELSE '' END
                 || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
            FROM pg_attribute a
            JOIN pg_class c ON c.oid = a.attrelid

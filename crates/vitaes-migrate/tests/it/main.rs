@@ -34,3 +34,4 @@ mod server_version;
 mod status;
 mod two_way;
 mod ui_cases;
+mod virtual_generated;
