@@ -118,8 +118,8 @@ pub struct ColumnDef {
     pub default: Option<DefaultValue>,
     /// Set for an identity column.
     pub identity: Option<Identity>,
-    /// The expression of a stored generated column.
-    pub generated: Option<String>,
+    /// Set for a generated column (`GENERATED ALWAYS AS (...)`).
+    pub generated: Option<Generated>,
     /// `renamed_from = "old"`: a hint for the diff, not part of the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -141,6 +141,56 @@ impl ColumnDef {
         }
     }
 }
+
+/// `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The expression, as written (or as the server spells it, when read back).
+    pub expr: String,
+    /// Computed on write and stored, or (PostgreSQL 18) computed on read.
+    pub kind: GeneratedKind,
+}
+
+impl Generated {
+    /// A stored generated column's expression (what `generated = "..."` declares).
+    pub fn stored(expr: impl Into<String>) -> Generated {
+        Generated {
+            expr: expr.into(),
+            kind: GeneratedKind::Stored,
+        }
+    }
+}
+
+/// How a generated column keeps its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratedKind {
+    /// `STORED`: computed when a row is written, kept on disk.
+    Stored,
+    /// `VIRTUAL`: computed when read, nothing stored; PostgreSQL 18 and newer only.
+    Virtual,
+}
+
+impl GeneratedKind {
+    /// The SQL keyword: `STORED` or `VIRTUAL`.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            GeneratedKind::Stored => "STORED",
+            GeneratedKind::Virtual => "VIRTUAL",
+        }
+    }
+
+    /// The snapshot spelling (`generated.type`): `stored` or `virtual`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GeneratedKind::Stored => "stored",
+            GeneratedKind::Virtual => "virtual",
+        }
+    }
+}
+
+/// The first PostgreSQL `server_version_num` with virtual generated columns.
+pub const VIRTUAL_GENERATED_SINCE: i32 = 180000;
 
 /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY` with its sequence options,
 /// spelled out as drizzle-kit records them.

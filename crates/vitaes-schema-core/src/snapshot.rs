@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IdentityKind,
-    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind,
+    Identity, IdentityKind, IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming::truncate_identifier;
 
@@ -163,7 +163,11 @@ fn column_json(c: &ColumnDef) -> Value {
         v.insert("default".into(), default_json(d));
     }
     if let Some(g) = &c.generated {
-        v.insert("generated".into(), json!({ "as": g, "type": "stored" }));
+        // drizzle-kit 0.31 writes only "stored"; "virtual" is PostgreSQL 18's kind.
+        v.insert(
+            "generated".into(),
+            json!({ "as": g.expr, "type": g.kind.as_str() }),
+        );
     }
     if let Some(i) = &c.identity {
         v.insert(
@@ -320,6 +324,9 @@ struct RawIdentity {
 struct RawGenerated {
     #[serde(rename = "as")]
     expr: String,
+    /// `stored` (drizzle-kit's only kind) or `virtual`.
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -563,7 +570,14 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
                 cache: i.cache.unwrap_or_else(|| "1".into()),
                 cycle: i.cycle,
             }),
-            generated: c.generated.map(|g| g.expr),
+            generated: c.generated.map(|g| Generated {
+                kind: if g.kind.as_deref() == Some("virtual") {
+                    GeneratedKind::Virtual
+                } else {
+                    GeneratedKind::Stored
+                },
+                expr: g.expr,
+            }),
             renamed_from: None,
         })
         .collect();

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DefaultValue, FkAction, IdentityKind};
+use crate::model::{DefaultValue, FkAction, Generated, IdentityKind};
 
 /// A 1-based line and column in a source file, where the parser saw an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -92,8 +92,8 @@ pub struct UnresolvedColumn {
     pub identity: Option<IdentitySpec>,
     /// `serial`: a serial/bigserial/smallserial by the integer width.
     pub serial: bool,
-    /// `generated = "<expr>"`: a stored generated column.
-    pub generated: Option<String>,
+    /// `generated = "<expr>"` / `generated(stored = "<expr>")`, or `generated(virtual = "<expr>")`.
+    pub generated: Option<Generated>,
     /// `renamed_from = "old"`: the column's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
     /// Where the field's name is written.

@@ -240,12 +240,14 @@ pub enum Change {
         /// The identity as it becomes.
         to: Identity,
     },
-    /// A column becomes generated, or its expression changes: PostgreSQL 15
-    /// cannot alter it in place, so it is dropped and added again.
+    /// A column becomes generated, its expression or kind (stored, virtual)
+    /// changes, or a virtual column becomes a plain one (it has no `DROP
+    /// EXPRESSION`): PostgreSQL 15 cannot alter it in place, so it is dropped
+    /// and added again.
     SetGenerated {
         /// The table holding the column.
         table: TableRef,
-        /// The column as it becomes, with its generation expression.
+        /// The column as it becomes (generated, or plain after a virtual one).
         column: ColumnDef,
     },
     /// `ALTER COLUMN ... DROP EXPRESSION`: a generated column becomes a plain one.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlparser::ast::{visit_expressions, Expr};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
-use vitaes_schema_core::{ColumnDef, DefaultValue};
+use vitaes_schema_core::{ColumnDef, DefaultValue, GeneratedKind};
 
 use super::casts::{assignable, base_type};
 use super::change::{Change, Plan, TableRef};
@@ -100,7 +100,17 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
             h
         }
         Change::AddColumn { column, .. } => add_column(column),
-        Change::SetGenerated { .. } => vec![Rewrite],
+        // Dropped and added: a stored column is computed for every row, a virtual one
+        // for none, and a plain one (from virtual) starts empty.
+        Change::SetGenerated { column, .. } => match &column.generated {
+            Some(g) if g.kind == GeneratedKind::Stored => vec![Rewrite],
+            Some(_) => vec![],
+            None => {
+                let mut h = vec![DataLoss];
+                h.extend(add_column(column));
+                h
+            }
+        },
         Change::SetNotNull { table, .. } if existing(table) => vec![Lock, MayFail],
         Change::AddUnique { table, .. }
         | Change::AddCheck { table, .. }
@@ -136,8 +146,11 @@ fn add_column(c: &ColumnDef) -> Vec<Hazard> {
         Some(DefaultValue::Sql(sql)) => is_volatile(sql),
         _ => false,
     };
+    // A virtual column stores nothing, so adding one rewrites nothing.
     if volatile_default
-        || c.generated.is_some()
+        || c.generated
+            .as_ref()
+            .is_some_and(|g| g.kind == GeneratedKind::Stored)
         || c.identity.is_some()
         || c.sql_type.ends_with("serial")
     {

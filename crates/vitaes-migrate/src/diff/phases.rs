@@ -198,7 +198,7 @@ fn change_uses_values(change: &Change, values: &HashSet<&str>) -> bool {
         Change::CreateTable(t) => {
             for c in &t.columns {
                 fragments.extend(default(&c.default));
-                fragments.extend(c.generated.clone());
+                fragments.extend(c.generated.as_ref().map(|g| g.expr.clone()));
             }
             fragments.extend(t.checks.iter().map(|c| c.expr.clone()));
             for i in &t.indexes {
@@ -207,11 +207,11 @@ fn change_uses_values(change: &Change, values: &HashSet<&str>) -> bool {
         }
         Change::AddColumn { column, .. } | Change::SetGenerated { column, .. } => {
             fragments.extend(default(&column.default));
-            fragments.extend(column.generated.clone());
+            fragments.extend(column.generated.as_ref().map(|g| g.expr.clone()));
         }
         Change::AlterColumnType { to, .. } => {
             fragments.extend(default(&to.default));
-            fragments.extend(to.generated.clone());
+            fragments.extend(to.generated.as_ref().map(|g| g.expr.clone()));
         }
         Change::SetDefault { default: d, .. } => fragments.extend(default(&Some(d.clone()))),
         Change::AddCheck { check, .. } => fragments.push(check.expr.clone()),

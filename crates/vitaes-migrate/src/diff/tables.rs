@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use vitaes_schema_core::naming::pkey_name;
-use vitaes_schema_core::{Check, ColumnDef, DefaultValue, ForeignKey, IndexDef, TableDef, Unique};
+use vitaes_schema_core::{
+    Check, ColumnDef, DefaultValue, ForeignKey, GeneratedKind, IndexDef, TableDef, Unique,
+};
 
 use super::change::{Change, TableRef};
 use super::normalize::same;
@@ -297,10 +299,12 @@ fn alter_column(
     g: &mut Groups,
 ) {
     let column = nc.name.clone();
+    // A virtual column has no DROP EXPRESSION: becoming a plain column is a drop and add.
     let generated_changed = match (&oc.generated, &nc.generated) {
         (None, Some(_)) => true,
-        (Some(a), Some(b)) => !same(a, b, own),
-        _ => false,
+        (Some(a), Some(b)) => a.kind != b.kind || !same(&a.expr, &b.expr, own),
+        (Some(a), None) => a.kind == GeneratedKind::Virtual,
+        (None, None) => false,
     };
     if generated_changed {
         // Dropped and added again with everything it declares.

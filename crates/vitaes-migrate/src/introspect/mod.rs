@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use tokio_postgres::{Client, Row};
 use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
-    Check, ColumnDef, EnumDef, FkAction, ForeignKey, Identity, IdentityKind, IndexColumn, IndexDef,
-    PrimaryKey, Schema, TableDef, Unique,
+    Check, ColumnDef, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind, Identity,
+    IdentityKind, IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 
 pub use filter::Filter;
@@ -208,8 +208,13 @@ fn column(r: &Row, table: &TableDef) -> ColumnDef {
         }
         .to_string();
     }
-    let (default, generated) = if generated == "s" {
-        (None, default_expr)
+    let generated_kind = match generated {
+        "s" => Some(GeneratedKind::Stored),
+        "v" => Some(GeneratedKind::Virtual),
+        _ => None,
+    };
+    let (default, generated) = if let Some(kind) = generated_kind {
+        (None, default_expr.map(|expr| Generated { expr, kind }))
     } else if serial {
         (None, None)
     } else {

@@ -169,8 +169,9 @@ pub async fn canonicalize(
                 let mut line = format!("{} {}", quote_ident(&c.name), twin_type(c));
                 if let Some(g) = &c.generated {
                     line.push_str(&format!(
-                        " GENERATED ALWAYS AS ({}) STORED",
-                        unqualify_schema(g, &t.schema, &t.name)
+                        " GENERATED ALWAYS AS ({}) {}",
+                        unqualify_schema(&g.expr, &t.schema, &t.name),
+                        g.kind.as_sql()
                     ));
                 }
                 line

@@ -50,6 +50,14 @@ pub enum PlanError {
     /// Tables the code declares `external` are missing from the database, or
     /// lack the columns or key the code's foreign keys need; one line each.
     External(Vec<String>),
+    /// The code declares virtual generated columns and the server is older
+    /// than PostgreSQL 18, which introduced them.
+    VirtualGenerated {
+        /// `schema.table.column` of each virtual column.
+        columns: Vec<String>,
+        /// The server's `server_version` (`17.10`).
+        server_version: String,
+    },
     /// Reading the catalog or canonicalising the code's fragments failed.
     Database {
         /// What was being done (`reading the catalog`, `canonicalising`).
@@ -72,6 +80,19 @@ impl std::fmt::Display for PlanError {
                     write!(f, "\n  - {p}")?;
                 }
                 write!(f, "\n  help: create it first (it is not the code's to create), or fix the `#[table(external)]` struct")
+            }
+            PlanError::VirtualGenerated {
+                columns,
+                server_version,
+            } => {
+                write!(
+                    f,
+                    "virtual generated columns need PostgreSQL 18 or newer; this server is PostgreSQL {server_version}:"
+                )?;
+                for c in columns {
+                    write!(f, "\n  - {c}")?;
+                }
+                write!(f, "\n  help: declare them `generated = \"...\"` (stored), or push to a PostgreSQL 18 server")
             }
             PlanError::Database { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")

@@ -20,7 +20,7 @@ pub use error::{ApplyError, DbFailure, LostOutcome, PlanError, PushError};
 use std::time::Duration;
 
 use tokio_postgres::Client;
-use vitaes_schema_core::Schema;
+use vitaes_schema_core::{GeneratedKind, Schema, VIRTUAL_GENERATED_SINCE};
 
 use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{self, Change, Plan, RenameDecisions};
@@ -100,12 +100,49 @@ async fn comparable_with(
     in_transaction: bool,
 ) -> Result<(Schema, Schema), PlanError> {
     external::check(client, desired).await?;
+    check_virtual_generated(client, desired).await?;
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
         .await
         .map_err(db("canonicalising"))?;
     canonical::strip_enum_casts(&mut live);
     canonical::strip_enum_casts(&mut wanted);
     Ok((live, wanted))
+}
+
+/// Refuses virtual generated columns on a server older than PostgreSQL 18,
+/// naming them, before any of the code's SQL reaches it.
+async fn check_virtual_generated(client: &Client, desired: &Schema) -> Result<(), PlanError> {
+    let columns: Vec<String> = desired
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .filter(|c| {
+                    c.generated
+                        .as_ref()
+                        .is_some_and(|g| g.kind == GeneratedKind::Virtual)
+                })
+                .map(move |c| format!("{}.{}.{}", t.schema, t.name, c.name))
+        })
+        .collect();
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let row = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int4, current_setting('server_version')",
+            &[],
+        )
+        .await
+        .map_err(db("reading the server version"))?;
+    if row.get::<_, i32>(0) >= VIRTUAL_GENERATED_SINCE {
+        return Ok(());
+    }
+    Err(PlanError::VirtualGenerated {
+        columns,
+        server_version: row.get(1),
+    })
 }
 
 /// Plans the push of `desired` onto the database `client` is connected to.

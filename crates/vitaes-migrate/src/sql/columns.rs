@@ -187,9 +187,10 @@ pub fn alter_identity(
     clauses.iter().map(|c| alter(table, column, c)).collect()
 }
 
-/// A column becoming generated, or changing its expression: PostgreSQL 15 has
-/// no way to alter it in place, so drizzle-kit drops and adds it (its values
-/// are computed, so nothing is lost); same text.
+/// A column becoming generated, changing its expression or kind, or a virtual
+/// one becoming plain: PostgreSQL 15 has no way to alter it in place, so
+/// drizzle-kit drops and adds it (its values are computed, so nothing is lost,
+/// except a virtual column's for the plain one that replaces it); same text.
 pub fn set_generated(table: &TableRef, column: &ColumnDef) -> Vec<String> {
     vec![
         format!(

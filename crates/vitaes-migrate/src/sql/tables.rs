@@ -63,7 +63,11 @@ pub(super) fn column_definition(c: &ColumnDef, in_create_table: bool) -> String 
         line.push_str(&d.to_sql());
     }
     if let Some(g) = &c.generated {
-        line.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+        line.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            g.expr,
+            g.kind.as_sql()
+        ));
     }
     if c.not_null && !(in_create_table && c.identity.is_some()) {
         line.push_str(" NOT NULL");

@@ -29,6 +29,9 @@ pub async fn dump_unordered(client: &Client) -> CatalogDump {
     dump_with(client, false).await
 }
 
+/// PostgreSQL 18 stores each NOT NULL as a constraint named `<table>_<column>_not_null` when
+/// it is created, and keeps that name through table and column renames; no tool's model has
+/// the name (the column line says `not null`), so its line leaves the name out (`-`).
 async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
     let attnum = if column_order {
         "a.attnum::text"
@@ -44,7 +47,7 @@ async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
                 || ' ' || format_type(a.atttypid, a.atttypmod)
                 || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                 || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
-                || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
+                || CASE a.attgenerated WHEN 's' THEN ' generated' WHEN 'v' THEN ' generated virtual' ELSE '' END
                 || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
            FROM pg_attribute a
            JOIN pg_class c ON c.oid = a.attrelid
@@ -52,7 +55,8 @@ async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
           WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND {USER_SCHEMAS}
          UNION ALL
-         SELECT 'constraint ' || n.nspname || '.' || c.relname || ' ' || k.conname || ' '
+         SELECT 'constraint ' || n.nspname || '.' || c.relname || ' '
+                || CASE WHEN k.contype = 'n' THEN '-' ELSE k.conname END || ' '
                 || k.contype::text || ' ' || pg_get_constraintdef(k.oid)
            FROM pg_constraint k
            JOIN pg_class c ON c.oid = k.conrelid

@@ -67,9 +67,15 @@ fn differences(code: &Schema, db: &Schema) -> BTreeSet<String> {
                 ));
             }
             if ca.generated != cb.generated {
+                let show = |g: &Option<vitaes_schema_core::Generated>| {
+                    g.as_ref()
+                        .map(|g| format!("{} {}", g.expr, g.kind.as_sql()))
+                        .unwrap_or_default()
+                };
                 out.insert(format!(
-                    "{t}.{c} generated: {:?} vs {:?}",
-                    ca.generated, cb.generated
+                    "{t}.{c} generated: {} vs {}",
+                    show(&ca.generated),
+                    show(&cb.generated)
                 ));
             }
             let (mut x, mut y) = (ca.clone(), cb.clone());
@@ -162,7 +168,7 @@ const EVERY_SPELLINGS: &[&str] = &[
     "memberships.position default: -1 vs '-1'::integer",
     "organizations.motto default: 'it''s' vs 'it''s'::text",
     "organizations.organizations_seats_check check: \"organizations\".\"seats\" > 0 vs seats > 0",
-    "users.email_lower generated: Some(\"lower(email)\") vs Some(\"lower((email)::text)\")",
+    "users.email_lower generated: lower(email) STORED vs lower((email)::text) STORED",
     "users.mood default: 'ok' vs 'ok'::mood",
     "users.users_email_check check: \"users\".\"email\" like '%@%' vs email::text ~~ '%@%'::text",
     "users.users_email_lower_idx expression: lower(\"email\") vs lower(email::text)",

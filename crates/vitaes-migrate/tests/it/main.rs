@@ -36,3 +36,4 @@ mod shadow;
 mod status;
 mod two_way;
 mod ui_cases;
+mod virtual_generated;

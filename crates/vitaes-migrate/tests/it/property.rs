@@ -306,7 +306,7 @@ fn schema_of(v: &Version) -> Schema {
                 not_null: false,
                 default: None,
                 identity: None,
-                generated: Some(format!("id * {n}")),
+                generated: Some(vitaes_schema_core::Generated::stored(format!("id * {n}"))),
                 renamed_from: None,
             });
         }

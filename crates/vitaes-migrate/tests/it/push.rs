@@ -288,9 +288,13 @@ async fn drizzle_kit_push_sees_on_our_database_what_it_sees_on_its_own() {
         let ts = repo_root().join("compat/drizzle/schemas").join(name);
         // Ours pushed by us; theirs built by drizzle-kit's own migration.
         let (ours, theirs) = (test_database().await, test_database().await);
-        push(&ours.connect().await, &schema, &options(&schema))
+        let client = ours.connect().await;
+        push(&client, &schema, &options(&schema)).await.unwrap();
+        let version: i32 = client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
             .await
-            .unwrap();
+            .unwrap()
+            .get(0);
         apply_each(
             &theirs.connect().await,
             &std::fs::read_to_string(only_sql_file(&fixture)).unwrap(),
@@ -303,8 +307,19 @@ async fn drizzle_kit_push_sees_on_our_database_what_it_sees_on_its_own() {
         .await
         .unwrap();
         let stdout = String::from_utf8_lossy(&on_ours.stdout).to_string();
-        if name == "vitaes" {
+        if name == "vitaes" && version < 180000 {
             assert!(stdout.contains("No changes detected"), "{name}: {stdout}");
+        } else if name == "vitaes" {
+            // On PostgreSQL 18 drizzle-kit reads the two-column unique back as
+            // different from its schema, on its own database too.
+            assert_eq!(
+                drizzle_statements(&on_theirs),
+                [
+                    "ALTER TABLE \"resume\" ADD CONSTRAINT \"uk_resume_name_user_email\" UNIQUE(\"name\",\"user_email\");",
+                    "ALTER TABLE \"resume\" DROP CONSTRAINT \"uk_resume_name_user_email\";"
+                ],
+                "{name}: {stdout}"
+            );
         }
         // Whatever drizzle-kit plans on its own database (its own false
         // diffs, listed in the README) it plans on ours, and no more.

@@ -10,7 +10,7 @@ use super::errors::ParseErrors;
 use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
 use super::sql_expr::sql_value;
 use crate::defaults::check_literal_default;
-use crate::model::{DefaultValue, IdentityKind};
+use crate::model::{DefaultValue, Generated, GeneratedKind, IdentityKind};
 use crate::naming;
 use crate::types::{
     builtin_sql_type, check_type_name, normalize_sql_type, type_family, TypeFamily,
@@ -151,7 +151,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
                 }
                 "generated" => {
                     seen(errors, column.generated.is_some());
-                    column.generated = Some(sql_value(&meta, "generated", errors)?);
+                    column.generated = Some(generated_spec(&meta, errors)?);
                 }
                 "renamed_from" => {
                     seen(errors, column.renamed_from.is_some());
@@ -451,9 +451,49 @@ fn check_default_fits(
     }
 }
 
-/// `identity = "always" | "by_default"`, or
-/// `identity(always | by_default, name = "...", start = 1, increment = 1, min_value = 1,
-/// max_value = 100, cache = 1, cycle)`.
+/// `generated = "<expr>"` (stored), `generated(stored = "<expr>")` or
+/// `generated(virtual = "<expr>")` (PostgreSQL 18's computed-on-read column).
+fn generated_spec(
+    meta: &syn::meta::ParseNestedMeta,
+    errors: &mut ParseErrors,
+) -> syn::Result<Generated> {
+    const FORM: &str = "the correct form is generated = \"<expr>\" (stored), \
+        generated(stored = \"<expr>\") or generated(virtual = \"<expr>\")";
+    if meta.input.peek(Token![=]) {
+        return Ok(Generated::stored(sql_value(meta, "generated", errors)?));
+    }
+    let (mut out, mut any_key): (Option<Generated>, bool) = (None, false);
+    meta.parse_nested_meta(|inner| {
+        any_key = true;
+        let kind = match meta_key(&inner).as_str() {
+            "stored" => GeneratedKind::Stored,
+            "virtual" => GeneratedKind::Virtual,
+            _ => return unknown_key(&inner, "generated", "stored, virtual", errors),
+        };
+        let expr = sql_value(&inner, kind.as_str(), errors)?;
+        if out.is_some() {
+            errors.push_help(
+                inner.path.span(),
+                "`generated(...)` takes one expression",
+                FORM,
+            );
+        }
+        out = Some(Generated { expr, kind });
+        Ok(())
+    })?;
+    Ok(out.unwrap_or_else(|| {
+        // An unknown key was reported already.
+        if !any_key {
+            errors.push_help(
+                meta.path.span(),
+                "`generated(...)` needs an expression",
+                FORM,
+            );
+        }
+        Generated::stored(String::new())
+    }))
+}
+
 fn identity_spec(
     meta: &syn::meta::ParseNestedMeta,
     errors: &mut ParseErrors,

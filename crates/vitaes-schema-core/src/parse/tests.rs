@@ -345,6 +345,8 @@ fn identity_serial_generated_and_checks() {
             #[column(serial)] pub n: i32,
             #[column(generated = "lower(name)")] pub lname: String,
             #[column(renamed_from = "nm")] pub name: String,
+            #[column(generated(virtual = "n * 2"))] pub twice: i32,
+            #[column(generated(stored = "n * 3"))] pub thrice: i32,
         }
     })
     .unwrap();
@@ -354,7 +356,19 @@ fn identity_serial_generated_and_checks() {
         Some(crate::model::IdentityKind::Always)
     );
     assert_eq!(t.columns[1].ty, TypeSpec::Builtin("serial".into()));
-    assert_eq!(t.columns[2].generated.as_deref(), Some("lower(name)"));
+    use crate::model::Generated;
+    assert_eq!(
+        t.columns[2].generated,
+        Some(Generated::stored("lower(name)"))
+    );
+    assert_eq!(
+        t.columns[4].generated,
+        Some(Generated {
+            expr: "n * 2".into(),
+            kind: crate::model::GeneratedKind::Virtual
+        })
+    );
+    assert_eq!(t.columns[5].generated, Some(Generated::stored("n * 3")));
     assert_eq!(t.columns[3].renamed_from.as_deref(), Some("nm"));
     assert_eq!(t.checks[0].expr, "n > 0");
     assert_eq!(t.renamed_from.as_deref(), Some("old_t"));
@@ -367,6 +381,8 @@ fn sql_fragments_are_checked_with_an_escape_hatch() {
         pub struct T {
             #[column(default_sql = "now(")] pub a: String,
             #[column(generated = "1 +")] pub n: i32,
+            #[column(generated(virtual = "2 *"))] pub v: i32,
+            #[column(generated(later = "n"))] pub w: i32,
             #[column(identity = "always")] pub s: String,
             #[column(default_sql = unchecked("weird syntax here"))] pub ok: String,
         }
@@ -375,6 +391,8 @@ fn sql_fragments_are_checked_with_an_escape_hatch() {
         "invalid SQL in `expr`",
         "invalid SQL in `default_sql`",
         "invalid SQL in `generated`",
+        "invalid SQL in `virtual`",
+        "unknown `generated` key `later`",
         "`identity` needs an integer column",
     ] {
         assert!(
@@ -382,7 +400,7 @@ fn sql_fragments_are_checked_with_an_escape_hatch() {
             "missing {e:?} in {errors:#?}"
         );
     }
-    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert_eq!(errors.len(), 7, "{errors:#?}");
 }
 
 #[test]
