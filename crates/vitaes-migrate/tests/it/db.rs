@@ -140,6 +140,37 @@ async fn start_push_stop_start_keeps_the_data_and_down_deletes_it() {
         text(&logs)
     );
 
+    // `--follow` keeps printing what the server writes: this stop's line,
+    // written after it started (the log has the first stop's already).
+    let before = std::fs::read_to_string(dir.join(".vitaes/postgres/server.log"))
+        .unwrap()
+        .matches("database system is shut down")
+        .count();
+    let mut follow = command(&dir)
+        .args(["db", "logs", "--follow", "--local"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = follow.stdout.take().unwrap();
+    let seen = std::thread::spawn(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| l.contains("database system is shut down"))
+            .nth(before)
+            .is_some()
+    });
+    let stopped = run(&["stop"]).await.unwrap();
+    assert_eq!(stopped.status.code(), Some(0), "{}", text(&stopped));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !seen.is_finished() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    follow.kill().unwrap();
+    let _ = follow.wait();
+    assert!(seen.join().unwrap(), "logs --follow printed the shutdown");
+
     let refused = run(&["down"]).await.unwrap();
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
     assert!(
