@@ -81,6 +81,11 @@ pub struct TableDef {
     /// Row-level security policies, in declaration order.
     #[serde(default)]
     pub policies: Vec<PolicyDef>,
+    /// Row-level security is off although the table has policies: a state
+    /// only a live database can be in (code and snapshots imply it on), set
+    /// by introspection so that the diff enables it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rls_off: bool,
     /// `renamed_from = "old"`: a hint for the diff, not part of the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -100,14 +105,16 @@ impl TableDef {
             checks: Vec::new(),
             rls: false,
             policies: Vec::new(),
+            rls_off: false,
             renamed_from: None,
         }
     }
 
     /// Whether row-level security is on: declared, or implied by a policy
-    /// (as drizzle-kit enables it for a table with policies).
+    /// (as drizzle-kit enables it for a table with policies), unless a live
+    /// table says otherwise ([`TableDef::rls_off`]).
     pub fn rls_enabled(&self) -> bool {
-        self.rls || !self.policies.is_empty()
+        (self.rls || !self.policies.is_empty()) && !self.rls_off
     }
 
     /// The column called `name`, if any.

@@ -697,6 +697,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             })
             .collect(),
         rls: t.is_rls_enabled,
+        rls_off: false,
         policies: t
             .policies
             .0

@@ -130,3 +130,194 @@ fn the_derive_carries_rls_and_policies() {
     );
     assert_eq!(t.policies[1].to, ["public"]);
 }
+
+// ---- push ------------------------------------------------------------------
+
+mod push {
+    use vitaes_migrate::diff::{Change, Plan};
+    use vitaes_migrate::introspect::Filter;
+    use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
+    use vitaes_migrate::source::load_schema;
+    use vitaes_schema_core::Schema;
+    use vitaes_test_support::test_database;
+
+    use crate::catalog::supabase_roles;
+
+    fn schema_from(text: &str) -> Schema {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("schema.rs");
+        std::fs::write(&file, text).unwrap();
+        load_schema(&[file]).unwrap()
+    }
+
+    fn options(schema: &Schema) -> PushOptions {
+        PushOptions {
+            filter: Filter::for_schema(schema),
+            force: true,
+            ..PushOptions::default()
+        }
+    }
+
+    fn kinds(p: &Plan) -> Vec<&'static str> {
+        p.changes.iter().map(Change::kind).collect()
+    }
+
+    const PLAIN: &str = "#[derive(Table)] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
+    /// Expressions written as PostgreSQL would not store them: qualified,
+    /// `IN`, lower-case functions.
+    const POLICIES: &str = r#"
+    #[derive(Table)]
+    #[table(
+        policy(name = "read", for = "select", to("authenticated", "anon"),
+               using = "\"note\".\"owner\" IN ('a', 'b') OR \"note\".\"owner\" = current_user"),
+        policy(name = "write", as = "restrictive", for = "update", to("authenticated"),
+               using = "id > 0", with_check = "length(owner) < 10"),
+        policy(name = "all_rows")
+    )]
+    pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }
+    "#;
+    const RLS_ONLY: &str = "#[derive(Table)] #[table(rls)] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
+
+    #[tokio::test]
+    async fn policies_push_once_then_nothing() {
+        let schema = schema_from(POLICIES);
+        let db = test_database().await;
+        let client = db.connect().await;
+        supabase_roles(&client).await;
+        let first = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert_eq!(
+            kinds(&first),
+            [
+                "create_table",
+                "enable_rls",
+                "create_policy",
+                "create_policy",
+                "create_policy"
+            ]
+        );
+        push(&client, &schema, &options(&schema)).await.unwrap();
+        let again = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert!(again.is_empty(), "second push plans {:?}", kinds(&again));
+    }
+
+    #[tokio::test]
+    async fn a_policy_changed_by_hand_is_planned_back() {
+        let schema = schema_from(POLICIES);
+        let cases: &[(&str, &[&str])] = &[
+            ("ALTER POLICY \"read\" ON note USING (true)", &["alter_policy"]),
+            ("ALTER POLICY \"read\" ON note TO anon", &["alter_policy"]),
+            ("ALTER POLICY \"write\" ON note WITH CHECK (true)", &["alter_policy"]),
+            (
+                "DROP POLICY \"write\" ON note; CREATE POLICY \"write\" ON note AS RESTRICTIVE FOR DELETE TO authenticated USING (id > 0)",
+                &["drop_policy", "create_policy"],
+            ),
+            ("DROP POLICY all_rows ON note", &["create_policy"]),
+            ("CREATE POLICY by_hand ON note USING (false)", &["drop_policy"]),
+            ("ALTER TABLE note DISABLE ROW LEVEL SECURITY", &["enable_rls"]),
+        ];
+        for (mutation, expected) in cases {
+            let db = test_database().await;
+            let client = db.connect().await;
+            supabase_roles(&client).await;
+            push(&client, &schema, &options(&schema)).await.unwrap();
+            client.batch_execute(mutation).await.unwrap();
+            let planned = plan(&client, &schema, &options(&schema)).await.unwrap();
+            assert_eq!(kinds(&planned), *expected, "{mutation}");
+            push(&client, &schema, &options(&schema)).await.unwrap();
+            let again = plan(&client, &schema, &options(&schema)).await.unwrap();
+            assert!(
+                again.is_empty(),
+                "{mutation}: pushed back, then {:?}",
+                kinds(&again)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn rls_on_a_table_with_rows_is_a_hazard_refused_unless_forced() {
+        let (plain, rls) = (schema_from(PLAIN), schema_from(RLS_ONLY));
+        let db = test_database().await;
+        let client = db.connect().await;
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        client
+            .batch_execute("INSERT INTO note VALUES (1, 'a'), (2, 'b')")
+            .await
+            .unwrap();
+        let careful = PushOptions {
+            force: false,
+            ..options(&rls)
+        };
+        match push(&client, &rls, &careful).await {
+            Err(PushError::Apply(ApplyError::Hazardous(p))) => {
+                let names: Vec<_> = p.hazards().concat().iter().map(|h| h.as_str()).collect();
+                assert_eq!(names, ["rows-hidden"]);
+            }
+            other => panic!("expected a refusal: {other:?}"),
+        }
+        push(&client, &rls, &options(&rls)).await.unwrap();
+        let on: bool = client
+            .query_one(
+                "SELECT relrowsecurity FROM pg_class WHERE relname = 'note'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(on);
+        let rows: i64 = client
+            .query_one("SELECT count(*) FROM note", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 2, "the owner still sees its rows");
+        assert!(plan(&client, &rls, &options(&rls))
+            .await
+            .unwrap()
+            .is_empty());
+        // Back off again: policies of RLS-only tables dropped, RLS disabled.
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        assert!(plan(&client, &plain, &options(&plain))
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn policies_of_tables_outside_the_filter_are_never_touched() {
+        let schema = schema_from(PLAIN);
+        let db = test_database().await;
+        let client = db.connect().await;
+        client
+            .batch_execute(
+                "CREATE SCHEMA other;
+                 CREATE TABLE other.secret (id int);
+                 ALTER TABLE other.secret ENABLE ROW LEVEL SECURITY;
+                 CREATE POLICY theirs ON other.secret USING (id > 0);
+                 CREATE TABLE public.legacy_t (id int);
+                 ALTER TABLE public.legacy_t ENABLE ROW LEVEL SECURITY;
+                 CREATE POLICY theirs ON public.legacy_t USING (id > 0);",
+            )
+            .await
+            .unwrap();
+        let filter = Filter {
+            tables: vec!["*".into(), "!legacy_*".into()],
+            ..Filter::for_schema(&schema)
+        };
+        let opts = PushOptions {
+            filter,
+            ..options(&schema)
+        };
+        let planned = plan(&client, &schema, &opts).await.unwrap();
+        assert_eq!(kinds(&planned), ["create_table"]);
+        push(&client, &schema, &opts).await.unwrap();
+        let policies: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_policy WHERE polname = 'theirs'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(policies, 2);
+    }
+}
