@@ -73,6 +73,19 @@ pub struct TableDef {
     pub indexes: Vec<IndexDef>,
     /// Check constraints.
     pub checks: Vec<Check>,
+    /// `#[table(rls)]` (drizzle-kit's `.enableRLS()`, its snapshot's
+    /// `isRLSEnabled`): row-level security declared on its own. A table with
+    /// policies has it too; [`TableDef::rls_enabled`] says whether it is on.
+    #[serde(default)]
+    pub rls: bool,
+    /// Row-level security policies, in declaration order.
+    #[serde(default)]
+    pub policies: Vec<PolicyDef>,
+    /// Row-level security is off although the table has policies: a state
+    /// only a live database can be in (code and snapshots imply it on), set
+    /// by introspection so that the diff enables it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rls_off: bool,
     /// `renamed_from = "old"`: a hint for the diff, not part of the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
@@ -90,8 +103,18 @@ impl TableDef {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             checks: Vec::new(),
+            rls: false,
+            policies: Vec::new(),
+            rls_off: false,
             renamed_from: None,
         }
+    }
+
+    /// Whether row-level security is on: declared, or implied by a policy
+    /// (as drizzle-kit enables it for a table with policies), unless a live
+    /// table says otherwise ([`TableDef::rls_off`]).
+    pub fn rls_enabled(&self) -> bool {
+        (self.rls || !self.policies.is_empty()) && !self.rls_off
     }
 
     /// The column called `name`, if any.
@@ -404,4 +427,92 @@ pub struct IndexColumn {
     pub nulls_first: bool,
     /// An operator class (`text_pattern_ops`), if any.
     pub opclass: Option<String>,
+}
+
+/// A row-level security policy (`CREATE POLICY`), as drizzle-kit records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyDef {
+    /// The policy's name, unique within its table.
+    pub name: String,
+    /// `AS PERMISSIVE` or `AS RESTRICTIVE`.
+    pub kind: PolicyKind,
+    /// The command it applies to (`FOR ...`).
+    pub command: PolicyCommand,
+    /// The roles it applies to, sorted (drizzle-kit sorts them); `public` by default.
+    pub to: Vec<String>,
+    /// The `USING` expression, if any.
+    pub using: Option<String>,
+    /// The `WITH CHECK` expression, if any.
+    pub with_check: Option<String>,
+}
+
+/// Whether a policy grants access (`PERMISSIVE`, OR-ed) or restricts it
+/// (`RESTRICTIVE`, AND-ed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyKind {
+    /// `AS PERMISSIVE`, the default.
+    Permissive,
+    /// `AS RESTRICTIVE`.
+    Restrictive,
+}
+
+impl PolicyKind {
+    /// SQL's and drizzle-kit's snapshot spelling (`PERMISSIVE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Permissive => "PERMISSIVE",
+            PolicyKind::Restrictive => "RESTRICTIVE",
+        }
+    }
+
+    /// Accepts either case (`permissive`, `RESTRICTIVE`).
+    pub fn parse(s: &str) -> Option<PolicyKind> {
+        [PolicyKind::Permissive, PolicyKind::Restrictive]
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// The command a policy applies to (`FOR ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyCommand {
+    /// `FOR ALL`, the default.
+    All,
+    /// `FOR SELECT`.
+    Select,
+    /// `FOR INSERT`.
+    Insert,
+    /// `FOR UPDATE`.
+    Update,
+    /// `FOR DELETE`.
+    Delete,
+}
+
+impl PolicyCommand {
+    /// Every command, `All` first.
+    pub const ALL: [PolicyCommand; 5] = [
+        PolicyCommand::All,
+        PolicyCommand::Select,
+        PolicyCommand::Insert,
+        PolicyCommand::Update,
+        PolicyCommand::Delete,
+    ];
+
+    /// SQL's and drizzle-kit's snapshot spelling (`SELECT`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+
+    /// Accepts either case (`select`, `SELECT`).
+    pub fn parse(s: &str) -> Option<PolicyCommand> {
+        PolicyCommand::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! Writing builds the JSON in drizzle-kit's key order, so our files read like
 //! its own; reading accepts everything drizzle-kit writes (unknown keys such as
-//! `policies` and `views` are ignored) and cuts names over 63 bytes the way
+//! `views` are ignored) and cuts names over 63 bytes the way
 //! PostgreSQL stores them, so a project can switch tools without a diff.
 
 use serde::Deserialize;
@@ -10,7 +10,8 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind,
-    Identity, IdentityKind, IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
+    Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
+    PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming::truncate_identifier;
 
@@ -47,6 +48,16 @@ pub enum SnapshotError {
     /// A foreign key's `onDelete` or `onUpdate` is not a referential action.
     #[error("unknown referential action `{0}`")]
     Action(String),
+    /// A policy's `as` or `for` is not one PostgreSQL knows.
+    #[error("policy `{policy}`: unknown `{key}` value `{value}`")]
+    Policy {
+        /// The policy's name.
+        policy: String,
+        /// `as` or `for`.
+        key: &'static str,
+        /// The value found.
+        value: String,
+    },
 }
 
 /// For an older PostgreSQL snapshot, the command that rewrites it.
@@ -136,6 +147,10 @@ fn table_json(t: &TableDef) -> Value {
     for c in &t.checks {
         checks.insert(c.name.clone(), json!({ "name": c.name, "value": c.expr }));
     }
+    let mut policies = Map::new();
+    for p in &t.policies {
+        policies.insert(p.name.clone(), policy_json(p));
+    }
     json!({
         "name": t.name,
         "schema": if t.schema == "public" { "" } else { t.schema.as_str() },
@@ -144,10 +159,26 @@ fn table_json(t: &TableDef) -> Value {
         "foreignKeys": fks,
         "compositePrimaryKeys": pks,
         "uniqueConstraints": uniques,
-        "policies": {},
+        "policies": policies,
         "checkConstraints": checks,
-        "isRLSEnabled": false,
+        "isRLSEnabled": t.rls,
     })
+}
+
+/// drizzle-kit leaves `using` and `withCheck` out when a policy has none.
+fn policy_json(p: &PolicyDef) -> Value {
+    let mut v = Map::new();
+    v.insert("name".into(), json!(p.name));
+    v.insert("as".into(), json!(p.kind.as_str()));
+    v.insert("for".into(), json!(p.command.as_str()));
+    v.insert("to".into(), json!(p.to));
+    if let Some(using) = &p.using {
+        v.insert("using".into(), json!(using));
+    }
+    if let Some(check) = &p.with_check {
+        v.insert("withCheck".into(), json!(check));
+    }
+    Value::Object(v)
 }
 
 fn column_json(c: &ColumnDef) -> Value {
@@ -268,6 +299,28 @@ struct RawTable {
     unique_constraints: indexmap_like::Ordered<RawUnique>,
     #[serde(default)]
     check_constraints: indexmap_like::Ordered<RawCheck>,
+    #[serde(default)]
+    policies: indexmap_like::Ordered<RawPolicy>,
+    #[serde(default, rename = "isRLSEnabled")]
+    is_rls_enabled: bool,
+}
+
+/// A policy as drizzle-kit writes it; `as`, `for` and `to` take its defaults
+/// when left out.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawPolicy {
+    name: String,
+    #[serde(default, rename = "as")]
+    kind: Option<String>,
+    #[serde(default, rename = "for")]
+    command: Option<String>,
+    #[serde(default)]
+    to: Option<Vec<String>>,
+    #[serde(default)]
+    using: Option<String>,
+    #[serde(default)]
+    with_check: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -657,6 +710,14 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
                 with: ix.with.into_iter().collect(),
             })
             .collect(),
+        rls: t.is_rls_enabled,
+        rls_off: false,
+        policies: t
+            .policies
+            .0
+            .into_iter()
+            .map(read_policy)
+            .collect::<Result<_, SnapshotError>>()?,
         checks: t
             .check_constraints
             .0
@@ -667,6 +728,32 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             })
             .collect(),
         renamed_from: None,
+    })
+}
+
+fn read_policy(p: RawPolicy) -> Result<PolicyDef, SnapshotError> {
+    let bad = |key, value: String| SnapshotError::Policy {
+        policy: p.name.clone(),
+        key,
+        value,
+    };
+    let kind = match &p.kind {
+        None => PolicyKind::Permissive,
+        Some(k) => PolicyKind::parse(k).ok_or_else(|| bad("as", k.clone()))?,
+    };
+    let command = match &p.command {
+        None => PolicyCommand::All,
+        Some(c) => PolicyCommand::parse(c).ok_or_else(|| bad("for", c.clone()))?,
+    };
+    let mut to = p.to.unwrap_or_else(|| vec!["public".to_string()]);
+    to.sort();
+    Ok(PolicyDef {
+        name: truncate_identifier(&p.name),
+        kind,
+        command,
+        to,
+        using: p.using,
+        with_check: p.with_check,
     })
 }
 
@@ -722,5 +809,62 @@ mod tests {
         let columns = &without.schema.tables[0].columns;
         assert_eq!(columns[0].type_schema.as_deref(), Some("public"));
         assert_eq!(columns[1].type_schema.as_deref(), Some("public"));
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+    use crate::model::{PolicyCommand, PolicyDef, PolicyKind};
+
+    #[test]
+    fn policies_and_rls_round_trip_in_drizzle_kits_fields() {
+        let mut t = TableDef::empty("public", "notes");
+        t.rls = true;
+        t.policies.push(PolicyDef {
+            name: "read".into(),
+            kind: PolicyKind::Restrictive,
+            command: PolicyCommand::Select,
+            to: vec!["anon".into(), "authenticated".into()],
+            using: Some("true".into()),
+            with_check: None,
+        });
+        let snapshot = Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema: Schema {
+                tables: vec![t],
+                ..Schema::default()
+            },
+        };
+        let text = to_json(&snapshot);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let table = &doc["tables"]["public.notes"];
+        assert_eq!(table["isRLSEnabled"], json!(true));
+        assert_eq!(
+            table["policies"]["read"],
+            json!({ "name": "read", "as": "RESTRICTIVE", "for": "SELECT", "to": ["anon", "authenticated"], "using": "true" })
+        );
+        assert_eq!(from_json(&text).unwrap(), snapshot);
+    }
+
+    #[test]
+    fn a_policy_without_as_for_or_to_takes_drizzle_kits_defaults() {
+        let text = r#"{"id":"a","prevId":"","version":"7","dialect":"postgresql",
+            "tables":{"public.t":{"name":"t","schema":"","columns":{},"policies":{"p":{"name":"p"}}}},
+            "enums":{},"schemas":{}}"#;
+        let s = from_json(text).unwrap();
+        let p = &s.schema.tables[0].policies[0];
+        assert_eq!(
+            (p.kind, p.command, p.to.as_slice()),
+            (
+                PolicyKind::Permissive,
+                PolicyCommand::All,
+                &["public".to_string()][..]
+            )
+        );
+        assert!(s.schema.tables[0].rls_enabled() && !s.schema.tables[0].rls);
+        let bad = text.replace(r#"{"name":"p"}"#, r#"{"name":"p","for":"UPSERT"}"#);
+        assert!(from_json(&bad).unwrap_err().to_string().contains("UPSERT"));
     }
 }

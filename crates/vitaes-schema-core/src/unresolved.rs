@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DefaultValue, FkAction, Generated, IdentityKind};
+use crate::model::{DefaultValue, FkAction, Generated, IdentityKind, PolicyDef};
 
 /// A 1-based line and column in a source file, where the parser saw an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -52,6 +52,13 @@ pub struct UnresolvedTable {
     pub foreign_keys: Vec<UnresolvedForeignKey>,
     /// `check(name = ..., expr = ...)` declarations.
     pub checks: Vec<UnresolvedCheck>,
+    /// `rls`: row-level security on without a policy needing it. Left out of
+    /// the derive's embedded JSON when off, as `policies` when empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rls: bool,
+    /// `policy(...)` declarations, complete (they name roles and SQL, no fields).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyDef>,
     /// `renamed_from = "old"`: the table's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
     /// `external`: declared only to be referenced (see [`crate::Schema::external`]).

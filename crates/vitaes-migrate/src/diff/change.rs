@@ -3,8 +3,8 @@
 //! needs and nothing it must look up.
 
 use vitaes_schema_core::{
-    Check, ColumnDef, DefaultValue, EnumDef, ForeignKey, Identity, IndexDef, PrimaryKey, TableDef,
-    Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, ForeignKey, Identity, IndexDef, PolicyDef, PrimaryKey,
+    TableDef, Unique,
 };
 
 /// A table's qualified name.
@@ -343,6 +343,35 @@ pub enum Change {
         /// The index's name.
         name: String,
     },
+    /// `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`.
+    EnableRls(TableRef),
+    /// `ALTER TABLE ... DISABLE ROW LEVEL SECURITY`.
+    DisableRls(TableRef),
+    /// `CREATE POLICY`.
+    CreatePolicy {
+        /// The table the policy is on.
+        table: TableRef,
+        /// The policy.
+        policy: PolicyDef,
+    },
+    /// `DROP POLICY`.
+    DropPolicy {
+        /// The table the policy is on.
+        table: TableRef,
+        /// The policy's name.
+        name: String,
+    },
+    /// `ALTER POLICY ... TO ... USING ... WITH CHECK`: roles or expressions
+    /// changed, kind and command kept, no expression removed (PostgreSQL
+    /// cannot alter those; the diff drops and creates the policy instead).
+    AlterPolicy {
+        /// The table the policy is on.
+        table: TableRef,
+        /// The policy as it was.
+        from: PolicyDef,
+        /// The policy as it becomes.
+        to: PolicyDef,
+    },
 }
 
 /// The changes that turn one schema into another, in an order that applies.
@@ -415,6 +444,11 @@ impl Change {
             DropForeignKey { .. } => "drop_foreign_key",
             CreateIndex { .. } => "create_index",
             DropIndex { .. } => "drop_index",
+            EnableRls(_) => "enable_rls",
+            DisableRls(_) => "disable_rls",
+            CreatePolicy { .. } => "create_policy",
+            DropPolicy { .. } => "drop_policy",
+            AlterPolicy { .. } => "alter_policy",
         }
     }
 
@@ -433,7 +467,11 @@ impl Change {
             RenameEnum { schema, from, .. } => format!("{schema}.{from}"),
             MoveEnum { name, from, .. } | MoveTable { name, from, .. } => format!("{from}.{name}"),
             CreateTable(def) => format!("{}.{}", def.schema, def.name),
-            DropTable(table) | RenameTable { table, .. } => t(table),
+            DropTable(table) | RenameTable { table, .. } | EnableRls(table) | DisableRls(table) => {
+                t(table)
+            }
+            CreatePolicy { table, policy } => in_table(table, &policy.name),
+            AlterPolicy { table, to, .. } => in_table(table, &to.name),
             RenameIndex { schema, from, .. } | RenameSequence { schema, from, .. } => {
                 format!("{schema}.{from}")
             }
@@ -464,7 +502,8 @@ impl Change {
             | DropUnique { table, name }
             | DropCheck { table, name }
             | DropForeignKey { table, name }
-            | DropIndex { table, name } => in_table(table, name),
+            | DropIndex { table, name }
+            | DropPolicy { table, name } => in_table(table, name),
         }
     }
 }

@@ -2,7 +2,11 @@
 //! rewritten), `lock` (writes block while it runs), `may-fail` (it can fail on
 //! existing rows), `index-dropped` (queries that used the index get slower;
 //! on a live database it may be one made by hand with SQL, which the code
-//! does not declare). An empty set means safe. Decided from the change alone,
+//! does not declare), `rows-hidden` (row-level security switched on over
+//! existing rows: every role the policies do not admit, which is every role
+//! until a policy exists, stops seeing them), `policy-dropped` (access
+//! widens or narrows at once: gone from a restrictive policy, more rows show;
+//! from a permissive one, fewer). An empty set means safe. Decided from the change alone,
 //! plus which tables and indexes the plan creates (nothing risks a table
 //! that is new, and an index dropped to be built again is not lost).
 
@@ -32,6 +36,11 @@ pub enum Hazard {
     MayFail,
     /// Drops an index the plan does not build again (queries may slow down).
     IndexDropped,
+    /// Enables row-level security on an existing table: its rows vanish for
+    /// every role no policy admits.
+    RowsHidden,
+    /// Drops a policy the plan does not create again: who sees which rows changes.
+    PolicyDropped,
 }
 
 impl Hazard {
@@ -43,6 +52,8 @@ impl Hazard {
             Hazard::Lock => "lock",
             Hazard::MayFail => "may-fail",
             Hazard::IndexDropped => "index-dropped",
+            Hazard::RowsHidden => "rows-hidden",
+            Hazard::PolicyDropped => "policy-dropped",
         }
     }
 }
@@ -59,6 +70,14 @@ impl Plan {
                 _ => None,
             })
             .collect();
+        let recreated: HashSet<(&TableRef, &str)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreatePolicy { table, policy } => Some((table, policy.name.as_str())),
+                _ => None,
+            })
+            .collect();
         self.changes
             .iter()
             .map(|c| {
@@ -66,6 +85,11 @@ impl Plan {
                 if let Change::DropIndex { table, name } = c {
                     if !rebuilt.contains(&(table, name.as_str())) {
                         h.push(Hazard::IndexDropped);
+                    }
+                }
+                if let Change::DropPolicy { table, name } = c {
+                    if !recreated.contains(&(table, name.as_str())) {
+                        h.push(Hazard::PolicyDropped);
                     }
                 }
                 h
@@ -100,6 +124,7 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
             h
         }
         Change::AddColumn { column, .. } => add_column(column),
+        Change::EnableRls(table) if existing(table) => vec![RowsHidden],
         // Dropped and added: a stored column is computed for every row, a virtual one
         // for none, and a plain one (from virtual) starts empty.
         Change::SetGenerated { column, .. } => match &column.generated {

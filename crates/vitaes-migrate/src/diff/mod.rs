@@ -19,6 +19,7 @@ mod enums;
 pub(crate) mod hazards;
 pub(crate) mod normalize;
 pub mod phases;
+mod policies;
 pub(crate) mod refusal;
 pub(crate) mod renames;
 mod tables;
@@ -43,6 +44,8 @@ struct Groups {
     rename_enums: Vec<Change>,
     add_enum_values: Vec<Change>,
     create_tables: Vec<Change>,
+    /// Row-level security switched on or off on existing tables (drizzle-kit's place for them).
+    rls: Vec<Change>,
     drop_tables: Vec<Change>,
     move_tables: Vec<Change>,
     rename_tables: Vec<Change>,
@@ -71,6 +74,9 @@ struct Groups {
     altered_pks: Vec<Change>,
     add_uniques: Vec<Change>,
     add_checks: Vec<Change>,
+    drop_policies: Vec<Change>,
+    create_policies: Vec<Change>,
+    alter_policies: Vec<Change>,
     drop_enums: Vec<Change>,
     drop_schemas: Vec<Change>,
 }
@@ -83,6 +89,7 @@ impl Groups {
             self.rename_enums,
             self.add_enum_values,
             self.create_tables,
+            self.rls,
             self.drop_tables,
             self.move_tables,
             self.rename_tables,
@@ -107,6 +114,9 @@ impl Groups {
             self.altered_pks,
             self.add_uniques,
             self.add_checks,
+            self.drop_policies,
+            self.create_policies,
+            self.alter_policies,
             self.drop_enums,
             self.drop_schemas,
         ]
@@ -274,6 +284,16 @@ pub fn diff_with(
     for t in &added {
         let table = TableRef::of(t);
         g.create_tables.push(Change::CreateTable((*t).clone()));
+        // drizzle-kit writes a new table's ENABLE right after its CREATE.
+        if t.rls_enabled() {
+            g.create_tables.push(Change::EnableRls(table.clone()));
+        }
+        for policy in &t.policies {
+            g.create_policies.push(Change::CreatePolicy {
+                table: table.clone(),
+                policy: policy.clone(),
+            });
+        }
         for fk in &t.foreign_keys {
             g.created_fks.push(Change::AddForeignKey {
                 table: table.clone(),
@@ -329,6 +349,7 @@ pub fn diff_with(
         if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, decisions, &mut g) {
             ambiguities.push(a);
         }
+        policies::diff_rls(ot, nt, &TableRef::of(nt), &mut g);
     }
     if !ambiguities.is_empty() {
         return Err(Ambiguities(ambiguities));
@@ -607,6 +628,11 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         }
         CreateIndex { table, .. } => w("index", &table.name, None),
         DropIndex { table, .. } => w("drop_index", &table.name, None),
+        EnableRls(table) => w("enable_rls", &table.name, None),
+        DisableRls(table) => w("disable_rls", &table.name, None),
+        CreatePolicy { table, policy } => w("policy", &table.name, Some(&policy.name)),
+        AlterPolicy { table, to, .. } => w("alter_policy", &table.name, Some(&to.name)),
+        DropPolicy { table, name } => w("drop_policy", &table.name, Some(name)),
     }
 }
 

@@ -1,19 +1,20 @@
 //! Reading the live database into the same [`Schema`] the code resolves to,
-//! from `pg_catalog` only, in a fixed number of catalog-wide queries (seven,
+//! from `pg_catalog` only, in a fixed number of catalog-wide queries (eight,
 //! whatever the number of tables): the SQL lives in `sql/*.sql`, columns are
 //! read by name.
 
 mod filter;
 mod mapping;
 
-use futures_util::future::try_join3;
+use futures_util::future::{try_join3, try_join4};
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
 use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
     Check, ColumnDef, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind, Identity,
-    IdentityKind, IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
+    IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind, PrimaryKey, Schema,
+    TableDef, Unique,
 };
 
 pub use filter::Filter;
@@ -26,6 +27,7 @@ const CONSTRAINTS: &str = include_str!("sql/constraints.sql");
 const INDEXES: &str = include_str!("sql/indexes.sql");
 const ENUMS: &str = include_str!("sql/enums.sql");
 const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
+const POLICIES: &str = include_str!("sql/policies.sql");
 
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +36,7 @@ pub struct Introspected {
     pub schema: Schema,
     /// `kind schema.name` of what the model does not manage (views,
     /// functions, triggers, standalone sequences, foreign tables, domains,
-    /// composite types, row-level security and policies, extensions with
-    /// their version): listed for the user, never dropped.
+    /// composite types, extensions with their version): listed for the user, never dropped.
     pub not_managed: Vec<String>,
 }
 
@@ -112,8 +113,8 @@ pub async fn introspect(
     })
 }
 
-/// Columns, keys, constraints and indexes of the given tables (`oid`,
-/// schema, name), in three catalog-wide queries. Also what `push` reads its
+/// Columns, keys, constraints, indexes, row-level security and policies of
+/// the given tables (`oid`, schema, name), in four catalog-wide queries. Also what `push` reads its
 /// scratch tables back with, so both sides are spelled by the same code.
 pub(crate) async fn read_tables(
     client: &Client,
@@ -121,10 +122,11 @@ pub(crate) async fn read_tables(
 ) -> Result<Vec<TableDef>, tokio_postgres::Error> {
     let oids: Vec<i64> = listed.iter().map(|(oid, _, _)| *oid).collect();
     let by_tables: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&oids];
-    let (columns, constraints, indexes) = try_join3(
+    let (columns, constraints, indexes, policies) = try_join4(
         client.query(COLUMNS, &by_tables),
         client.query(CONSTRAINTS, &by_tables),
         client.query(INDEXES, &by_tables),
+        client.query(POLICIES, &by_tables),
     )
     .await?;
     let mut tables: Vec<TableDef> = Vec::with_capacity(listed.len());
@@ -147,7 +149,40 @@ pub(crate) async fn read_tables(
         constraint(r, &mut tables[t]);
     }
     add_indexes(&indexes, &by_oid, &mut tables);
+    for r in &policies {
+        let Some(&t) = by_oid.get(&r.get::<_, i64>("table_oid")) else {
+            continue;
+        };
+        let table = &mut tables[t];
+        table.rls = r.get("rls");
+        if let Some(name) = r.get::<_, Option<String>>("name") {
+            table.policies.push(policy(r, name));
+        }
+        table.rls_off = !table.rls && !table.policies.is_empty();
+    }
     Ok(tables)
+}
+
+fn policy(r: &Row, name: String) -> PolicyDef {
+    let command = match r.get::<_, &str>("command") {
+        "r" => PolicyCommand::Select,
+        "a" => PolicyCommand::Insert,
+        "w" => PolicyCommand::Update,
+        "d" => PolicyCommand::Delete,
+        _ => PolicyCommand::All,
+    };
+    PolicyDef {
+        name,
+        kind: if r.get("permissive") {
+            PolicyKind::Permissive
+        } else {
+            PolicyKind::Restrictive
+        },
+        command,
+        to: r.get("roles"),
+        using: r.get("using_expr"),
+        with_check: r.get("check_expr"),
+    }
 }
 
 fn column(r: &Row, table: &TableDef) -> ColumnDef {

@@ -1,5 +1,6 @@
 //! The server as canonicaliser: the desired schema's SQL fragments (defaults,
-//! checks, index expressions and predicates, generated expressions) spelled as
+//! checks, index expressions and predicates, generated expressions, policies'
+//! `USING` and `WITH CHECK`) spelled as
 //! PostgreSQL stores them, so the live and the desired schema compare without
 //! false differences.
 //!
@@ -31,6 +32,9 @@ fn has_fragments(t: &TableDef) -> bool {
         || t.indexes
             .iter()
             .any(|ix| ix.where_clause.is_some() || ix.columns.iter().any(|c| c.is_expression))
+        || t.policies
+            .iter()
+            .any(|p| p.using.is_some() || p.with_check.is_some())
 }
 
 /// Enum-typed defaults compare structurally (see [`strip_enum_casts`]); a
@@ -216,6 +220,33 @@ pub async fn canonicalize(
             );
             ddl.push('\n');
         }
+        for p in &t.policies {
+            if p.using.is_none() && p.with_check.is_none() {
+                continue;
+            }
+            // To PUBLIC: the roles do not change the spelling, and may not exist yet.
+            let mut scratch = p.clone();
+            scratch.to = vec!["public".into()];
+            scratch.using = p
+                .using
+                .as_ref()
+                .map(|u| unqualify_schema(u, &t.schema, &t.name));
+            scratch.with_check = p
+                .with_check
+                .as_ref()
+                .map(|w| unqualify_schema(w, &t.schema, &t.name));
+            let table = crate::diff::TableRef {
+                schema: "pg_temp".into(),
+                name: name.clone(),
+            };
+            ddl.push_str(
+                &crate::sql::render_change(&crate::diff::Change::CreatePolicy {
+                    table,
+                    policy: scratch,
+                })[0],
+            );
+            ddl.push('\n');
+        }
         names.push(name);
     }
 
@@ -306,6 +337,12 @@ pub async fn canonicalize(
                 if c.is_expression {
                     c.expression = tc.expression.clone();
                 }
+            }
+        }
+        for p in &mut t.policies {
+            if let Some(tp) = twin.policies.iter().find(|x| x.name == p.name) {
+                p.using = tp.using.clone();
+                p.with_check = tp.with_check.clone();
             }
         }
     }

@@ -7,6 +7,7 @@ mod columns;
 mod constraints;
 mod enums;
 mod indexes;
+mod policies;
 mod renames;
 mod schemas;
 mod tables;
@@ -116,6 +117,11 @@ pub fn render_change(change: &Change) -> Vec<String> {
         DropForeignKey { table, name } => vec![constraints::drop_foreign_key(table, name)],
         CreateIndex { table, index } => vec![indexes::create(table, index)],
         DropIndex { table, name } => vec![indexes::drop(table, name)],
+        EnableRls(table) => vec![policies::switch(table, true)],
+        DisableRls(table) => vec![policies::switch(table, false)],
+        CreatePolicy { table, policy } => vec![policies::create(table, policy)],
+        DropPolicy { table, name } => vec![policies::drop(table, name)],
+        AlterPolicy { table, from, to } => vec![policies::alter(table, from, to)],
     }
 }
 

@@ -83,6 +83,21 @@ async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
            JOIN pg_namespace n ON n.oid = t.typnamespace
           GROUP BY n.nspname, t.typname
          UNION ALL
+         SELECT 'rls ' || n.nspname || '.' || c.relname || ' ' || c.relrowsecurity || ' ' || c.relforcerowsecurity
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity) AND {USER_SCHEMAS}
+         UNION ALL
+         SELECT 'policy ' || n.nspname || '.' || c.relname || ' ' || p.polname || ' ' || p.polpermissive
+                || ' ' || p.polcmd::text || ' '
+                || coalesce((SELECT string_agg(CASE r WHEN 0 THEN 'public' ELSE pg_get_userbyid(r)::text END, ',' ORDER BY 1)
+                               FROM unnest(p.polroles) r), '')
+                || coalesce(' using ' || pg_get_expr(p.polqual, p.polrelid), '')
+                || coalesce(' check ' || pg_get_expr(p.polwithcheck, p.polrelid), '')
+           FROM pg_policy p
+           JOIN pg_class c ON c.oid = p.polrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE {USER_SCHEMAS}
+         UNION ALL
          SELECT 'schema ' || n.nspname FROM pg_namespace n
           WHERE {USER_SCHEMAS} AND n.nspname <> 'public'"
     );
@@ -157,4 +172,19 @@ pub async fn apply_migration(client: &mut Client, sql: &str) -> Result<(), tokio
         tx.batch_execute(s).await?;
     }
     tx.commit().await
+}
+
+/// Creates Supabase's `anon` and `authenticated` roles in the cluster unless
+/// they exist, for tests of policies naming them (roles are cluster-wide, so
+/// tests running at once may race: either one creating them is fine).
+pub async fn supabase_roles(client: &Client) {
+    for role in ["anon", "authenticated"] {
+        client
+            .batch_execute(&format!(
+                "DO $$ BEGIN CREATE ROLE {role} NOLOGIN; \
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("create role {role}: {e}"));
+    }
 }

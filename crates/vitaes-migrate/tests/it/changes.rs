@@ -16,7 +16,7 @@ use vitaes_migrate::config::Config;
 use vitaes_migrate::exit_code::exit_code;
 use vitaes_test_support::test_database;
 
-use crate::catalog::{apply_migration, dump_unordered};
+use crate::catalog::{apply_migration, dump_unordered, supabase_roles};
 use crate::paths::{repo_root, sql_files};
 
 /// Where our SQL differs from drizzle-kit's on purpose, and why.
@@ -90,6 +90,7 @@ fn plan_schema() -> jsonschema::Validator {
 /// The hazards each case's change carries (all its changes together).
 const HAZARDS: &[(&str, &[&str])] = &[
     ("add_check", &["lock", "may-fail"]),
+    ("add_policy", &["rows-hidden"]),
     ("add_column_generated", &["rewrite"]),
     ("add_column_identity", &["rewrite"]),
     ("add_column_primary_key", &["lock", "may-fail"]),
@@ -115,6 +116,8 @@ const HAZARDS: &[(&str, &[&str])] = &[
     ("drop_column", &["data-loss"]),
     ("drop_enum", &["data-loss"]),
     ("drop_index", &["index-dropped"]),
+    ("drop_policy", &["policy-dropped"]),
+    ("enable_rls", &["rows-hidden"]),
     ("drop_schema_with_table", &["data-loss"]),
     ("drop_table", &["data-loss"]),
     (
@@ -220,6 +223,7 @@ async fn run_case(case: &Path, name: &str) -> Result<(), String> {
     // On PostgreSQL: before, then our change, equals after built from empty.
     let (migrated, fresh) = (test_database().await, test_database().await);
     let (mut a, mut b) = (migrated.connect().await, fresh.connect().await);
+    supabase_roles(&a).await;
     apply_migration(&mut a, first_sql)
         .await
         .map_err(|e| format!("applying before: {e}"))?;

@@ -31,6 +31,7 @@ mod prefixes;
 mod property;
 mod push;
 mod renames;
+mod rls;
 mod server_version;
 mod shadow;
 mod status;

@@ -14,6 +14,7 @@ use super::meta::{
     NAMES_ARE_CUT,
 };
 use super::sql_expr::sql_value;
+use crate::model::{PolicyCommand, PolicyDef, PolicyKind};
 use crate::naming::{self, RenameRule};
 use crate::unresolved::{
     IndexTarget, Loc, UnresolvedCheck, UnresolvedForeignKey, UnresolvedIndex,
@@ -55,6 +56,8 @@ pub fn parse_table_with(
         indexes: Vec::new(),
         foreign_keys: Vec::new(),
         checks: Vec::new(),
+        rls: false,
+        policies: Vec::new(),
         renamed_from: None,
         external: false,
         loc: Loc::of(input.ident.span()),
@@ -309,6 +312,22 @@ fn table_item(
             table.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
         }
         "external" => table.external = true,
+        "rls" => table.rls = true,
+        "policy" => {
+            let span = meta.path.span();
+            if let Some(policy) = parse_policy(&meta, errors)? {
+                if table.policies.iter().any(|p| p.name == policy.name) {
+                    errors.push(syn::Error::new(
+                        span,
+                        format!(
+                            "duplicate policy `{}`: a table's policies need distinct names",
+                            policy.name
+                        ),
+                    ));
+                }
+                table.policies.push(policy);
+            }
+        }
         "rename_all" => {
             let lit: LitStr = meta.value()?.parse()?;
             match RenameRule::parse(&lit.value()) {
@@ -458,12 +477,88 @@ fn table_item(
             unknown_key(
                 &meta,
                 "table",
-                "name, schema, external, renamed_from, rename_all, index, unique, primary_key, foreign_key, check",
+                "name, schema, external, renamed_from, rename_all, index, unique, primary_key, foreign_key, check, rls, policy",
                 errors,
             )?;
         }
     }
     Ok(())
+}
+
+/// `policy(name = "...", as = "permissive", for = "select", to("authenticated"),
+/// using = "<expr>", with_check = "<expr>")`; `None` (reported) without a name.
+fn parse_policy(
+    meta: &ParseNestedMeta,
+    errors: &mut ParseErrors,
+) -> syn::Result<Option<PolicyDef>> {
+    let mut name = None;
+    let mut policy = PolicyDef {
+        name: String::new(),
+        kind: PolicyKind::Permissive,
+        command: PolicyCommand::All,
+        to: Vec::new(),
+        using: None,
+        with_check: None,
+    };
+    meta.parse_nested_meta(|inner| {
+        match meta_key(&inner).as_str() {
+            "name" => name = Some(checked_name(&inner.value()?.parse()?, errors)),
+            "as" => {
+                let lit: LitStr = inner.value()?.parse()?;
+                match PolicyKind::parse(&lit.value()) {
+                    Some(kind) => policy.kind = kind,
+                    None => errors.push_help(
+                        lit.span(),
+                        &format!("`{}` is not a policy kind", lit.value()),
+                        "use \"permissive\" or \"restrictive\"",
+                    ),
+                }
+            }
+            "for" => {
+                let lit: LitStr = inner.value()?.parse()?;
+                match PolicyCommand::parse(&lit.value()) {
+                    Some(command) => policy.command = command,
+                    None => errors.push_help(
+                        lit.span(),
+                        &format!("`{}` is not a policy command", lit.value()),
+                        "use one of \"all\", \"select\", \"insert\", \"update\", \"delete\"",
+                    ),
+                }
+            }
+            "to" => {
+                let content;
+                syn::parenthesized!(content in inner.input);
+                let roles = content.parse_terminated(|p| p.parse::<LitStr>(), Token![,])?;
+                for role in roles {
+                    policy.to.push(checked_name(&role, errors));
+                }
+            }
+            "using" => policy.using = Some(sql_value(&inner, "using", errors)?),
+            "with_check" => policy.with_check = Some(sql_value(&inner, "with_check", errors)?),
+            _ => unknown_key(
+                &inner,
+                "policy",
+                "name, as, for, to, using, with_check",
+                errors,
+            )?,
+        }
+        Ok(())
+    })?;
+    let Some(name) = name else {
+        errors.push_help(
+            meta.path.span(),
+            "a policy needs a name",
+            "the correct form is policy(name = \"...\", for = \"select\", to(\"authenticated\"), using = \"<expr>\")",
+        );
+        return Ok(None);
+    };
+    // drizzle-kit's defaults and order: `public` when no role is given, sorted.
+    if policy.to.is_empty() {
+        policy.to.push("public".to_string());
+    }
+    policy.to.sort();
+    policy.to.dedup();
+    Ok(Some(PolicyDef { name, ..policy }))
 }
 
 /// Reads `columns(a, b)` of this struct's fields, remembering them for the

@@ -530,3 +530,65 @@ fn rename_all_mistakes_are_named() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn rls_and_policies_with_drizzle_kits_defaults() {
+    use crate::model::{PolicyCommand, PolicyKind};
+    let parsed = table(quote! {
+        #[table(
+            rls,
+            policy(name = "read", for = "select", to("authenticated", "anon"), using = "owner = current_user"),
+            policy(name = "write", as = "restrictive", for = "INSERT", with_check = unchecked("id > 0")),
+            policy(name = "all")
+        )]
+        pub struct Notes { pub id: i32, pub owner: String }
+    })
+    .unwrap();
+    let t = &parsed.table;
+    assert!(t.rls);
+    let [read, write, all] = t.policies.as_slice() else {
+        panic!("{:?}", t.policies)
+    };
+    assert_eq!(
+        (read.kind, read.command, read.to.as_slice()),
+        (
+            PolicyKind::Permissive,
+            PolicyCommand::Select,
+            &["anon".to_string(), "authenticated".to_string()][..]
+        )
+    );
+    assert_eq!(read.using.as_deref(), Some("owner = current_user"));
+    assert_eq!(
+        (write.kind, write.command),
+        (PolicyKind::Restrictive, PolicyCommand::Insert)
+    );
+    assert_eq!(write.with_check.as_deref(), Some("id > 0"));
+    assert_eq!(
+        (all.command, all.to.as_slice(), &all.using),
+        (PolicyCommand::All, &["public".to_string()][..], &None)
+    );
+}
+
+#[test]
+fn policy_mistakes_are_named() {
+    let errors = messages(quote! {
+        #[table(
+            policy(name = "p", as = "lenient", for = "upsert", using = "owner ="),
+            policy(name = "p"),
+            policy(for = "select"),
+            policy(name = "q", roles("x"))
+        )]
+        pub struct Notes { pub id: i32 }
+    });
+    let all = errors.join("\n");
+    for needle in [
+        "`lenient` is not a policy kind",
+        "`upsert` is not a policy command",
+        "invalid SQL in `using`",
+        "duplicate policy `p`",
+        "a policy needs a name",
+        "unknown `policy` key `roles`",
+    ] {
+        assert!(all.contains(needle), "{needle} missing from:\n{all}");
+    }
+}

@@ -315,6 +315,8 @@ impl Ctx<'_> {
 
         let mut def = TableDef {
             renamed_from: t.renamed_from.clone(),
+            rls: t.rls,
+            policies: t.policies.clone(),
             ..TableDef::empty(&t.schema, &t.name)
         };
         let mut locs = TableLocs {

@@ -1,7 +1,6 @@
 -- What lives in the managed schemas that the model does not manage: views,
 -- materialized views, standalone sequences, foreign tables, functions,
--- triggers, domains, composite types, row-level security and its policies;
--- and the database's extensions (wherever they live; plpgsql, always there,
+-- triggers, domains, composite types; and the database's extensions (wherever they live; plpgsql, always there,
 -- is left out). $1: schema names.
 SELECT kind, schema, name FROM (
   SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'sequence' END AS kind,
@@ -30,17 +29,7 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_extension e
   JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
   WHERE e.extname <> 'plpgsql'
-  UNION ALL
-  SELECT 'row-level security', n.nspname::text, c.relname::text
-  FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relrowsecurity
-  UNION ALL
-  SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
-  FROM pg_catalog.pg_policy pol
-  JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[])
+
   UNION ALL
   SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'composite type' END, n.nspname::text, t.typname::text
   FROM pg_catalog.pg_type t

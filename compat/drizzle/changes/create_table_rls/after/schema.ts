@@ -1,0 +1,4 @@
+import { sql } from 'drizzle-orm';
+import { integer, pgPolicy, pgTable, text } from 'drizzle-orm/pg-core';
+export const products = pgTable('products', { id: integer('id').primaryKey() });
+export const notes = pgTable('notes', { id: integer('id').primaryKey(), owner: text('owner').notNull() }).enableRLS();

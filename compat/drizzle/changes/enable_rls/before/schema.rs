@@ -1,0 +1,11 @@
+//! Rust twin of `before/schema.ts` (enable_rls).
+
+use vitaes_schema::Table;
+
+#[derive(Table)]
+#[table(name = "notes")]
+pub struct Notes {
+    #[column(primary_key)]
+    pub id: i32,
+    pub owner: String,
+}

@@ -1,0 +1,171 @@
+//! Row-level security of a table on both sides: the switch and the policies.
+
+use vitaes_schema_core::{PolicyDef, TableDef};
+
+use super::change::{Change, TableRef};
+use super::normalize::same;
+use super::Groups;
+
+pub(super) fn diff_rls(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut Groups) {
+    match (ot.rls_enabled(), nt.rls_enabled()) {
+        (false, true) => g.rls.push(Change::EnableRls(table.clone())),
+        (true, false) => g.rls.push(Change::DisableRls(table.clone())),
+        _ => {}
+    }
+    let own = Some((nt.schema.as_str(), nt.name.as_str()));
+    for o in &ot.policies {
+        if !nt.policies.iter().any(|n| n.name == o.name) {
+            g.drop_policies.push(drop(table, o));
+        }
+    }
+    for n in &nt.policies {
+        let Some(o) = ot.policies.iter().find(|o| o.name == n.name) else {
+            g.create_policies.push(create(table, n));
+            continue;
+        };
+        let expr_same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => same(a, b, own),
+            (a, b) => a == b,
+        };
+        if o.to == n.to
+            && expr_same(&o.using, &n.using)
+            && expr_same(&o.with_check, &n.with_check)
+            && o.kind == n.kind
+            && o.command == n.command
+        {
+            continue;
+        }
+        if alterable(o, n) {
+            g.alter_policies.push(Change::AlterPolicy {
+                table: table.clone(),
+                from: o.clone(),
+                to: n.clone(),
+            });
+        } else {
+            g.drop_policies.push(drop(table, o));
+            g.create_policies.push(create(table, n));
+        }
+    }
+}
+
+/// `ALTER POLICY` changes roles and expressions but cannot change `AS` or
+/// `FOR`, nor remove a `USING` or `WITH CHECK`.
+fn alterable(o: &PolicyDef, n: &PolicyDef) -> bool {
+    o.kind == n.kind
+        && o.command == n.command
+        && (o.using.is_none() || n.using.is_some())
+        && (o.with_check.is_none() || n.with_check.is_some())
+}
+
+fn create(table: &TableRef, policy: &PolicyDef) -> Change {
+    Change::CreatePolicy {
+        table: table.clone(),
+        policy: policy.clone(),
+    }
+}
+
+fn drop(table: &TableRef, policy: &PolicyDef) -> Change {
+    Change::DropPolicy {
+        table: table.clone(),
+        name: policy.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vitaes_schema_core::{PolicyCommand, PolicyKind, Schema};
+
+    use super::*;
+    use crate::diff::diff;
+
+    fn schema(rls: bool, policies: Vec<PolicyDef>) -> Schema {
+        let mut t = TableDef::empty("public", "notes");
+        t.rls = rls;
+        t.policies = policies;
+        Schema {
+            tables: vec![t],
+            ..Schema::default()
+        }
+    }
+
+    fn policy(command: PolicyCommand, using: Option<&str>) -> PolicyDef {
+        PolicyDef {
+            name: "p".into(),
+            kind: PolicyKind::Permissive,
+            command,
+            to: vec!["public".into()],
+            using: using.map(Into::into),
+            with_check: None,
+        }
+    }
+
+    fn kinds(old: &Schema, new: &Schema) -> Vec<&'static str> {
+        diff(old, new)
+            .unwrap()
+            .changes
+            .iter()
+            .map(|c| c.kind())
+            .collect()
+    }
+
+    #[test]
+    fn alter_where_postgres_can_drop_and_create_where_it_cannot() {
+        let select = |using| schema(false, vec![policy(PolicyCommand::Select, using)]);
+        assert_eq!(
+            kinds(&select(Some("a = 1")), &select(Some("a = 2"))),
+            ["alter_policy"]
+        );
+        assert_eq!(
+            kinds(&select(None), &select(Some("a = 2"))),
+            ["alter_policy"]
+        );
+        // ALTER POLICY cannot remove a USING.
+        assert_eq!(
+            kinds(&select(Some("a = 1")), &select(None)),
+            ["drop_policy", "create_policy"]
+        );
+        let delete = schema(false, vec![policy(PolicyCommand::Delete, Some("a = 1"))]);
+        assert_eq!(
+            kinds(&select(Some("a = 1")), &delete),
+            ["drop_policy", "create_policy"]
+        );
+        // Spelling is not a change.
+        assert!(kinds(
+            &select(Some("(a = 1)")),
+            &select(Some("\"notes\".\"a\"  =  1"))
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn rls_follows_the_flag_or_the_policies() {
+        let none = schema(false, vec![]);
+        let flag = schema(true, vec![]);
+        let policies = schema(false, vec![policy(PolicyCommand::All, None)]);
+        assert_eq!(kinds(&none, &flag), ["enable_rls"]);
+        assert_eq!(kinds(&flag, &none), ["disable_rls"]);
+        assert_eq!(kinds(&flag, &policies), ["create_policy"]);
+        assert_eq!(kinds(&policies, &flag), ["drop_policy"]);
+        assert_eq!(kinds(&policies, &none), ["disable_rls", "drop_policy"]);
+    }
+
+    #[test]
+    fn enabling_rls_and_dropping_a_policy_are_hazards() {
+        let none = schema(false, vec![]);
+        let policies = schema(false, vec![policy(PolicyCommand::All, None)]);
+        let names = |old: &Schema, new: &Schema| -> Vec<Vec<&'static str>> {
+            let plan = diff(old, new).unwrap();
+            plan.hazards()
+                .iter()
+                .map(|h| h.iter().map(|h| h.as_str()).collect())
+                .collect()
+        };
+        assert_eq!(names(&none, &policies), [vec!["rows-hidden"], vec![]]);
+        assert_eq!(names(&policies, &none), [vec![], vec!["policy-dropped"]]);
+        // On a table the plan creates, nothing is hidden.
+        assert_eq!(
+            names(&Schema::default(), &policies),
+            [Vec::<&str>::new(), vec![], vec![]]
+        );
+    }
+}

@@ -1,0 +1,323 @@
+//! Row-level security and policies against the reference: our snapshots
+//! equal drizzle-kit's for the RLS change cases in `compat/drizzle/changes`
+//! (their SQL is compared in `changes.rs`), and drizzle-kit finds nothing to
+//! do on a folder we wrote.
+
+use std::path::Path;
+
+use serde_json::Value;
+use vitaes_migrate::commands::generate::{self, GenerateArgs};
+use vitaes_migrate::config::Config;
+
+use crate::drizzle::drizzle_kit_generate;
+use crate::paths::repo_root;
+
+const RLS_CASES: &[&str] = &[
+    "add_policy",
+    "alter_policy",
+    "create_table_rls",
+    "create_table_with_policies",
+    "disable_rls",
+    "drop_policy",
+    "enable_rls",
+];
+
+fn generate(schema: &Path, out: &Path) {
+    let args = GenerateArgs {
+        schema: vec![schema.to_path_buf()].into(),
+        out: Some(out.to_path_buf()).into(),
+        ..Default::default()
+    };
+    generate::run(&args, &Config::default(), out, &mut Vec::new())
+        .unwrap_or_else(|e| panic!("generate {}: {e}", schema.display()));
+}
+
+/// A snapshot without its chain ids.
+fn snapshot(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    for key in ["id", "prevId"] {
+        doc.as_object_mut().unwrap().remove(key);
+    }
+    doc
+}
+
+/// Both sides of each case, as the folder we write holds them.
+fn our_folder(case: &str) -> tempfile::TempDir {
+    let dir = repo_root().join("compat/drizzle/changes").join(case);
+    let out = tempfile::tempdir().unwrap();
+    generate(&dir.join("before/schema.rs"), out.path());
+    generate(&dir.join("after/schema.rs"), out.path());
+    out
+}
+
+#[test]
+fn snapshots_equal_drizzle_kits() {
+    for case in RLS_CASES {
+        let out = our_folder(case);
+        let theirs = repo_root()
+            .join("compat/drizzle/changes")
+            .join(case)
+            .join("drizzle/meta");
+        for n in ["0000", "0001"] {
+            let file = format!("{n}_snapshot.json");
+            assert_eq!(
+                snapshot(&out.path().join("meta").join(&file)),
+                snapshot(&theirs.join(&file)),
+                "{case}: {file} differs from drizzle-kit's"
+            );
+        }
+    }
+}
+
+#[test]
+fn drizzle_kit_sees_no_changes_on_our_policies() {
+    for case in ["alter_policy", "create_table_rls"] {
+        let out = our_folder(case);
+        let ts = repo_root()
+            .join("compat/drizzle/changes")
+            .join(case)
+            .join("after");
+        let output = drizzle_kit_generate(&ts, out.path(), None);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("No schema changes, nothing to migrate"),
+            "{case}: drizzle-kit said:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[allow(dead_code)]
+mod derived {
+    use vitaes_schema::Table;
+
+    #[derive(Table)]
+    #[table(
+        rls,
+        policy(name = "own", for = "update", to("authenticated"), using = "owner = current_user", with_check = unchecked("owner = current_user")),
+        policy(name = "none", as = "restrictive")
+    )]
+    pub struct Notes {
+        pub owner: String,
+    }
+}
+
+#[test]
+fn the_derive_carries_rls_and_policies() {
+    use vitaes_schema_core::{PolicyCommand, PolicyKind};
+    let schema = vitaes_schema::SchemaBuilder::new()
+        .table::<derived::Notes>()
+        .build()
+        .unwrap();
+    let t = schema.table("public", "notes").unwrap();
+    assert!(t.rls);
+    let names: Vec<_> = t
+        .policies
+        .iter()
+        .map(|p| (p.name.as_str(), p.kind, p.command))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("own", PolicyKind::Permissive, PolicyCommand::Update),
+            ("none", PolicyKind::Restrictive, PolicyCommand::All)
+        ]
+    );
+    assert_eq!(
+        t.policies[0].with_check.as_deref(),
+        Some("owner = current_user")
+    );
+    assert_eq!(t.policies[1].to, ["public"]);
+}
+
+// ---- push ------------------------------------------------------------------
+
+mod push {
+    use vitaes_migrate::diff::{Change, Plan};
+    use vitaes_migrate::introspect::Filter;
+    use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
+    use vitaes_migrate::source::load_schema;
+    use vitaes_schema_core::Schema;
+    use vitaes_test_support::test_database;
+
+    use crate::catalog::supabase_roles;
+
+    fn schema_from(text: &str) -> Schema {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("schema.rs");
+        std::fs::write(&file, text).unwrap();
+        load_schema(&[file]).unwrap()
+    }
+
+    fn options(schema: &Schema) -> PushOptions {
+        PushOptions {
+            filter: Filter::for_schema(schema),
+            force: true,
+            ..PushOptions::default()
+        }
+    }
+
+    fn kinds(p: &Plan) -> Vec<&'static str> {
+        p.changes.iter().map(Change::kind).collect()
+    }
+
+    const PLAIN: &str = "#[derive(Table)] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
+    /// Expressions written as PostgreSQL would not store them: qualified,
+    /// `IN`, lower-case functions.
+    const POLICIES: &str = r#"
+    #[derive(Table)]
+    #[table(
+        policy(name = "read", for = "select", to("authenticated", "anon"),
+               using = "\"note\".\"owner\" IN ('a', 'b') OR \"note\".\"owner\" = current_user"),
+        policy(name = "write", as = "restrictive", for = "update", to("authenticated"),
+               using = "id > 0", with_check = "length(owner) < 10"),
+        policy(name = "all_rows")
+    )]
+    pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }
+    "#;
+    const RLS_ONLY: &str = "#[derive(Table)] #[table(rls)] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
+
+    #[tokio::test]
+    async fn policies_push_once_then_nothing() {
+        let schema = schema_from(POLICIES);
+        let db = test_database().await;
+        let client = db.connect().await;
+        supabase_roles(&client).await;
+        let first = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert_eq!(
+            kinds(&first),
+            [
+                "create_table",
+                "enable_rls",
+                "create_policy",
+                "create_policy",
+                "create_policy"
+            ]
+        );
+        push(&client, &schema, &options(&schema)).await.unwrap();
+        let again = plan(&client, &schema, &options(&schema)).await.unwrap();
+        assert!(again.is_empty(), "second push plans {:?}", kinds(&again));
+    }
+
+    #[tokio::test]
+    async fn a_policy_changed_by_hand_is_planned_back() {
+        let schema = schema_from(POLICIES);
+        let cases: &[(&str, &[&str])] = &[
+            ("ALTER POLICY \"read\" ON note USING (true)", &["alter_policy"]),
+            ("ALTER POLICY \"read\" ON note TO anon", &["alter_policy"]),
+            ("ALTER POLICY \"write\" ON note WITH CHECK (true)", &["alter_policy"]),
+            (
+                "DROP POLICY \"write\" ON note; CREATE POLICY \"write\" ON note AS RESTRICTIVE FOR DELETE TO authenticated USING (id > 0)",
+                &["drop_policy", "create_policy"],
+            ),
+            ("DROP POLICY all_rows ON note", &["create_policy"]),
+            ("CREATE POLICY by_hand ON note USING (false)", &["drop_policy"]),
+            ("ALTER TABLE note DISABLE ROW LEVEL SECURITY", &["enable_rls"]),
+        ];
+        for (mutation, expected) in cases {
+            let db = test_database().await;
+            let client = db.connect().await;
+            supabase_roles(&client).await;
+            push(&client, &schema, &options(&schema)).await.unwrap();
+            client.batch_execute(mutation).await.unwrap();
+            let planned = plan(&client, &schema, &options(&schema)).await.unwrap();
+            assert_eq!(kinds(&planned), *expected, "{mutation}");
+            push(&client, &schema, &options(&schema)).await.unwrap();
+            let again = plan(&client, &schema, &options(&schema)).await.unwrap();
+            assert!(
+                again.is_empty(),
+                "{mutation}: pushed back, then {:?}",
+                kinds(&again)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn rls_on_a_table_with_rows_is_a_hazard_refused_unless_forced() {
+        let (plain, rls) = (schema_from(PLAIN), schema_from(RLS_ONLY));
+        let db = test_database().await;
+        let client = db.connect().await;
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        client
+            .batch_execute("INSERT INTO note VALUES (1, 'a'), (2, 'b')")
+            .await
+            .unwrap();
+        let careful = PushOptions {
+            force: false,
+            ..options(&rls)
+        };
+        match push(&client, &rls, &careful).await {
+            Err(PushError::Apply(ApplyError::Hazardous(p))) => {
+                let names: Vec<_> = p.hazards().concat().iter().map(|h| h.as_str()).collect();
+                assert_eq!(names, ["rows-hidden"]);
+            }
+            other => panic!("expected a refusal: {other:?}"),
+        }
+        push(&client, &rls, &options(&rls)).await.unwrap();
+        let on: bool = client
+            .query_one(
+                "SELECT relrowsecurity FROM pg_class WHERE relname = 'note'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(on);
+        let rows: i64 = client
+            .query_one("SELECT count(*) FROM note", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 2, "the owner still sees its rows");
+        assert!(plan(&client, &rls, &options(&rls))
+            .await
+            .unwrap()
+            .is_empty());
+        // Back off again: policies of RLS-only tables dropped, RLS disabled.
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        assert!(plan(&client, &plain, &options(&plain))
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn policies_of_tables_outside_the_filter_are_never_touched() {
+        let schema = schema_from(PLAIN);
+        let db = test_database().await;
+        let client = db.connect().await;
+        client
+            .batch_execute(
+                "CREATE SCHEMA other;
+                 CREATE TABLE other.secret (id int);
+                 ALTER TABLE other.secret ENABLE ROW LEVEL SECURITY;
+                 CREATE POLICY theirs ON other.secret USING (id > 0);
+                 CREATE TABLE public.legacy_t (id int);
+                 ALTER TABLE public.legacy_t ENABLE ROW LEVEL SECURITY;
+                 CREATE POLICY theirs ON public.legacy_t USING (id > 0);",
+            )
+            .await
+            .unwrap();
+        let filter = Filter {
+            tables: vec!["*".into(), "!legacy_*".into()],
+            ..Filter::for_schema(&schema)
+        };
+        let opts = PushOptions {
+            filter,
+            ..options(&schema)
+        };
+        let planned = plan(&client, &schema, &opts).await.unwrap();
+        assert_eq!(kinds(&planned), ["create_table"]);
+        push(&client, &schema, &opts).await.unwrap();
+        let policies: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_policy WHERE polname = 'theirs'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(policies, 2);
+    }
+}
