@@ -427,3 +427,95 @@ fn onlooks_translation_is_ahead_of_its_folder_and_says_how() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// Push of onlook's translation onto the database drizzle-orm's migrator
+/// built: what the translation is ahead by (see above), and the drops of
+/// the policies onlook wrote by hand in its SQL files (its TypeScript has
+/// none), each named, refused as `policy-dropped` without `--force`;
+/// nothing changes.
+#[tokio::test]
+async fn push_of_onlooks_translation_names_its_hand_written_policies() {
+    let db = test_database().await;
+    setup(&db.connect().await, "onlook").await;
+    let (url, folder) = (db.url().to_string(), corpus().join("onlook"));
+    let built = tokio::task::spawn_blocking(move || drizzle_orm_migrate(&folder, &url))
+        .await
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built));
+    let client = db.connect().await;
+    // Supabase's auth.users has the columns the translation reads; the
+    // stand-in of the set-up SQL only those onlook's migrations need.
+    client
+        .batch_execute(
+            "ALTER TABLE auth.users ADD COLUMN IF NOT EXISTS email_confirmed_at timestamptz,
+                                    ADD COLUMN IF NOT EXISTS raw_user_meta_data jsonb",
+        )
+        .await
+        .unwrap();
+    let policies: Vec<String> = client
+        .query(
+            "SELECT p.polname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+              ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        policies.len() >= 20,
+        "onlook's SQL made its policies: {policies:?}"
+    );
+    let before = schema_text(&client, db.url()).await;
+    let (url, schema) = (
+        db.url().to_string(),
+        corpus().join("rust-translations/onlook"),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        run(&[
+            "push",
+            "--url",
+            &url,
+            "--schema",
+            path(&schema),
+            "--dry-run",
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = text(&out);
+    for policy in &policies {
+        assert!(
+            said.contains(&format!("DROP POLICY \"{policy}\"")),
+            "{policy} is named: {said}"
+        );
+    }
+    assert_eq!(
+        said.matches("DROP POLICY").count(),
+        policies.len(),
+        "{said}"
+    );
+    assert!(!said.contains("DISABLE ROW LEVEL SECURITY"), "{said}");
+    assert!(!said.contains("DROP TABLE"), "{said}");
+    assert!(said.contains("policy-dropped"), "{said}");
+
+    let (url, schema) = (
+        db.url().to_string(),
+        corpus().join("rust-translations/onlook"),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        run(&["push", "--url", &url, "--schema", path(&schema)])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--force"), "{}", text(&out));
+    assert_eq!(
+        schema_text(&client, db.url()).await,
+        before,
+        "nothing changed"
+    );
+}
