@@ -55,7 +55,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
     }
     let folder = read(&dir).map_err(Error::io(&dir))?;
     let code = super::code_if_configured(config, &args.schema, cwd)?;
-    let mut found = findings(&folder, code.as_ref());
+    let mut found = findings(&folder, code.as_ref(), &config.role_scope());
     if args.shadow {
         let Some(code) = &code else {
             return Err(Error::Usage(
