@@ -161,6 +161,36 @@ fn a_role_not_included_is_not_dropped_and_unmanaged_roles_are_not_written() {
     assert!(!sql.contains("ROLE"), "{sql}");
 }
 
+#[test]
+fn the_roles_section_of_vitaes_toml_is_the_scope() {
+    use vitaes_migrate::roles::{Provider, RoleScope};
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("vitaes.toml");
+    std::fs::write(
+        &toml,
+        "[roles]\nmanage = true\nprovider = \"neon\"\ninclude = [\"old\"]\nexclude = [\"dba\"]\n",
+    )
+    .unwrap();
+    let config = Config::load(None, dir.path()).unwrap();
+    assert_eq!(
+        config.role_scope(),
+        RoleScope {
+            manage: true,
+            provider: Some(Provider::Neon),
+            include: vec!["old".into()],
+            exclude: vec!["dba".into()],
+        }
+    );
+    std::fs::write(&toml, "[roles]\nprovider = \"aws\"\n").unwrap();
+    let err = Config::load(None, dir.path()).unwrap_err().to_string();
+    assert!(err.contains("aws") && err.contains("supabase"), "{err}");
+    std::fs::write(&toml, "").unwrap();
+    assert_eq!(
+        Config::load(None, dir.path()).unwrap().role_scope(),
+        RoleScope::default()
+    );
+}
+
 // ---- push ------------------------------------------------------------------
 
 mod push {
@@ -363,5 +393,59 @@ mod push {
             .await
             .unwrap_err();
         assert!(matches!(err, PlanError::AbsentRoles(_)), "{err}");
+    }
+
+    fn cli_push(dir: &std::path::Path, url: &str) -> (Option<i32>, String) {
+        let out = assert_cmd::Command::cargo_bin("vitaes-migrate")
+            .unwrap()
+            .current_dir(dir)
+            .env_remove("DATABASE_URL")
+            .args(["push", "--schema", "schema.rs", "--url", url])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_push_command_reads_roles_from_vitaes_toml() {
+        let role = unique("vt_cli");
+        let db = test_database().await;
+        let client = db.connect().await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("schema.rs"), notes(&role, "")).unwrap();
+        let (path, url) = (dir.path().to_path_buf(), db.url().to_string());
+        let unmanaged = {
+            let (path, url) = (path.clone(), url.clone());
+            tokio::task::spawn_blocking(move || cli_push(&path, &url))
+                .await
+                .unwrap()
+        };
+        std::fs::write(dir.path().join("vitaes.toml"), "[roles]\nmanage = true\n").unwrap();
+        let managed = tokio::task::spawn_blocking(move || cli_push(&path, &url))
+            .await
+            .unwrap();
+        let exists: bool = client
+            .query_one(
+                "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)",
+                &[&role],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        drop_roles(&client, &[&role]).await;
+        assert_eq!(unmanaged.0, Some(2), "{}", unmanaged.1);
+        assert!(
+            unmanaged.1.contains(&format!(
+                "policy public.notes.notes_admin is to role \"{role}\""
+            )),
+            "{}",
+            unmanaged.1
+        );
+        assert_eq!(managed.0, Some(0), "{}", managed.1);
+        assert!(exists, "the push created {role}");
     }
 }
