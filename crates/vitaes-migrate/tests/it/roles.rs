@@ -196,7 +196,7 @@ fn the_roles_section_of_vitaes_toml_is_the_scope() {
 mod push {
     use vitaes_migrate::diff::{Change, Plan};
     use vitaes_migrate::introspect::Filter;
-    use vitaes_migrate::push::{plan, push, PlanError, PushError, PushOptions};
+    use vitaes_migrate::push::{plan, push, ApplyError, PlanError, PushError, PushOptions};
     use vitaes_migrate::roles::{Provider, RoleScope};
     use vitaes_migrate::source::load_schema;
     use vitaes_schema_core::Schema;
@@ -253,12 +253,15 @@ mod push {
     /// Drops what a test made in the cluster: the role outlives its database.
     async fn drop_roles(client: &tokio_postgres::Client, roles: &[&str]) {
         for role in roles {
+            // DROP OWNED BY fails for a role that is gone already.
             client
                 .batch_execute(&format!(
-                    "DROP TABLE IF EXISTS notes; DROP OWNED BY \"{role}\"; DROP ROLE IF EXISTS \"{role}\""
+                    "DROP TABLE IF EXISTS notes; DO $$ BEGIN \
+                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN \
+                     DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"; END IF; END $$"
                 ))
                 .await
-                .unwrap_or_else(|e| panic!("drop role {role}: {e}"));
+                .unwrap_or_else(|e| panic!("drop role {role}: {e:?}"));
         }
     }
 
@@ -393,6 +396,61 @@ mod push {
             .await
             .unwrap_err();
         assert!(matches!(err, PlanError::AbsentRoles(_)), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_role_is_dropped_only_when_include_names_it_and_only_with_force() {
+        let (kept, dropped) = (unique("vt_kept"), unique("vt_dropped"));
+        let db = test_database().await;
+        let client = db.connect().await;
+        client
+            .batch_execute(&format!(
+                "CREATE ROLE \"{kept}\"; CREATE ROLE \"{dropped}\""
+            ))
+            .await
+            .unwrap();
+        let schema =
+            schema_from("#[derive(Table)] pub struct Note { #[column(primary_key)] pub id: i32 }");
+        let scope = RoleScope {
+            include: vec![dropped.clone()],
+            ..managed()
+        };
+        let planned = plan(&client, &schema, &options(&schema, scope.clone())).await;
+        let refused = push(
+            &client,
+            &schema,
+            &PushOptions {
+                force: false,
+                ..options(&schema, scope.clone())
+            },
+        )
+        .await;
+        let forced = push(&client, &schema, &options(&schema, scope.clone())).await;
+        let left: Vec<String> = client
+            .query(
+                "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname",
+                &[&vec![kept.clone(), dropped.clone()]],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        drop_roles(&client, &[&kept, &dropped]).await;
+        let planned = planned.unwrap();
+        assert_eq!(
+            planned.changes,
+            [
+                Change::CreateTable(schema.tables[0].clone()),
+                Change::DropRole(dropped.clone())
+            ]
+        );
+        assert!(
+            matches!(refused, Err(PushError::Apply(ApplyError::Hazardous(_)))),
+            "{refused:?}"
+        );
+        forced.unwrap();
+        assert_eq!(left, [kept]);
     }
 
     fn cli_push(dir: &std::path::Path, url: &str) -> (Option<i32>, String) {
