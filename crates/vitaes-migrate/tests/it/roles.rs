@@ -162,6 +162,36 @@ fn a_role_not_included_is_not_dropped_and_unmanaged_roles_are_not_written() {
 }
 
 #[test]
+fn the_json_plan_of_role_changes_matches_the_plan_schema() {
+    let out = tempfile::tempdir().unwrap();
+    let config = managed(&["vt_gone"]);
+    generate(&twin("before/schema.rs"), out.path(), &config);
+    let args = GenerateArgs {
+        schema: vec![twin("after/schema.rs")].into(),
+        out: Some(out.path().to_path_buf()).into(),
+        json: true.into(),
+        ..Default::default()
+    };
+    let mut printed = Vec::new();
+    generate::run(&args, &config, out.path(), &mut printed).unwrap();
+    let doc: Value = serde_json::from_slice(&printed).unwrap();
+    let kinds: Vec<&str> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["alter_role", "alter_policy", "drop_role"]);
+    let text =
+        std::fs::read_to_string(repo_root().join("crates/vitaes-migrate/schemas/plan.schema.json"))
+            .unwrap();
+    let validator = jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap();
+    if let Err(error) = validator.validate(&doc) {
+        panic!("--json output does not match schemas/plan.schema.json: {error}\n{doc}");
+    }
+}
+
+#[test]
 fn the_roles_section_of_vitaes_toml_is_the_scope() {
     use vitaes_migrate::roles::{Provider, RoleScope};
     let dir = tempfile::tempdir().unwrap();
