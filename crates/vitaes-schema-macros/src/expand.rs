@@ -295,6 +295,15 @@ mod tests {
     }
 
     #[test]
+    fn pg_role_expansion() {
+        let input = quote! {
+            #[pg_role(name = "admin", create_db, inherit = false)]
+            pub struct Admin;
+        };
+        insta::assert_snapshot!(pretty(derive_pg_role_inner(input)));
+    }
+
+    #[test]
     fn pg_enum_expansion() {
         let input = quote! {
             #[pg_enum(name = "mood")]
