@@ -338,8 +338,12 @@ fn verify_before_writing(
         .map(|(idx, tag, when, sql)| (*idx, tag.as_str(), *when, sql.as_str()))
         .collect();
     let migrator = Migrator::embedded(&listed).with_table(config.migrations_table());
-    let problems =
-        super::check::shadow_findings(&migrator, desired, args.shadow_url.shadow_url.as_deref())?;
+    let problems = super::check::shadow_findings(
+        &migrator,
+        desired,
+        &config.role_scope(),
+        args.shadow_url.shadow_url.as_deref(),
+    )?;
     if problems.is_empty() {
         return Ok(());
     }
