@@ -40,6 +40,26 @@ pub struct ConfigFile {
     /// `[db]`: the development database of `vitaes-migrate db`.
     #[serde(default)]
     pub db: DbSection,
+    /// `[roles]`: which roles are created, altered and dropped.
+    #[serde(default)]
+    pub roles: RolesSection,
+}
+
+/// `[roles]`: which roles are managed (see [`crate::roles`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesSection {
+    /// Roles are managed at all (drizzle-kit's `entities.roles`); default false.
+    #[serde(default)]
+    pub manage: bool,
+    /// `supabase` or `neon`: their built-in roles are left alone.
+    pub provider: Option<crate::roles::Provider>,
+    /// Roles dropped when the code does not declare them.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Roles never created, altered or dropped.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// `[db]` in `vitaes.toml`: how `vitaes-migrate db` runs the development
@@ -178,6 +198,17 @@ impl Config {
         Err(Error::Usage(format!(
             "no schema sources: pass --schema <file or folder>, or set `schema = [...]` in {CONFIG_FILE}"
         )))
+    }
+
+    /// The roles compared with the code, from `[roles]`.
+    pub fn role_scope(&self) -> crate::roles::RoleScope {
+        let r = &self.file.roles;
+        crate::roles::RoleScope {
+            manage: r.manage,
+            provider: r.provider,
+            include: r.include.clone(),
+            exclude: r.exclude.clone(),
+        }
     }
 
     /// Where migrate records what it applied: `[migrations]`, else drizzle-orm's table.

@@ -33,6 +33,8 @@ pub mod push;
 #[cfg(feature = "push")]
 pub mod renames_cli;
 #[cfg(feature = "push")]
+pub mod roles;
+#[cfg(feature = "push")]
 pub mod sql;
 
 #[cfg(feature = "cli")]

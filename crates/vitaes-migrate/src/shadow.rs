@@ -16,6 +16,7 @@ use crate::introspect::Filter;
 use crate::local_pg::{Cluster, ClusterOptions};
 use crate::migrator::{MigrateError, Migrator, RunOptions};
 use crate::push::{plan, PlanError, PushOptions};
+use crate::roles::RoleScope;
 use crate::sql;
 
 /// Where the throwaway database is made.
@@ -71,9 +72,14 @@ pub enum Verdict {
 }
 
 /// Applies `migrator`'s migrations to a new database on `server` and
-/// compares the result with `code`; the database is dropped afterwards,
-/// whatever the outcome.
-pub async fn verify(server: &ShadowServer, migrator: &Migrator, code: &Schema) -> Result<Verdict> {
+/// compares the result with `code` (its roles as `roles` scopes them); the
+/// database is dropped afterwards, whatever the outcome.
+pub async fn verify(
+    server: &ShadowServer,
+    migrator: &Migrator,
+    code: &Schema,
+    roles: &RoleScope,
+) -> Result<Verdict> {
     let admin_url = server.admin_url()?;
     let (admin, _) = connect_to(&admin_url).await?;
     let name = format!(
@@ -95,7 +101,7 @@ pub async fn verify(server: &ShadowServer, migrator: &Migrator, code: &Schema) -
                     .map_or_else(|| e.to_string(), |d| d.message().to_string())
             ))
         })?;
-    let verdict = apply_and_compare(&admin_url.with_database(&name), migrator, code).await;
+    let verdict = apply_and_compare(&admin_url.with_database(&name), migrator, code, roles).await;
     // WITH (FORCE): the shadow's own sessions are gone, but a server-side
     // one may linger for a moment.
     let dropped = admin
@@ -113,6 +119,7 @@ async fn apply_and_compare(
     url: &ConnectUrl,
     migrator: &Migrator,
     code: &Schema,
+    roles: &RoleScope,
 ) -> Result<Verdict> {
     let (mut client, _) = connect_to(url).await?;
     let options = RunOptions::default();
@@ -121,6 +128,7 @@ async fn apply_and_compare(
     }
     let options = PushOptions {
         filter: Filter::for_schema(code),
+        roles: roles.clone(),
         ..PushOptions::default()
     };
     match plan(&client, code, &options).await {

@@ -9,23 +9,24 @@ use std::path::{Path, PathBuf};
 use syn::Item;
 use vitaes_schema_core::naming::RenameRule;
 use vitaes_schema_core::parse::{
-    has_derive, parse_enum, parse_schema, parse_table_with, project_rename_all,
+    has_derive, parse_enum, parse_role, parse_schema, parse_table_with, project_rename_all,
 };
 use vitaes_schema_core::resolve::ItemRef;
 use vitaes_schema_core::unresolved::Loc;
 use vitaes_schema_core::{
-    resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+    resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedRole, UnresolvedSchema, UnresolvedTable,
 };
 
 use crate::error::{Error, Result, SourceMessage};
 
-/// Loads and resolves every `#[derive(Table)]` / `#[derive(PgEnum)]` item
+/// Loads and resolves every `#[derive(Table)]` / `PgEnum` / `PgSchema` / `PgRole` item
 /// under `paths`. All mistakes in all files are reported together.
 pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let files = collect_files(paths)?;
     let mut tables: Vec<(UnresolvedTable, usize)> = Vec::new();
     let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
     let mut schemas: Vec<UnresolvedSchema> = Vec::new();
+    let mut roles: Vec<(UnresolvedRole, usize)> = Vec::new();
     let mut messages = Vec::new();
     // The top-level `rename_all` of the vitaes.toml nearest each folder, as
     // the derive reads it from the crate's.
@@ -55,6 +56,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         let mut file_tables = Vec::new();
         let mut file_enums = Vec::new();
         let mut file_schemas = Vec::new();
+        let mut file_roles = Vec::new();
         collect_items(&parsed.items, &mut |item| {
             // Only items that derive one of ours are converted and parsed.
             let attrs = match item {
@@ -62,7 +64,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 Item::Enum(e) => &e.attrs,
                 _ => return,
             };
-            let kind = ["Table", "PgEnum", "PgSchema"]
+            let kind = ["Table", "PgEnum", "PgSchema", "PgRole"]
                 .into_iter()
                 .find(|d| has_derive(attrs, d));
             let Some(kind) = kind else { return };
@@ -74,7 +76,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
             let result = match kind {
                 "Table" => parse_table_with(&input, rename).map(|p| file_tables.push(p.table)),
                 "PgEnum" => parse_enum(&input).map(|e| file_enums.push(e)),
-                _ => parse_schema(&input).map(|s| file_schemas.push(s)),
+                "PgSchema" => parse_schema(&input).map(|s| file_schemas.push(s)),
+                _ => parse_role(&input).map(|r| file_roles.push(r)),
             };
             if let Err(errors) = result {
                 for (loc, text) in errors.located() {
@@ -85,7 +88,9 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         file_tables.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_roles.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         schemas.extend(file_schemas);
+        roles.extend(file_roles.into_iter().map(|r| (r, file_idx)));
         tables.extend(file_tables.into_iter().map(|t| (t, file_idx)));
         enums.extend(file_enums.into_iter().map(|e| (e, file_idx)));
     }
@@ -95,30 +100,37 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
 
     let table_list: Vec<UnresolvedTable> = tables.iter().map(|(t, _)| t.clone()).collect();
     let enum_list: Vec<UnresolvedEnum> = enums.iter().map(|(e, _)| e.clone()).collect();
-    resolve_with_schemas(&table_list, &enum_list, &schemas).map_err(|errors| {
-        let file_of = |item: ItemRef| match item {
-            ItemRef::Table(i) => &files[tables[i].1],
-            ItemRef::Enum(i) => &files[enums[i].1],
-        };
-        Error::Source(
-            errors
-                .0
-                .into_iter()
-                .map(|e| {
-                    let mut text = e.message.clone();
-                    if let Some((other, loc)) = e.other {
-                        text.push_str(&format!(
-                            "\n  note: first defined at {}:{}:{}",
-                            display_path(file_of(other)).display(),
-                            loc.line,
-                            loc.column
-                        ));
-                    }
-                    message(file_of(e.item), e.loc, &text)
-                })
-                .collect(),
-        )
-    })
+    let role_list: Vec<UnresolvedRole> = roles.iter().map(|(r, _)| r.clone()).collect();
+    resolve_with_schemas(&table_list, &enum_list, &schemas)
+        .and_then(|mut schema| {
+            vitaes_schema_core::resolve::add_roles(&mut schema, &role_list)?;
+            Ok(schema)
+        })
+        .map_err(|errors| {
+            let file_of = |item: ItemRef| match item {
+                ItemRef::Table(i) => &files[tables[i].1],
+                ItemRef::Enum(i) => &files[enums[i].1],
+                ItemRef::Role(i) => &files[roles[i].1],
+            };
+            Error::Source(
+                errors
+                    .0
+                    .into_iter()
+                    .map(|e| {
+                        let mut text = e.message.clone();
+                        if let Some((other, loc)) = e.other {
+                            text.push_str(&format!(
+                                "\n  note: first defined at {}:{}:{}",
+                                display_path(file_of(other)).display(),
+                                loc.line,
+                                loc.column
+                            ));
+                        }
+                        message(file_of(e.item), e.loc, &text)
+                    })
+                    .collect(),
+            )
+        })
 }
 
 fn message(file: &Path, loc: Loc, text: &str) -> SourceMessage {

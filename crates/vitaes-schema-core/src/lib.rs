@@ -22,4 +22,4 @@ pub mod unresolved;
 
 pub use model::*;
 pub use resolve::{resolve, resolve_registered, resolve_with_schemas, ResolveError, ResolveErrors};
-pub use unresolved::{UnresolvedEnum, UnresolvedSchema, UnresolvedTable};
+pub use unresolved::{UnresolvedEnum, UnresolvedRole, UnresolvedSchema, UnresolvedTable};

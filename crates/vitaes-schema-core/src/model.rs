@@ -19,6 +19,11 @@ pub struct Schema {
     /// (`#[table(external)]`, e.g. Supabase's `auth.users`): never created,
     /// altered, dropped or written to a snapshot; push checks they exist.
     pub external: Vec<TableDef>,
+    /// Roles (`#[derive(PgRole)]`) in declaration order. Roles belong to the
+    /// cluster, so which of them are compared is the caller's choice (the
+    /// `[roles]` section of vitaes.toml), not the diff's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleDef>,
 }
 
 impl Schema {
@@ -39,6 +44,36 @@ impl Schema {
     /// True when nothing at all is declared.
     pub fn is_empty(&self) -> bool {
         self.schemas.is_empty() && self.enums.is_empty() && self.tables.is_empty()
+    }
+}
+
+/// A role (`CREATE ROLE`), with the attributes drizzle-kit 0.31 manages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleDef {
+    /// The role's name.
+    pub name: String,
+    /// `CREATEDB`.
+    pub create_db: bool,
+    /// `CREATEROLE`.
+    pub create_role: bool,
+    /// `INHERIT` (PostgreSQL's default) or `NOINHERIT`.
+    pub inherit: bool,
+    /// Declared only to be referred to (`#[pg_role(existing)]`): never
+    /// created, altered, dropped or written to a snapshot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub existing: bool,
+}
+
+impl RoleDef {
+    /// A role with PostgreSQL's defaults (`CREATE ROLE "name"`).
+    pub fn new(name: impl Into<String>) -> RoleDef {
+        RoleDef {
+            name: name.into(),
+            create_db: false,
+            create_role: false,
+            inherit: true,
+            existing: false,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::model::{
     Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind,
     Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
-    PrimaryKey, Schema, TableDef, Unique,
+    PrimaryKey, RoleDef, Schema, TableDef, Unique,
 };
 use crate::naming::truncate_identifier;
 
@@ -88,6 +88,13 @@ pub fn to_json(snapshot: &Snapshot) -> String {
     for name in &s.schemas {
         schemas.insert(name.clone(), Value::String(name.clone()));
     }
+    let mut roles = Map::new();
+    for r in s.roles.iter().filter(|r| !r.existing) {
+        roles.insert(
+            r.name.clone(),
+            json!({ "name": r.name, "createDb": r.create_db, "createRole": r.create_role, "inherit": r.inherit }),
+        );
+    }
     let doc = json!({
         "id": snapshot.id,
         "prevId": snapshot.prev_id,
@@ -97,7 +104,7 @@ pub fn to_json(snapshot: &Snapshot) -> String {
         "enums": enums,
         "schemas": schemas,
         "sequences": {},
-        "roles": {},
+        "roles": roles,
         "policies": {},
         "views": {},
         "_meta": { "columns": {}, "schemas": {}, "tables": {} },
@@ -279,6 +286,21 @@ struct RawSnapshot {
     tables: Map<String, Value>,
     enums: Map<String, Value>,
     schemas: Map<String, Value>,
+    // drizzle-kit 0.31 defaults it to `{}`, as do we.
+    #[serde(default)]
+    roles: indexmap_like::Ordered<RawRole>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRole {
+    name: String,
+    #[serde(default)]
+    create_db: bool,
+    #[serde(default)]
+    create_role: bool,
+    #[serde(default = "yes")]
+    inherit: bool,
 }
 
 #[derive(Deserialize)]
@@ -510,6 +532,17 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         let t: RawTable = serde_json::from_value(value)?;
         schema.tables.push(read_table(t)?);
     }
+    schema.roles = raw
+        .roles
+        .0
+        .into_iter()
+        .map(|r| RoleDef {
+            create_db: r.create_db,
+            create_role: r.create_role,
+            inherit: r.inherit,
+            ..RoleDef::new(r.name)
+        })
+        .collect();
     resolve_enum_type_schemas(&mut schema);
     Ok(Snapshot {
         id: raw.id,
@@ -866,5 +899,43 @@ mod policy_tests {
         assert!(s.schema.tables[0].rls_enabled() && !s.schema.tables[0].rls);
         let bad = text.replace(r#"{"name":"p"}"#, r#"{"name":"p","for":"UPSERT"}"#);
         assert!(from_json(&bad).unwrap_err().to_string().contains("UPSERT"));
+    }
+
+    #[test]
+    fn roles_round_trip_in_drizzle_kits_fields_without_existing_ones() {
+        let mut schema = Schema::default();
+        schema.roles.push(RoleDef {
+            create_db: true,
+            create_role: true,
+            inherit: false,
+            ..RoleDef::new("admin")
+        });
+        schema.roles.push(RoleDef {
+            existing: true,
+            ..RoleDef::new("anon")
+        });
+        let snap = Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema,
+        };
+        let text = to_json(&snap);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc["roles"],
+            json!({"admin": {"name": "admin", "createDb": true, "createRole": true, "inherit": false}})
+        );
+        let back = from_json(&text).unwrap().schema.roles;
+        assert_eq!(back, vec![snap.schema.roles[0].clone()]);
+        let bare = text.replace(
+            r#""createDb": true,
+      "createRole": true,
+      "inherit": false"#,
+            r#""createDb": false"#,
+        );
+        assert_eq!(
+            from_json(&bare).unwrap().schema.roles,
+            vec![RoleDef::new("admin")]
+        );
     }
 }

@@ -310,3 +310,16 @@ pub struct UnresolvedSchema {
     #[serde(skip)]
     pub loc: Loc,
 }
+
+/// A `#[derive(PgRole)]` unit struct: a role the code creates, or refers to
+/// (`existing`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedRole {
+    /// The struct's identifier.
+    pub rust_name: String,
+    /// The role as declared.
+    pub role: crate::RoleDef,
+    /// Where the struct is, for the CLI's messages.
+    #[serde(skip)]
+    pub loc: Loc,
+}

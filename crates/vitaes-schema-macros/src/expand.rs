@@ -4,7 +4,9 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 use syn::{Data, DeriveInput, Fields};
-use vitaes_schema_core::parse::{parse_enum, parse_schema, parse_table_with, project_rename_all};
+use vitaes_schema_core::parse::{
+    parse_enum, parse_role, parse_schema, parse_table_with, project_rename_all,
+};
 use vitaes_schema_core::resolve::lone_table_errors;
 use vitaes_schema_core::unresolved::Loc;
 
@@ -204,6 +206,30 @@ pub fn derive_pg_schema_inner(input: TokenStream) -> TokenStream {
     }
 }
 
+/// Expands `#[derive(PgRole)]`: `impl vitaes_schema::PgRole`.
+pub fn derive_pg_role_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_role(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let name = &parsed.role.name;
+    let json = json_literal(&parsed);
+    quote! {
+        impl ::vitaes_schema::PgRole for #ident {
+            const NAME: &'static str = #name;
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedRole {
+                ::vitaes_schema::__private::role_from_json(#json)
+            }
+        }
+    }
+}
+
 /// The parsed item as a pretty-printed raw string literal, so the expansion
 /// stays readable (`cargo expand`, the insta snapshots below).
 fn json_literal(value: &impl serde::Serialize) -> proc_macro2::Literal {
@@ -266,6 +292,15 @@ mod tests {
             }
         };
         insta::assert_snapshot!(pretty(derive_table_inner(input)));
+    }
+
+    #[test]
+    fn pg_role_expansion() {
+        let input = quote! {
+            #[pg_role(name = "admin", create_db, inherit = false)]
+            pub struct Admin;
+        };
+        insta::assert_snapshot!(pretty(derive_pg_role_inner(input)));
     }
 
     #[test]

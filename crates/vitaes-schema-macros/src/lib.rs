@@ -28,6 +28,12 @@ pub fn derive_pg_schema(input: TokenStream) -> TokenStream {
     expand::derive_pg_schema_inner(input.into()).into()
 }
 
+/// Declares a PostgreSQL role (a unit struct), or one the code only refers to.
+#[proc_macro_derive(PgRole, attributes(pg_role))]
+pub fn derive_pg_role(input: TokenStream) -> TokenStream {
+    expand::derive_pg_role_inner(input.into()).into()
+}
+
 /// A migrations folder compiled in: `embed_migrations!("migrations")`, relative
 /// to the crate's `Cargo.toml`, becomes a `vitaes_migrate::migrator::Migrator`.
 /// Use it through `vitaes_migrate::embed_migrations!`.

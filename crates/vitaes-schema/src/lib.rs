@@ -41,9 +41,9 @@
 pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
 pub use vitaes_schema_core::{
-    ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+    ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedRole, UnresolvedSchema, UnresolvedTable,
 };
-pub use vitaes_schema_macros::{PgEnum, PgSchema, Table};
+pub use vitaes_schema_macros::{PgEnum, PgRole, PgSchema, Table};
 
 /// A table: implemented by `#[derive(Table)]`.
 pub trait Table {
@@ -94,6 +94,14 @@ pub trait PgSchema {
     fn unresolved() -> UnresolvedSchema;
 }
 
+/// A PostgreSQL role: implemented by `#[derive(PgRole)]` on a unit struct.
+pub trait PgRole {
+    /// The role's name, as policies' `to(...)` spell it.
+    const NAME: &'static str;
+    /// The role as parsed, for the resolver.
+    fn unresolved() -> UnresolvedRole;
+}
+
 /// Assembles a [`Schema`] from compiled tables and enums through the same
 /// resolver the CLI uses. List tables in the order migrations should create
 /// them (drizzle-kit's order: source file, then struct name).
@@ -107,6 +115,7 @@ pub struct SchemaBuilder {
     tables: Vec<UnresolvedTable>,
     enums: Vec<UnresolvedEnum>,
     schemas: Vec<UnresolvedSchema>,
+    roles: Vec<UnresolvedRole>,
 }
 
 impl SchemaBuilder {
@@ -145,9 +154,19 @@ impl SchemaBuilder {
         self
     }
 
+    /// Declares the role `R` (created when roles are managed, or only
+    /// referred to when it is `existing`).
+    pub fn pg_role<R: PgRole>(mut self) -> Self {
+        self.roles.push(R::unresolved());
+        self
+    }
+
     /// Resolves everything registered into a [`Schema`], or every mistake found.
     pub fn build(self) -> Result<Schema, ResolveErrors> {
-        vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)
+        let mut schema =
+            vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)?;
+        vitaes_schema_core::resolve::add_roles(&mut schema, &self.roles)?;
+        Ok(schema)
     }
 }
 
@@ -165,5 +184,9 @@ pub mod __private {
 
     pub fn schema_from_json(json: &str) -> UnresolvedSchema {
         serde_json::from_str(json).expect("the derive embeds a valid schema")
+    }
+
+    pub fn role_from_json(json: &str) -> UnresolvedRole {
+        serde_json::from_str(json).expect("the derive embeds a valid role")
     }
 }

@@ -152,3 +152,55 @@ fn a_referenced_table_not_registered_is_named_with_the_call_that_adds_it() {
         .unwrap();
     assert_eq!(schema.tables.len(), 2);
 }
+
+#[derive(vitaes_schema::PgRole)]
+#[pg_role(name = "admin", create_db, create_role, inherit = false)]
+pub struct Admin;
+
+#[derive(vitaes_schema::PgRole)]
+#[pg_role(name = "anon", existing)]
+pub struct Anon;
+
+#[derive(vitaes_schema::PgRole)]
+#[pg_role(name = "admin")]
+pub struct AdminAgain;
+
+#[test]
+fn roles_are_registered_in_order_and_a_name_declared_twice_is_an_error() {
+    use vitaes_schema::PgRole;
+    assert_eq!(Admin::NAME, "admin");
+    let schema = SchemaBuilder::new()
+        .pg_role::<Admin>()
+        .pg_role::<Anon>()
+        .build()
+        .unwrap();
+    let roles: Vec<(&str, bool, bool, bool, bool)> = schema
+        .roles
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.create_db,
+                r.create_role,
+                r.inherit,
+                r.existing,
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("admin", true, true, false, false),
+            ("anon", false, false, true, true)
+        ]
+    );
+    let err = SchemaBuilder::new()
+        .pg_role::<Admin>()
+        .pg_role::<AdminAgain>()
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("role \"admin\" is declared twice"),
+        "{err}"
+    );
+}

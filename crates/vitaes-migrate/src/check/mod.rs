@@ -82,7 +82,11 @@ const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the late
 
 /// Everything wrong with `folder`, and with `code` against its last snapshot
 /// when given.
-pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
+pub fn findings(
+    folder: &Folder,
+    code: Option<&Schema>,
+    roles: &crate::roles::RoleScope,
+) -> Vec<Finding> {
     let journal_file = LAYOUT.journal_file();
     let mut out = Vec::new();
     let error = |concern: Concern, file: &str, message: String, fix: Option<&str>| Finding {
@@ -359,7 +363,9 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
     out.extend(enum_values::findings(&files, last_schema.as_ref()));
 
     if let (Some(code), Some(last)) = (code, &last_schema) {
-        match diff::diff(last, code) {
+        let (mut last, mut code) = (last.clone(), code.clone());
+        roles.apply(&mut last, &mut code);
+        match diff::diff(&last, &code) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => out.push(error(
                 Concern::Code,
@@ -397,7 +403,7 @@ pub fn findings(folder: &Folder, code: Option<&Schema>) -> Vec<Finding> {
 /// for a command that refuses to work on such a folder (`command` names it);
 /// `None` when there are none.
 pub fn refusal(folder: &Folder, concerns: &[Concern], command: &str) -> Option<String> {
-    let errors: Vec<String> = findings(folder, None)
+    let errors: Vec<String> = findings(folder, None, &Default::default())
         .into_iter()
         .filter(|f| f.severity == Severity::Error && concerns.contains(&f.concern))
         .map(|f| f.to_string())
@@ -444,6 +450,6 @@ mod tests {
 
     #[test]
     fn a_folder_without_anything_is_fine() {
-        assert!(findings(&Folder::default(), None).is_empty());
+        assert!(findings(&Folder::default(), None, &Default::default()).is_empty());
     }
 }

@@ -121,7 +121,7 @@ pub fn run_with(
 ) -> Result<Generated> {
     let schema_paths = config.schema_paths(&args.schema, cwd)?;
     let out_dir = config.out_dir(args.out.as_deref(), cwd);
-    let desired = load_schema(&schema_paths)?;
+    let mut desired = load_schema(&schema_paths)?;
     let name = args
         .name
         .as_ref()
@@ -140,10 +140,11 @@ pub fn run_with(
     let mut dir = MigrationsDir::open(&out_dir, config.file.migrations.prefix)?;
     refuse_broken_folder(&out_dir)?;
     let previous = dir.last_snapshot()?;
-    let old = previous
+    let mut old = previous
         .as_ref()
         .map(|s| s.schema.clone())
         .unwrap_or_default();
+    config.role_scope().apply(&mut old, &mut desired);
     // Human output goes to `out` unless the JSON document does.
     let mut human: Box<dyn Write> = if *args.json {
         Box::new(std::io::sink())
@@ -337,8 +338,12 @@ fn verify_before_writing(
         .map(|(idx, tag, when, sql)| (*idx, tag.as_str(), *when, sql.as_str()))
         .collect();
     let migrator = Migrator::embedded(&listed).with_table(config.migrations_table());
-    let problems =
-        super::check::shadow_findings(&migrator, desired, args.shadow_url.shadow_url.as_deref())?;
+    let problems = super::check::shadow_findings(
+        &migrator,
+        desired,
+        &config.role_scope(),
+        args.shadow_url.shadow_url.as_deref(),
+    )?;
     if problems.is_empty() {
         return Ok(());
     }

@@ -52,9 +52,10 @@ pub async fn run(
     if args.database.verbose {
         let _ = writeln!(err, "schemas: {}", filter.schemas.join(", "));
     }
-    let live = introspect(&client, &filter)
+    let mut live = introspect(&client, &filter)
         .await
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;
+    config.role_scope().shown(&mut live.schema);
     if *args.json {
         let snap = Snapshot {
             id: ZERO_ID.to_string(),

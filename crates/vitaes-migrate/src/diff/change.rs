@@ -4,7 +4,7 @@
 
 use vitaes_schema_core::{
     Check, ColumnDef, DefaultValue, EnumDef, ForeignKey, Identity, IndexDef, PolicyDef, PrimaryKey,
-    TableDef, Unique,
+    RoleDef, TableDef, Unique,
 };
 
 /// A table's qualified name.
@@ -372,6 +372,17 @@ pub enum Change {
         /// The policy as it becomes.
         to: PolicyDef,
     },
+    /// `CREATE ROLE`.
+    CreateRole(RoleDef),
+    /// `ALTER ROLE ... WITH`: `CREATEDB`, `CREATEROLE` or `INHERIT` changed.
+    AlterRole {
+        /// The role as it was.
+        from: RoleDef,
+        /// The role as it becomes.
+        to: RoleDef,
+    },
+    /// `DROP ROLE`.
+    DropRole(String),
 }
 
 /// The changes that turn one schema into another, in an order that applies.
@@ -449,6 +460,9 @@ impl Change {
             CreatePolicy { .. } => "create_policy",
             DropPolicy { .. } => "drop_policy",
             AlterPolicy { .. } => "alter_policy",
+            CreateRole(_) => "create_role",
+            AlterRole { .. } => "alter_role",
+            DropRole(_) => "drop_role",
         }
     }
 
@@ -460,7 +474,8 @@ impl Change {
         let in_table =
             |table: &TableRef, name: &str| format!("{}.{}.{name}", table.schema, table.name);
         match self {
-            CreateSchema(s) | DropSchema(s) => s.clone(),
+            CreateSchema(s) | DropSchema(s) | DropRole(s) => s.clone(),
+            CreateRole(r) | AlterRole { to: r, .. } => r.name.clone(),
             CreateEnum(e) | DropEnum(e) => format!("{}.{}", e.schema, e.name),
             AddEnumValue { enum_def, .. } => format!("{}.{}", enum_def.schema, enum_def.name),
             RebuildEnum { new, .. } => format!("{}.{}", new.schema, new.name),

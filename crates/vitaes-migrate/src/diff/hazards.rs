@@ -104,6 +104,9 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
     let existing = |t: &TableRef| !created.contains(t);
     let mut out = match change {
         Change::DropTable(_) | Change::DropColumn { .. } => vec![DataLoss],
+        // A role that owns objects or holds privileges, in any database of
+        // the cluster, cannot be dropped.
+        Change::DropRole(_) => vec![MayFail],
         Change::AlterColumnType {
             from,
             to,

@@ -22,6 +22,7 @@ pub mod phases;
 mod policies;
 pub(crate) mod refusal;
 pub(crate) mod renames;
+mod roles;
 mod tables;
 
 use std::collections::{HashMap, HashSet};
@@ -43,6 +44,8 @@ struct Groups {
     create_enums: Vec<Change>,
     rename_enums: Vec<Change>,
     add_enum_values: Vec<Change>,
+    /// Roles created or altered before the tables whose policies name them (drizzle-kit's place).
+    roles: Vec<Change>,
     create_tables: Vec<Change>,
     /// Row-level security switched on or off on existing tables (drizzle-kit's place for them).
     rls: Vec<Change>,
@@ -77,6 +80,9 @@ struct Groups {
     drop_policies: Vec<Change>,
     create_policies: Vec<Change>,
     alter_policies: Vec<Change>,
+    /// Roles dropped after the policies that name them: drizzle-kit drops
+    /// them first, which PostgreSQL refuses while a policy still names one.
+    drop_roles: Vec<Change>,
     drop_enums: Vec<Change>,
     drop_schemas: Vec<Change>,
 }
@@ -88,6 +94,7 @@ impl Groups {
             self.create_enums,
             self.rename_enums,
             self.add_enum_values,
+            self.roles,
             self.create_tables,
             self.rls,
             self.drop_tables,
@@ -117,6 +124,7 @@ impl Groups {
             self.drop_policies,
             self.create_policies,
             self.alter_policies,
+            self.drop_roles,
             self.drop_enums,
             self.drop_schemas,
         ]
@@ -240,6 +248,8 @@ pub fn diff_with(
             g.drop_schemas.push(Change::DropSchema(s.clone()));
         }
     }
+
+    roles::diff_roles(old, new, &mut g.roles, &mut g.drop_roles);
 
     // Tables: matched by schema and name.
     let old_tables: HashSet<(&str, &str)> = old
@@ -633,6 +643,9 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         CreatePolicy { table, policy } => w("policy", &table.name, Some(&policy.name)),
         AlterPolicy { table, to, .. } => w("alter_policy", &table.name, Some(&to.name)),
         DropPolicy { table, name } => w("drop_policy", &table.name, Some(name)),
+        CreateRole(r) => w("create_role", &r.name, None),
+        AlterRole { to, .. } => w("alter_role", &to.name, None),
+        DropRole(name) => w("drop_role", name, None),
     }
 }
 

@@ -1,20 +1,20 @@
 //! Reading the live database into the same [`Schema`] the code resolves to,
-//! from `pg_catalog` only, in a fixed number of catalog-wide queries (eight,
+//! from `pg_catalog` only, in a fixed number of catalog-wide queries (nine,
 //! whatever the number of tables): the SQL lives in `sql/*.sql`, columns are
 //! read by name.
 
 mod filter;
 mod mapping;
 
-use futures_util::future::{try_join3, try_join4};
+use futures_util::future::try_join4;
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
 use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
     Check, ColumnDef, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind, Identity,
-    IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind, PrimaryKey, Schema,
-    TableDef, Unique,
+    IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind, PrimaryKey, RoleDef,
+    Schema, TableDef, Unique,
 };
 
 pub use filter::Filter;
@@ -28,6 +28,7 @@ const INDEXES: &str = include_str!("sql/indexes.sql");
 const ENUMS: &str = include_str!("sql/enums.sql");
 const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
 const POLICIES: &str = include_str!("sql/policies.sql");
+const ROLES: &str = include_str!("sql/roles.sql");
 
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,12 +72,13 @@ pub async fn introspect(
         .map(|r| (r.get("oid"), r.get("schema"), r.get("name")))
         .collect();
 
-    // Pipelined on the one connection: five queries, one round trip's wait.
+    // Pipelined on the one connection: six queries, one round trip's wait.
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let (tables, enums, not_managed) = try_join3(
+    let (tables, enums, not_managed, roles) = try_join4(
         read_tables(client, &listed),
         client.query(ENUMS, &by_schemas),
         client.query(NOT_MANAGED, &by_schemas),
+        client.query(ROLES, &[]),
     )
     .await?;
 
@@ -97,6 +99,15 @@ pub async fn introspect(
         })
         .collect();
     out.tables = tables;
+    out.roles = roles
+        .iter()
+        .map(|r| RoleDef {
+            create_db: r.get("create_db"),
+            create_role: r.get("create_role"),
+            inherit: r.get("inherit"),
+            ..RoleDef::new(r.get::<_, String>("name"))
+        })
+        .collect();
     Ok(Introspected {
         schema: out,
         not_managed: not_managed

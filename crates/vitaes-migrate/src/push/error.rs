@@ -58,6 +58,10 @@ pub enum PlanError {
         /// The server's `server_version` (`17.10`).
         server_version: String,
     },
+    /// Policies name roles the database does not have and the push would
+    /// not create (roles not managed, or `existing`): `(schema.table.policy,
+    /// role)` each.
+    AbsentRoles(Vec<(String, String)>),
     /// Reading the catalog or canonicalising the code's fragments failed.
     Database {
         /// What was being done (`reading the catalog`, `canonicalising`).
@@ -93,6 +97,13 @@ impl std::fmt::Display for PlanError {
                     write!(f, "\n  - {c}")?;
                 }
                 write!(f, "\n  help: declare them `generated = \"...\"` (stored), or push to a PostgreSQL 18 server")
+            }
+            PlanError::AbsentRoles(absent) => {
+                write!(f, "policies name roles the database does not have:")?;
+                for (policy, role) in absent {
+                    write!(f, "\n  - policy {policy} is to role \"{role}\"")?;
+                }
+                write!(f, "\n  help: create the roles first, or set `[roles] manage = true` in vitaes.toml and declare them with #[derive(PgRole)]")
             }
             PlanError::Database { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")

@@ -25,6 +25,7 @@ use vitaes_schema_core::{GeneratedKind, Schema, VIRTUAL_GENERATED_SINCE};
 use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{self, Change, Plan, RenameDecisions};
 use crate::introspect::{introspect, Filter};
+use crate::roles::{absent_policy_roles, RoleScope};
 use crate::sql;
 
 /// How to push.
@@ -40,6 +41,8 @@ pub struct PushOptions {
     pub force: bool,
     /// `SET LOCAL lock_timeout` for the transaction.
     pub lock_timeout: Duration,
+    /// Which roles are compared with the code (none by default).
+    pub roles: RoleScope,
 }
 
 impl Default for PushOptions {
@@ -50,6 +53,7 @@ impl Default for PushOptions {
             dry_run: false,
             force: false,
             lock_timeout: Duration::from_secs(5),
+            roles: RoleScope::default(),
         }
     }
 }
@@ -82,14 +86,14 @@ fn tx(context: &'static str) -> impl Fn(tokio_postgres::Error) -> ApplyError {
 async fn comparable(
     client: &Client,
     desired: &Schema,
-    filter: &Filter,
+    options: &PushOptions,
     in_transaction: bool,
 ) -> Result<(Schema, Schema), PlanError> {
-    let live = introspect(client, filter)
+    let live = introspect(client, &options.filter)
         .await
         .map_err(db("reading the catalog"))?
         .schema;
-    comparable_with(client, desired, live, in_transaction).await
+    comparable_with(client, desired, live, &options.roles, in_transaction).await
 }
 
 /// [`comparable`] with the live schema already read.
@@ -97,8 +101,19 @@ async fn comparable_with(
     client: &Client,
     desired: &Schema,
     mut live: Schema,
+    roles: &RoleScope,
     in_transaction: bool,
 ) -> Result<(Schema, Schema), PlanError> {
+    // `live` holds every role of the cluster: the policies' roles are
+    // checked against all of them, the diff sees only those in scope.
+    let mut desired = desired.clone();
+    let cluster = live.roles.clone();
+    roles.apply(&mut live, &mut desired);
+    let absent = absent_policy_roles(&cluster, &desired);
+    if !absent.is_empty() {
+        return Err(PlanError::AbsentRoles(absent));
+    }
+    let desired = &desired;
     external::check(client, desired).await?;
     check_virtual_generated(client, desired).await?;
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
@@ -160,7 +175,7 @@ async fn plan_in(
     options: &PushOptions,
     in_transaction: bool,
 ) -> Result<Plan, PlanError> {
-    let (live, wanted) = comparable(client, desired, &options.filter, in_transaction).await?;
+    let (live, wanted) = comparable(client, desired, options, in_transaction).await?;
     diff::diff_with(&live, &wanted, &options.renames).map_err(PlanError::Ambiguous)
 }
 
@@ -172,7 +187,7 @@ pub async fn plan_with_live(
     live: Schema,
     options: &PushOptions,
 ) -> Result<Plan, PlanError> {
-    let (live, wanted) = comparable_with(client, desired, live, false).await?;
+    let (live, wanted) = comparable_with(client, desired, live, &options.roles, false).await?;
     diff::diff_with(&live, &wanted, &options.renames).map_err(PlanError::Ambiguous)
 }
 

@@ -32,6 +32,7 @@ mod property;
 mod push;
 mod renames;
 mod rls;
+mod roles;
 mod server_version;
 mod shadow;
 mod status;

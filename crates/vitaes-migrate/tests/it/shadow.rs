@@ -183,3 +183,47 @@ async fn a_shadow_url_server_gets_its_database_back() {
         .get(0);
     assert_eq!(tables, 0, "the URL's own database was not touched");
 }
+
+/// With `[roles] manage = true` the shadow (a throwaway cluster, so the
+/// twin's fixed role names are safe) compares roles too: a chain that does
+/// not create a declared role does not build the code.
+#[test]
+fn check_shadow_compares_managed_roles() {
+    let p = tempfile::tempdir().unwrap();
+    std::fs::write(p.path().join("vitaes.toml"), "[roles]\nmanage = true\n").unwrap();
+    std::fs::create_dir_all(p.path().join("schema")).unwrap();
+    std::fs::copy(
+        crate::paths::repo_root().join("compat/drizzle/roles/before/schema.rs"),
+        p.path().join("schema/roles.rs"),
+    )
+    .unwrap();
+    let out = command(p.path())
+        .args(["generate", "--schema", "schema", "--out", "m"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let check = || {
+        command(p.path())
+            .args(["check", "--schema", "schema", "--out", "m", "--shadow"])
+            .output()
+            .unwrap()
+    };
+    let out = check();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let first = &sql_files(&p.path().join("m"))[0];
+    let sql = std::fs::read_to_string(first).unwrap();
+    let edited: String = sql
+        .split("--> statement-breakpoint")
+        .filter(|s| !s.contains("CREATE ROLE \"vt_gone\""))
+        .collect::<Vec<_>>()
+        .join("--> statement-breakpoint");
+    assert_ne!(edited, sql);
+    std::fs::write(first, edited).unwrap();
+    let out = check();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("the migrations do not build the code") && said.contains("vt_gone"),
+        "{said}"
+    );
+}

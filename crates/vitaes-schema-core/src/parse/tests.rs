@@ -592,3 +592,53 @@ fn policy_mistakes_are_named() {
         assert!(all.contains(needle), "{needle} missing from:\n{all}");
     }
 }
+
+fn role(tokens: proc_macro2::TokenStream) -> Result<crate::UnresolvedRole, ParseErrors> {
+    parse_role(&syn::parse2::<DeriveInput>(tokens).unwrap())
+}
+
+#[test]
+fn a_role_takes_drizzle_kits_attributes_and_defaults() {
+    let r = role(quote! {
+        #[pg_role(name = "admin", create_db, create_role, inherit = false)]
+        pub struct Admin;
+    })
+    .unwrap();
+    assert_eq!(r.rust_name, "Admin");
+    assert_eq!(
+        (
+            r.role.name.as_str(),
+            r.role.create_db,
+            r.role.create_role,
+            r.role.inherit
+        ),
+        ("admin", true, true, false)
+    );
+    assert!(!r.role.existing);
+    let plain = role(quote! { pub struct ServiceRole; }).unwrap().role;
+    assert_eq!(plain, crate::RoleDef::new("service_role"));
+    let existing = role(quote! { #[pg_role(name = "anon", existing)] pub struct Anon; })
+        .unwrap()
+        .role;
+    assert!(existing.existing);
+}
+
+#[test]
+fn a_role_reports_unknown_keys_and_non_unit_structs() {
+    let e = role(quote! {
+        #[pg_role(name = "a", superuser)]
+        pub struct A { x: i32 }
+    })
+    .unwrap_err();
+    let messages: Vec<String> = e.located().into_iter().map(|(_, m)| m).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unknown `pg_role` key `superuser`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("unit struct")),
+        "{messages:?}"
+    );
+}

@@ -18,7 +18,8 @@ use crate::model::{
 };
 use crate::naming;
 use crate::unresolved::{
-    IdentitySpec, IndexTarget, Loc, TypeSpec, UnresolvedEnum, UnresolvedSchema, UnresolvedTable,
+    IdentitySpec, IndexTarget, Loc, TypeSpec, UnresolvedEnum, UnresolvedRole, UnresolvedSchema,
+    UnresolvedTable,
 };
 
 /// One resolution mistake. `item` indexes the input: the CLI maps it back to a file.
@@ -41,6 +42,8 @@ pub enum ItemRef {
     Table(usize),
     /// The n-th enum of the input.
     Enum(usize),
+    /// The n-th role of the input.
+    Role(usize),
 }
 
 impl fmt::Display for ResolveError {
@@ -210,6 +213,34 @@ fn resolve_from(
     namespaces::check(&located, &enum_locs, &mut errors);
     if errors.is_empty() {
         Ok(out)
+    } else {
+        Err(ResolveErrors(errors))
+    }
+}
+
+/// Adds `roles` (in declaration order) to `schema`; a name declared twice is
+/// an error, since the two declarations could disagree on the attributes.
+pub fn add_roles(schema: &mut Schema, roles: &[UnresolvedRole]) -> Result<(), ResolveErrors> {
+    let mut errors = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in roles.iter().enumerate() {
+        if let Some(&f) = first.get(r.role.name.as_str()) {
+            errors.push(ResolveError {
+                item: ItemRef::Role(i),
+                loc: r.loc,
+                message: format!(
+                    "role \"{}\" is declared twice (by `{}` and `{}`)",
+                    r.role.name, roles[f].rust_name, r.rust_name
+                ),
+                other: Some((ItemRef::Role(f), roles[f].loc)),
+            });
+        } else {
+            first.insert(&r.role.name, i);
+            schema.roles.push(r.role.clone());
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
     } else {
         Err(ResolveErrors(errors))
     }
