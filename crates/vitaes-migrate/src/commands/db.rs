@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use super::flags::Force;
 use crate::config::Config;
-use crate::connect::{connect_to, mask_url, resolve_url, ConnectUrl};
+use crate::connect::{
+    connect_to, mask_url, resolve_url, ConnectUrl, DEFAULT_ENV_FILE, DEFAULT_URL_ENV,
+};
 use crate::error::{Error, Result};
 use crate::local_pg::{LocalPgError, ProjectCluster, ServerSettings, Started};
 use crate::renames_cli::Prompter;
@@ -290,10 +292,10 @@ async fn start(
 /// Appends `DATABASE_URL=...` (or the configured variable) to the env file.
 fn write_env_file(config: &Config, target: &Target) -> Result<()> {
     let db = &config.file.database;
-    let var = db.url_env.as_deref().unwrap_or("DATABASE_URL");
+    let var = db.url_env.as_deref().unwrap_or(DEFAULT_URL_ENV);
     let path = target
         .project
-        .join(db.env_file.as_deref().unwrap_or(".env"));
+        .join(db.env_file.as_deref().unwrap_or(DEFAULT_ENV_FILE));
     let mut text = std::fs::read_to_string(&path).unwrap_or_default();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');

@@ -324,7 +324,14 @@ fn verify_before_writing(
         let j = entry.journal;
         migrations.push((j.idx, j.tag, j.when as i64, sql));
     }
-    let start = now_ms() as i64;
+    // After every existing `when`, as the written entries will be: the
+    // migrator tells migrations apart by it.
+    let start = migrations
+        .iter()
+        .map(|(_, _, when, _)| when + 1)
+        .max()
+        .unwrap_or(0)
+        .max(now_ms() as i64);
     for (i, f) in files.iter().enumerate() {
         migrations.push((
             (folder.journal().entries.len() + i) as u32,
