@@ -203,8 +203,9 @@ fn no_rename_flag_means_a_real_drop_and_add() {
     );
 }
 
-#[test]
-fn a_rename_flag_through_the_cli() {
+/// A project whose one migration has `COL_V1` and whose code is now
+/// `COL_V2` (a column dropped and one added: a rename to decide).
+fn column_rename_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COL_V1);
     std::fs::write(
@@ -212,13 +213,22 @@ fn a_rename_flag_through_the_cli() {
         "schema = \"schema.rs\"\nout = \"m\"\n",
     )
     .unwrap();
-    let bin = || {
-        let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
-        c.current_dir(dir.path()).env_remove("DATABASE_URL");
-        c
-    };
-    bin().arg("generate").assert().success();
+    cli(dir.path()).arg("generate").assert().success();
     write(dir.path(), COL_V2);
+    dir
+}
+
+/// The binary in `dir`, without a developer's `DATABASE_URL`.
+fn cli(dir: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
+    c.current_dir(dir).env_remove("DATABASE_URL");
+    c
+}
+
+#[test]
+fn a_rename_flag_through_the_cli() {
+    let dir = column_rename_project();
+    let bin = || cli(dir.path());
     bin()
         .args(["generate", "--rename", "column:t.thumb=thumbnail"])
         .assert()
@@ -237,20 +247,8 @@ fn a_rename_flag_through_the_cli() {
 
 #[test]
 fn contradicting_or_dangling_rename_flags_are_exit_2_naming_the_flag() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), COL_V1);
-    std::fs::write(
-        dir.path().join("vitaes.toml"),
-        "schema = \"schema.rs\"\nout = \"m\"\n",
-    )
-    .unwrap();
-    let bin = || {
-        let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
-        c.current_dir(dir.path()).env_remove("DATABASE_URL");
-        c
-    };
-    bin().arg("generate").assert().success();
-    write(dir.path(), COL_V2);
+    let dir = column_rename_project();
+    let bin = || cli(dir.path());
     let cases: [(&[&str], &str); 4] = [
         (
             &["--rename", "column:t.thumb=thumbnail", "--no-rename", "column:t.thumbnail"],
@@ -282,20 +280,8 @@ fn contradicting_or_dangling_rename_flags_are_exit_2_naming_the_flag() {
 
 #[test]
 fn without_a_terminal_an_ambiguity_is_refused_showing_three_ways() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), COL_V1);
-    std::fs::write(
-        dir.path().join("vitaes.toml"),
-        "schema = \"schema.rs\"\nout = \"m\"\n",
-    )
-    .unwrap();
-    let bin = || {
-        let mut c = Command::cargo_bin("vitaes-migrate").unwrap();
-        c.current_dir(dir.path()).env_remove("DATABASE_URL");
-        c
-    };
-    bin().arg("generate").assert().success();
-    write(dir.path(), COL_V2);
+    let dir = column_rename_project();
+    let bin = || cli(dir.path());
     bin().arg("generate").assert().code(1).stderr(
         predicate::str::contains("thumb removed and thumbnail added")
             .and(predicate::str::contains(
