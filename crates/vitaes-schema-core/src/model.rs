@@ -116,6 +116,11 @@ pub struct TableDef {
     /// Row-level security policies, in declaration order.
     #[serde(default)]
     pub policies: Vec<PolicyDef>,
+    /// `#[table(rls(force))]`: `FORCE ROW LEVEL SECURITY`, the policies bind
+    /// the table's owner too (who otherwise bypasses them). drizzle-kit has
+    /// no such switch; snapshots keep it in a field of our own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_rls: bool,
     /// Row-level security is off although the table has policies: a state
     /// only a live database can be in (code and snapshots imply it on), set
     /// by introspection so that the diff enables it.
@@ -140,6 +145,7 @@ impl TableDef {
             checks: Vec::new(),
             rls: false,
             policies: Vec::new(),
+            force_rls: false,
             rls_off: false,
             renamed_from: None,
         }

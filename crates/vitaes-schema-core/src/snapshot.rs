@@ -95,7 +95,7 @@ pub fn to_json(snapshot: &Snapshot) -> String {
             json!({ "name": r.name, "createDb": r.create_db, "createRole": r.create_role, "inherit": r.inherit }),
         );
     }
-    let doc = json!({
+    let mut doc = json!({
         "id": snapshot.id,
         "prevId": snapshot.prev_id,
         "version": SNAPSHOT_VERSION,
@@ -109,7 +109,29 @@ pub fn to_json(snapshot: &Snapshot) -> String {
         "views": {},
         "_meta": { "columns": {}, "schemas": {}, "tables": {} },
     });
+    if let Some(ours) = internal_json(s) {
+        doc["internal"] = ours;
+    }
     serde_json::to_string_pretty(&doc).expect("a JSON value always serialises")
+}
+
+/// What drizzle-kit's snapshot has no field for, under `internal.vitaes`:
+/// drizzle-kit's schema checks every table key strictly, but `internal` only
+/// needs its own `tables` and lets other keys through (dropping them), so its
+/// `generate` still reads our snapshots. Left out when there is nothing to
+/// say, which keeps our snapshots byte-equal to drizzle-kit's for what it
+/// manages.
+fn internal_json(s: &Schema) -> Option<Value> {
+    let forced: Vec<String> = s
+        .tables
+        .iter()
+        .filter(|t| t.force_rls)
+        .map(|t| format!("{}.{}", t.schema, t.name))
+        .collect();
+    if forced.is_empty() {
+        return None;
+    }
+    Some(json!({ "tables": {}, "vitaes": { "forceRowLevelSecurity": forced } }))
 }
 
 fn table_json(t: &TableDef) -> Value {
@@ -289,6 +311,23 @@ struct RawSnapshot {
     // drizzle-kit 0.31 defaults it to `{}`, as do we.
     #[serde(default)]
     roles: indexmap_like::Ordered<RawRole>,
+    #[serde(default)]
+    internal: RawInternal,
+}
+
+/// `internal`: drizzle-kit's own keys there are ignored; ours are under `vitaes`.
+#[derive(Deserialize, Default)]
+struct RawInternal {
+    #[serde(default)]
+    vitaes: RawOurs,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawOurs {
+    /// `schema.table` of each table with `FORCE ROW LEVEL SECURITY`.
+    #[serde(default)]
+    force_row_level_security: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -528,9 +567,12 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
             values: e.values,
         });
     }
+    let forced = &raw.internal.vitaes.force_row_level_security;
     for (_, value) in raw.tables {
         let t: RawTable = serde_json::from_value(value)?;
-        schema.tables.push(read_table(t)?);
+        let mut table = read_table(t)?;
+        table.force_rls = forced.contains(&format!("{}.{}", table.schema, table.name));
+        schema.tables.push(table);
     }
     schema.roles = raw
         .roles
@@ -745,6 +787,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             .collect(),
         rls: t.is_rls_enabled,
         rls_off: false,
+        force_rls: false,
         policies: t
             .policies
             .0
@@ -879,6 +922,47 @@ mod policy_tests {
             json!({ "name": "read", "as": "RESTRICTIVE", "for": "SELECT", "to": ["anon", "authenticated"], "using": "true" })
         );
         assert_eq!(from_json(&text).unwrap(), snapshot);
+    }
+
+    #[test]
+    fn forced_rls_is_kept_under_internal_and_only_when_some_table_forces() {
+        let mut forced = TableDef::empty("app", "notes");
+        forced.rls = true;
+        forced.force_rls = true;
+        let mut plain = TableDef::empty("public", "notes");
+        plain.rls = true;
+        let snapshot = Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema: Schema {
+                tables: vec![forced, plain.clone()],
+                ..Schema::default()
+            },
+        };
+        let text = to_json(&snapshot);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc["internal"],
+            json!({ "tables": {}, "vitaes": { "forceRowLevelSecurity": ["app.notes"] } })
+        );
+        assert!(doc["tables"]["app.notes"].get("forceRls").is_none());
+        assert_eq!(from_json(&text).unwrap(), snapshot);
+        let unforced = Snapshot {
+            schema: Schema {
+                tables: vec![plain],
+                ..Schema::default()
+            },
+            ..snapshot
+        };
+        let text = to_json(&unforced);
+        assert!(!text.contains("internal"), "{text}");
+        // drizzle-kit's own `internal` keys are read past.
+        let theirs = text.replacen(
+            "\"_meta\"",
+            "\"internal\": {\"tables\": {}},\n  \"_meta\"",
+            1,
+        );
+        assert_eq!(from_json(&theirs).unwrap(), unforced);
     }
 
     #[test]

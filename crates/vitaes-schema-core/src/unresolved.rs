@@ -56,6 +56,9 @@ pub struct UnresolvedTable {
     /// the derive's embedded JSON when off, as `policies` when empty.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rls: bool,
+    /// `rls(force)`: `FORCE ROW LEVEL SECURITY` as well (implies `rls`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_rls: bool,
     /// `policy(...)` declarations, complete (they name roles and SQL, no fields).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<PolicyDef>,

@@ -347,6 +347,14 @@ pub enum Change {
     EnableRls(TableRef),
     /// `ALTER TABLE ... DISABLE ROW LEVEL SECURITY`.
     DisableRls(TableRef),
+    /// `ALTER TABLE ... FORCE ROW LEVEL SECURITY` (or `NO FORCE`): whether
+    /// the policies bind the table's owner too.
+    ForceRls {
+        /// The table.
+        table: TableRef,
+        /// `FORCE` when true, `NO FORCE` when false.
+        force: bool,
+    },
     /// `CREATE POLICY`.
     CreatePolicy {
         /// The table the policy is on.
@@ -457,6 +465,8 @@ impl Change {
             DropIndex { .. } => "drop_index",
             EnableRls(_) => "enable_rls",
             DisableRls(_) => "disable_rls",
+            ForceRls { force: true, .. } => "force_rls",
+            ForceRls { force: false, .. } => "no_force_rls",
             CreatePolicy { .. } => "create_policy",
             DropPolicy { .. } => "drop_policy",
             AlterPolicy { .. } => "alter_policy",
@@ -482,9 +492,11 @@ impl Change {
             RenameEnum { schema, from, .. } => format!("{schema}.{from}"),
             MoveEnum { name, from, .. } | MoveTable { name, from, .. } => format!("{from}.{name}"),
             CreateTable(def) => format!("{}.{}", def.schema, def.name),
-            DropTable(table) | RenameTable { table, .. } | EnableRls(table) | DisableRls(table) => {
-                t(table)
-            }
+            DropTable(table)
+            | RenameTable { table, .. }
+            | EnableRls(table)
+            | DisableRls(table)
+            | ForceRls { table, .. } => t(table),
             CreatePolicy { table, policy } => in_table(table, &policy.name),
             AlterPolicy { table, to, .. } => in_table(table, &to.name),
             RenameIndex { schema, from, .. } | RenameSequence { schema, from, .. } => {

@@ -128,6 +128,8 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
         }
         Change::AddColumn { column, .. } => add_column(column),
         Change::EnableRls(table) if existing(table) => vec![RowsHidden],
+        // Forced, the owner (who bypassed the policies) sees only what they admit.
+        Change::ForceRls { table, force: true } if existing(table) => vec![RowsHidden],
         // Dropped and added: a stored column is computed for every row, a virtual one
         // for none, and a plain one (from virtual) starts empty.
         Change::SetGenerated { column, .. } => match &column.generated {

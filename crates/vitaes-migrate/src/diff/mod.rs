@@ -298,6 +298,12 @@ pub fn diff_with(
         if t.rls_enabled() {
             g.create_tables.push(Change::EnableRls(table.clone()));
         }
+        if t.force_rls {
+            g.create_tables.push(Change::ForceRls {
+                table: table.clone(),
+                force: true,
+            });
+        }
         for policy in &t.policies {
             g.create_policies.push(Change::CreatePolicy {
                 table: table.clone(),
@@ -640,6 +646,11 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         DropIndex { table, .. } => w("drop_index", &table.name, None),
         EnableRls(table) => w("enable_rls", &table.name, None),
         DisableRls(table) => w("disable_rls", &table.name, None),
+        ForceRls { table, force: true } => w("force_rls", &table.name, None),
+        ForceRls {
+            table,
+            force: false,
+        } => w("no_force_rls", &table.name, None),
         CreatePolicy { table, policy } => w("policy", &table.name, Some(&policy.name)),
         AlterPolicy { table, to, .. } => w("alter_policy", &table.name, Some(&to.name)),
         DropPolicy { table, name } => w("drop_policy", &table.name, Some(name)),

@@ -12,6 +12,12 @@ pub(super) fn diff_rls(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut G
         (true, false) => g.rls.push(Change::DisableRls(table.clone())),
         _ => {}
     }
+    if ot.force_rls != nt.force_rls {
+        g.rls.push(Change::ForceRls {
+            table: table.clone(),
+            force: nt.force_rls,
+        });
+    }
     let own = Some((nt.schema.as_str(), nt.name.as_str()));
     for o in &ot.policies {
         if !nt.policies.iter().any(|n| n.name == o.name) {
@@ -147,6 +153,31 @@ mod tests {
         assert_eq!(kinds(&flag, &policies), ["create_policy"]);
         assert_eq!(kinds(&policies, &flag), ["drop_policy"]);
         assert_eq!(kinds(&policies, &none), ["disable_rls", "drop_policy"]);
+    }
+
+    #[test]
+    fn forcing_is_its_own_change_after_enabling_and_a_hazard_on_existing_tables() {
+        let forced = |force: bool| {
+            let mut s = schema(true, vec![]);
+            s.tables[0].force_rls = force;
+            s
+        };
+        assert_eq!(kinds(&forced(false), &forced(true)), ["force_rls"]);
+        assert_eq!(kinds(&forced(true), &forced(false)), ["no_force_rls"]);
+        assert_eq!(
+            kinds(&schema(false, vec![]), &forced(true)),
+            ["enable_rls", "force_rls"]
+        );
+        assert_eq!(
+            kinds(&Schema::default(), &forced(true)),
+            ["create_table", "enable_rls", "force_rls"]
+        );
+        let plan = diff(&forced(false), &forced(true)).unwrap();
+        assert_eq!(plan.hazards()[0][0].as_str(), "rows-hidden");
+        let plan = diff(&Schema::default(), &forced(true)).unwrap();
+        assert!(plan.hazards().iter().all(|h| h.is_empty()));
+        let plan = diff(&forced(true), &forced(false)).unwrap();
+        assert!(plan.hazards()[0].is_empty());
     }
 
     #[test]

@@ -166,6 +166,7 @@ pub(crate) async fn read_tables(
         };
         let table = &mut tables[t];
         table.rls = r.get("rls");
+        table.force_rls = r.get("force_rls");
         if let Some(name) = r.get::<_, Option<String>>("name") {
             table.policies.push(policy(r, name));
         }

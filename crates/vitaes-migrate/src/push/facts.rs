@@ -52,6 +52,9 @@ fn columns(cols: &[String]) -> String {
 fn query(change: &Change, server_version: i32) -> Option<(String, &'static str, bool)> {
     Some(match change {
         Change::DropTable(t) => (format!("SELECT count(*) FROM {}", table(t)), "rows in the table", false),
+        Change::EnableRls(t) | Change::ForceRls { table: t, force: true } => {
+            (format!("SELECT count(*) FROM {}", table(t)), "rows hidden from roles no policy admits", false)
+        }
         Change::DropColumn { table: t, column } => (
             format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", table(t), quote_ident(column)),
             "rows with a value",
@@ -158,7 +161,9 @@ pub async fn facts(
             let on_new_table = match c {
                 Change::AddForeignKey { table, .. }
                 | Change::AddUnique { table, .. }
-                | Change::AddCheck { table, .. } => created.contains(table),
+                | Change::AddCheck { table, .. }
+                | Change::EnableRls(table)
+                | Change::ForceRls { table, .. } => created.contains(table),
                 _ => false,
             };
             if on_new_table {

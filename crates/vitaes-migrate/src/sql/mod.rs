@@ -120,6 +120,7 @@ pub fn render_change(change: &Change) -> Vec<String> {
         DropIndex { table, name } => vec![indexes::drop(table, name)],
         EnableRls(table) => vec![policies::switch(table, true)],
         DisableRls(table) => vec![policies::switch(table, false)],
+        ForceRls { table, force } => vec![policies::force(table, *force)],
         CreatePolicy { table, policy } => vec![policies::create(table, policy)],
         DropPolicy { table, name } => vec![policies::drop(table, name)],
         AlterPolicy { table, from, to } => vec![policies::alter(table, from, to)],

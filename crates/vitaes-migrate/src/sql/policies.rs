@@ -20,6 +20,16 @@ pub fn switch(table: &TableRef, enable: bool) -> String {
     )
 }
 
+/// `ALTER TABLE "t" FORCE ROW LEVEL SECURITY;` (or `NO FORCE`). drizzle-kit
+/// writes neither; the text is PostgreSQL's own.
+pub fn force(table: &TableRef, force: bool) -> String {
+    let verb = if force { "FORCE" } else { "NO FORCE" };
+    format!(
+        "ALTER TABLE {} {verb} ROW LEVEL SECURITY;",
+        table_sql(table)
+    )
+}
+
 /// `CREATE POLICY "p" ON "t" AS PERMISSIVE FOR SELECT TO "anon", public USING (...) WITH CHECK (...);`
 pub fn create(table: &TableRef, p: &PolicyDef) -> String {
     let to: Vec<String> =
@@ -129,6 +139,14 @@ mod tests {
         assert_eq!(
             switch(&t, false),
             r#"ALTER TABLE "app"."notes" DISABLE ROW LEVEL SECURITY;"#
+        );
+        assert_eq!(
+            force(&t, true),
+            r#"ALTER TABLE "app"."notes" FORCE ROW LEVEL SECURITY;"#
+        );
+        assert_eq!(
+            force(&t, false),
+            r#"ALTER TABLE "app"."notes" NO FORCE ROW LEVEL SECURITY;"#
         );
     }
 }

@@ -88,6 +88,43 @@ fn drizzle_kit_sees_no_changes_on_our_policies() {
     }
 }
 
+/// `rls(force)` lives in `internal.vitaes` of our snapshot, a field
+/// drizzle-kit's snapshot schema lets through: its generate reads the folder
+/// and, having no FORCE of its own, finds nothing to do for `.enableRLS()`.
+#[test]
+fn drizzle_kit_reads_past_our_forced_rls() {
+    let case = repo_root().join("compat/drizzle/changes/create_table_rls");
+    let rust = std::fs::read_to_string(case.join("after/schema.rs")).unwrap();
+    let forced = rust.replace("name = \"notes\", rls)", "name = \"notes\", rls(force))");
+    assert_ne!(forced, rust);
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("schema.rs"), forced).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    generate(&src.path().join("schema.rs"), out.path());
+    let sql_file = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "sql"))
+        .expect("generate wrote a migration");
+    let sql = std::fs::read_to_string(sql_file).unwrap();
+    assert!(
+        sql.contains("ALTER TABLE \"notes\" FORCE ROW LEVEL SECURITY;"),
+        "{sql}"
+    );
+    let doc = snapshot(&out.path().join("meta/0000_snapshot.json"));
+    assert_eq!(
+        doc["internal"]["vitaes"]["forceRowLevelSecurity"],
+        serde_json::json!(["public.notes"])
+    );
+    let output = drizzle_kit_generate(&case.join("after"), out.path(), None);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("No schema changes, nothing to migrate"),
+        "drizzle-kit said:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[allow(dead_code)]
 mod derived {
     use vitaes_schema::Table;
@@ -276,6 +313,103 @@ mod push {
             .is_empty());
         // Back off again: policies of RLS-only tables dropped, RLS disabled.
         push(&client, &plain, &options(&plain)).await.unwrap();
+        assert!(plan(&client, &plain, &options(&plain))
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    const FORCED: &str = "#[derive(Table)] #[table(rls(force), policy(name = \"mine\", using = \"owner = 'a'\"))] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
+
+    async fn forced(client: &tokio_postgres::Client) -> (bool, bool) {
+        let row = client
+            .query_one(
+                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'note'",
+                &[],
+            )
+            .await
+            .unwrap();
+        (row.get(0), row.get(1))
+    }
+
+    /// `rls(force)`: the owner is bound by the policies too, so forcing it on
+    /// a table with rows hides them from the owner (a hazard, with the rows
+    /// counted); `NO FORCE` by hand is planned back.
+    #[tokio::test]
+    async fn forced_rls_binds_the_owner_and_is_planned_back() {
+        let (plain, force) = (schema_from(PLAIN), schema_from(FORCED));
+        let db = test_database().await;
+        let client = db.connect().await;
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        client
+            .batch_execute("INSERT INTO note VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+            .await
+            .unwrap();
+        let planned = plan(&client, &force, &options(&force)).await.unwrap();
+        assert_eq!(
+            kinds(&planned),
+            ["enable_rls", "force_rls", "create_policy"]
+        );
+        let hazards: Vec<_> = planned
+            .hazards()
+            .concat()
+            .iter()
+            .map(|h| h.as_str())
+            .collect();
+        assert_eq!(hazards, ["rows-hidden", "rows-hidden"]);
+        let version = client
+            .query_one("SHOW server_version_num", &[])
+            .await
+            .unwrap()
+            .get::<_, String>(0)
+            .parse()
+            .unwrap();
+        let facts = vitaes_migrate::push::facts::facts(&client, &planned, version)
+            .await
+            .unwrap();
+        assert_eq!(facts[1].as_ref().map(|f| f.rows), Some(3), "{facts:?}");
+        push(&client, &force, &options(&force)).await.unwrap();
+        assert_eq!(forced(&client).await, (true, true));
+        // The test's superuser bypasses RLS whatever it says; an owner that is not one does not.
+        let db_name: String = client
+            .query_one("SELECT current_database()::text", &[])
+            .await
+            .unwrap()
+            .get(0);
+        let owner = format!("{db_name}_owner");
+        client
+            .batch_execute(&format!(
+                "CREATE ROLE \"{owner}\"; ALTER TABLE note OWNER TO \"{owner}\"; SET ROLE \"{owner}\""
+            ))
+            .await
+            .unwrap();
+        let seen: i64 = client
+            .query_one("SELECT count(*) FROM note", &[])
+            .await
+            .unwrap()
+            .get(0);
+        client
+            .batch_execute(&format!(
+                "RESET ROLE; ALTER TABLE note OWNER TO CURRENT_USER; DROP ROLE \"{owner}\""
+            ))
+            .await
+            .unwrap();
+        assert_eq!(seen, 1, "the owner sees only what the policy admits");
+        assert!(plan(&client, &force, &options(&force))
+            .await
+            .unwrap()
+            .is_empty());
+        client
+            .batch_execute("ALTER TABLE note NO FORCE ROW LEVEL SECURITY")
+            .await
+            .unwrap();
+        let back = plan(&client, &force, &options(&force)).await.unwrap();
+        assert_eq!(kinds(&back), ["force_rls"]);
+        push(&client, &force, &options(&force)).await.unwrap();
+        assert_eq!(forced(&client).await, (true, true));
+        // Off again: NO FORCE and DISABLE planned, nothing after.
+        push(&client, &plain, &options(&plain)).await.unwrap();
+        assert_eq!(forced(&client).await, (false, false));
         assert!(plan(&client, &plain, &options(&plain))
             .await
             .unwrap()

@@ -57,6 +57,7 @@ pub fn parse_table_with(
         foreign_keys: Vec::new(),
         checks: Vec::new(),
         rls: false,
+        force_rls: false,
         policies: Vec::new(),
         renamed_from: None,
         external: false,
@@ -312,7 +313,18 @@ fn table_item(
             table.renamed_from = Some(checked_name(&meta.value()?.parse()?, errors));
         }
         "external" => table.external = true,
-        "rls" => table.rls = true,
+        "rls" => {
+            table.rls = true;
+            if meta.input.peek(syn::token::Paren) {
+                meta.parse_nested_meta(|inner| {
+                    match meta_key(&inner).as_str() {
+                        "force" => table.force_rls = true,
+                        _ => unknown_key(&inner, "rls", "force", errors)?,
+                    }
+                    Ok(())
+                })?;
+            }
+        }
         "policy" => {
             let span = meta.path.span();
             if let Some(policy) = parse_policy(&meta, errors)? {

@@ -642,3 +642,29 @@ fn a_role_reports_unknown_keys_and_non_unit_structs() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn rls_force_implies_rls_and_other_keys_are_named() {
+    let parsed = table(quote! {
+        #[table(rls(force))]
+        pub struct Notes { pub id: i32 }
+    })
+    .unwrap();
+    assert!(parsed.table.rls && parsed.table.force_rls);
+    let plain = table(quote! {
+        #[table(rls)]
+        pub struct Notes { pub id: i32 }
+    })
+    .unwrap();
+    assert!(plain.table.rls && !plain.table.force_rls);
+    let errors = messages(quote! {
+        #[table(rls(strict))]
+        pub struct Notes { pub id: i32 }
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("unknown `rls` key `strict`")),
+        "{errors:?}"
+    );
+}

@@ -347,6 +347,7 @@ impl Ctx<'_> {
         let mut def = TableDef {
             renamed_from: t.renamed_from.clone(),
             rls: t.rls,
+            force_rls: t.force_rls,
             policies: t.policies.clone(),
             ..TableDef::empty(&t.schema, &t.name)
         };

@@ -1,8 +1,9 @@
 -- Row-level security of the given tables: one row per policy, and one with
--- NULL policy columns for a table that has RLS on but no policy. Roles
+-- NULL policy columns for a table that has RLS on (or forced) but no policy. Roles
 -- sorted as drizzle-kit sorts them; 0 in polroles is PUBLIC. $1: table oids.
 SELECT c.oid::int8 AS table_oid,
        c.relrowsecurity AS rls,
+       c.relforcerowsecurity AS force_rls,
        p.polname::text AS name,
        p.polpermissive AS permissive,
        p.polcmd::text AS command,
@@ -13,5 +14,5 @@ SELECT c.oid::int8 AS table_oid,
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog.pg_policy p ON p.polrelid = c.oid
 WHERE c.oid = ANY($1::int8[]::oid[])
-  AND (c.relrowsecurity OR p.oid IS NOT NULL)
+  AND (c.relrowsecurity OR c.relforcerowsecurity OR p.oid IS NOT NULL)
 ORDER BY c.oid, p.oid
