@@ -229,7 +229,7 @@ async fn rows(client: &Client) -> Vec<(String, i64)> {
 /// `pg_dump --schema-only` where a pg_dump at least as new as the server is
 /// installed (an older one refuses it, and the PostgreSQL 17 test build has
 /// none), else a catalog read of every kind of object the corpus creates.
-async fn schema_text(client: &Client, url: &str) -> String {
+pub(crate) async fn schema_text(client: &Client, url: &str) -> String {
     let server: u32 = client
         .query_one(
             "SELECT current_setting('server_version_num')::int / 10000",

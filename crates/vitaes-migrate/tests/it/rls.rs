@@ -88,6 +88,75 @@ fn drizzle_kit_sees_no_changes_on_our_policies() {
     }
 }
 
+/// Each RLS case's two migrations, ours by our migrate and drizzle-kit's by
+/// drizzle-orm's migrator: the same database (`pg_dump --schema-only`, with
+/// its `ROW LEVEL SECURITY` and `CREATE POLICY` lines).
+#[tokio::test]
+async fn our_folders_build_the_databases_drizzle_kits_build() {
+    use crate::catalog::supabase_roles;
+    use crate::cmd::{command, text};
+    use crate::corpus::schema_text;
+    use crate::drizzle::drizzle_orm_migrate;
+    use vitaes_test_support::test_database;
+
+    let mut with_rls = 0;
+    for case in RLS_CASES {
+        let ours = our_folder(case);
+        let theirs = repo_root()
+            .join("compat/drizzle/changes")
+            .join(case)
+            .join("drizzle");
+        let (a, b) = (test_database().await, test_database().await);
+        supabase_roles(&a.connect().await).await;
+        let (a_url, b_url, folder) = (
+            a.url().to_string(),
+            b.url().to_string(),
+            ours.path().to_path_buf(),
+        );
+        let (mine, drizzle) = tokio::task::spawn_blocking(move || {
+            let cwd = tempfile::tempdir().unwrap();
+            (
+                command(cwd.path())
+                    .args([
+                        "migrate",
+                        "--out",
+                        folder.to_str().unwrap(),
+                        "--url",
+                        &a_url,
+                    ])
+                    .output()
+                    .unwrap(),
+                drizzle_orm_migrate(&theirs, &b_url),
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(mine.status.code(), Some(0), "{case}: {}", text(&mine));
+        assert!(drizzle.status.success(), "{case}: {}", text(&drizzle));
+        let dump = schema_text(&a.connect().await, a.url()).await;
+        assert!(
+            dump.contains("CREATE TABLE") || dump.contains("table public."),
+            "{case}: {dump}"
+        );
+        // pg_dump's words, or the catalog text's where no pg_dump fits the server.
+        let rls_on = dump.contains("ENABLE ROW LEVEL SECURITY")
+            || dump
+                .lines()
+                .any(|l| l.starts_with("rls ") && l.contains(" true "));
+        if rls_on {
+            with_rls += 1;
+        }
+        assert_eq!(
+            dump,
+            schema_text(&b.connect().await, b.url()).await,
+            "{case}"
+        );
+    }
+    // Every case but disable_rls and drop_policy (its table's only policy
+    // went, and with it RLS) ends with RLS on.
+    assert_eq!(with_rls, RLS_CASES.len() - 2);
+}
+
 /// `rls(force)` lives in `internal.vitaes` of our snapshot, a field
 /// drizzle-kit's snapshot schema lets through: its generate reads the folder
 /// and, having no FORCE of its own, finds nothing to do for `.enableRLS()`.
