@@ -787,6 +787,7 @@ fn read_policy(p: RawPolicy) -> Result<PolicyDef, SnapshotError> {
         to,
         using: p.using,
         with_check: p.with_check,
+        renamed_from: None,
     })
 }
 
@@ -861,6 +862,7 @@ mod policy_tests {
             to: vec!["anon".into(), "authenticated".into()],
             using: Some("true".into()),
             with_check: None,
+            renamed_from: None,
         });
         let snapshot = Snapshot {
             id: "a".into(),
@@ -879,6 +881,37 @@ mod policy_tests {
             json!({ "name": "read", "as": "RESTRICTIVE", "for": "SELECT", "to": ["anon", "authenticated"], "using": "true" })
         );
         assert_eq!(from_json(&text).unwrap(), snapshot);
+    }
+
+    #[test]
+    fn a_policys_rename_hint_is_not_written() {
+        let mut t = TableDef::empty("public", "notes");
+        t.policies.push(PolicyDef {
+            name: "read".into(),
+            kind: PolicyKind::Permissive,
+            command: PolicyCommand::All,
+            to: vec!["public".into()],
+            using: None,
+            with_check: None,
+            renamed_from: None,
+        });
+        let snapshot = |schema: Schema| Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema,
+        };
+        let plain = Schema {
+            tables: vec![t.clone()],
+            ..Schema::default()
+        };
+        t.policies[0].renamed_from = Some("old_read".into());
+        let hinted = Schema {
+            tables: vec![t],
+            ..Schema::default()
+        };
+        let text = to_json(&snapshot(hinted));
+        assert_eq!(text, to_json(&snapshot(plain)));
+        assert!(!text.contains("old_read"), "{text}");
     }
 
     #[test]

@@ -642,3 +642,30 @@ fn a_role_reports_unknown_keys_and_non_unit_structs() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_policy_takes_a_rename_hint() {
+    let parsed = table(quote! {
+        #[table(
+            policy(name = "owners_read", for = "select", using = "true", renamed_from = "read"),
+            policy(name = "write")
+        )]
+        pub struct Notes { pub id: i32 }
+    })
+    .unwrap();
+    let [read, write] = parsed.table.policies.as_slice() else {
+        panic!("{:?}", parsed.table.policies)
+    };
+    assert_eq!(read.name, "owners_read");
+    assert_eq!(read.renamed_from.as_deref(), Some("read"));
+    assert_eq!(write.renamed_from, None);
+    let errors = messages(quote! {
+        #[table(policy(name = "p", renamed = "q"))]
+        pub struct Notes { pub id: i32 }
+    });
+    let all = errors.join("\n");
+    assert!(
+        all.contains("unknown `policy` key `renamed`") && all.contains("with_check, renamed_from"),
+        "{all}"
+    );
+}
