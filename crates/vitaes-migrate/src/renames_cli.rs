@@ -63,6 +63,11 @@ pub fn ask(
                 dropped,
                 added,
             } => ("enum", format!("schema {schema}"), dropped, added),
+            Ambiguity::Policies {
+                table,
+                dropped,
+                added,
+            } => ("policy", format!("{} table", table.name), dropped, added),
         };
         let mut remaining: Vec<&String> = dropped.iter().collect();
         for new in added {
@@ -93,6 +98,10 @@ pub fn ask(
                         name: new.clone(),
                     },
                     Ambiguity::Enums { schema, .. } => NoRename::Enum(qualified(schema, new)),
+                    Ambiguity::Policies { table, .. } => NoRename::Policy {
+                        table: table_name(table),
+                        name: new.clone(),
+                    },
                 });
             } else {
                 let old = remaining.remove(choice - 1).clone();
@@ -109,6 +118,11 @@ pub fn ask(
                     Ambiguity::Enums { schema, .. } => Rename::Enum {
                         from: qualified(schema, &old),
                         to: qualified(schema, new),
+                    },
+                    Ambiguity::Policies { table, .. } => Rename::Policy {
+                        table: table_name(table),
+                        from: old,
+                        to: new.clone(),
                     },
                 });
             }
@@ -152,5 +166,40 @@ mod tests {
         assert_eq!(decisions, RenameDecisions::default());
         ask(&ambiguities, &mut Answers(1), &mut decisions).unwrap();
         assert_eq!(decisions.renames.len(), 1);
+    }
+
+    /// Records the questions and answers "rename" (option 1).
+    struct Recorded(Vec<String>);
+
+    impl Prompter for Recorded {
+        fn choose(&mut self, question: &str, _options: &[String]) -> std::io::Result<usize> {
+            self.0.push(question.to_string());
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_policy_is_asked_about_in_drizzle_kits_words() {
+        let ambiguities = Ambiguities(vec![Ambiguity::Policies {
+            table: crate::diff::TableRef {
+                schema: "app".into(),
+                name: "notes".into(),
+            },
+            dropped: vec!["read".into()],
+            added: vec!["owners_read".into()],
+        }]);
+        let mut decisions = RenameDecisions::default();
+        let mut prompter = Recorded(Vec::new());
+        ask(&ambiguities, &mut prompter, &mut decisions).unwrap();
+        assert_eq!(
+            prompter.0,
+            ["Is owners_read policy in notes table created or renamed from another policy?"]
+        );
+        assert_eq!(
+            decisions.renames,
+            ["policy:app.notes.read=owners_read"
+                .parse::<Rename>()
+                .unwrap()]
+        );
     }
 }

@@ -92,6 +92,16 @@ impl PlanReport {
                         dropped: dropped.clone(),
                         added: added.clone(),
                     },
+                    Ambiguity::Policies {
+                        table,
+                        dropped,
+                        added,
+                    } => AmbiguityReport {
+                        kind: "policy",
+                        place: format!("{}.{}", table.schema, table.name),
+                        dropped: dropped.clone(),
+                        added: added.clone(),
+                    },
                 })
                 .collect();
         PlanReport {

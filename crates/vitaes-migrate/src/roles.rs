@@ -129,6 +129,7 @@ mod tests {
             ],
             using: None,
             with_check: None,
+            renamed_from: None,
         });
         code.tables.push(t);
         let absent = absent_policy_roles(&[RoleDef::new("postgres")], &code);

@@ -485,6 +485,10 @@ pub struct PolicyDef {
     pub using: Option<String>,
     /// The `WITH CHECK` expression, if any.
     pub with_check: Option<String>,
+    /// `renamed_from = "old"`: a hint for the diff, not part of the policy
+    /// (never written to a snapshot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// Whether a policy grants access (`PERMISSIVE`, OR-ed) or restricts it

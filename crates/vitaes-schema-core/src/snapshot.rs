@@ -830,6 +830,7 @@ fn read_policy(p: RawPolicy) -> Result<PolicyDef, SnapshotError> {
         to,
         using: p.using,
         with_check: p.with_check,
+        renamed_from: None,
     })
 }
 
@@ -904,6 +905,7 @@ mod policy_tests {
             to: vec!["anon".into(), "authenticated".into()],
             using: Some("true".into()),
             with_check: None,
+            renamed_from: None,
         });
         let snapshot = Snapshot {
             id: "a".into(),
@@ -963,6 +965,37 @@ mod policy_tests {
             1,
         );
         assert_eq!(from_json(&theirs).unwrap(), unforced);
+    }
+
+    #[test]
+    fn a_policys_rename_hint_is_not_written() {
+        let mut t = TableDef::empty("public", "notes");
+        t.policies.push(PolicyDef {
+            name: "read".into(),
+            kind: PolicyKind::Permissive,
+            command: PolicyCommand::All,
+            to: vec!["public".into()],
+            using: None,
+            with_check: None,
+            renamed_from: None,
+        });
+        let snapshot = |schema: Schema| Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema,
+        };
+        let plain = Schema {
+            tables: vec![t.clone()],
+            ..Schema::default()
+        };
+        t.policies[0].renamed_from = Some("old_read".into());
+        let hinted = Schema {
+            tables: vec![t],
+            ..Schema::default()
+        };
+        let text = to_json(&snapshot(hinted));
+        assert_eq!(text, to_json(&snapshot(plain)));
+        assert!(!text.contains("old_read"), "{text}");
     }
 
     #[test]

@@ -204,10 +204,10 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
 /// `--rename` and `--no-rename`: renames decided up front, on the command line.
 #[derive(Debug, Default, Clone, PartialEq, Eq, clap::Args)]
 pub struct RenameFlags {
-    /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new.
+    /// A rename: column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new, policy:[schema.]table.old=new.
     #[arg(long, value_name = "KIND:OLD=NEW")]
     pub rename: Vec<Rename>,
-    /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new.
+    /// A real drop and add: column:[schema.]table.new, table:[schema.]new, enum:[schema.]new, policy:[schema.]table.new.
     #[arg(long, value_name = "KIND:NEW")]
     pub no_rename: Vec<NoRename>,
 }

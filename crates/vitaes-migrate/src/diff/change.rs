@@ -369,6 +369,15 @@ pub enum Change {
         /// The policy's name.
         name: String,
     },
+    /// `ALTER POLICY ... RENAME TO`.
+    RenamePolicy {
+        /// The table the policy is on.
+        table: TableRef,
+        /// The old policy name.
+        from: String,
+        /// The new policy name.
+        to: String,
+    },
     /// `ALTER POLICY ... TO ... USING ... WITH CHECK`: roles or expressions
     /// changed, kind and command kept, no expression removed (PostgreSQL
     /// cannot alter those; the diff drops and creates the policy instead).
@@ -470,6 +479,7 @@ impl Change {
             CreatePolicy { .. } => "create_policy",
             DropPolicy { .. } => "drop_policy",
             AlterPolicy { .. } => "alter_policy",
+            RenamePolicy { .. } => "rename_policy",
             CreateRole(_) => "create_role",
             AlterRole { .. } => "alter_role",
             DropRole(_) => "drop_role",
@@ -505,9 +515,9 @@ impl Change {
             AddColumn { table, column } => in_table(table, &column.name),
             AlterColumnType { table, to, .. } => in_table(table, &to.name),
             SetGenerated { table, column } => in_table(table, &column.name),
-            RenameColumn { table, from, .. } | RenameConstraint { table, from, .. } => {
-                in_table(table, from)
-            }
+            RenameColumn { table, from, .. }
+            | RenameConstraint { table, from, .. }
+            | RenamePolicy { table, from, .. } => in_table(table, from),
             DropColumn { table, column }
             | SetDefault { table, column, .. }
             | DropDefault { table, column }

@@ -9,9 +9,9 @@
 //! tables, an index on a dropped column is dropped before the column, an enum
 //! is dropped after the columns that used it.
 //!
-//! A drop and an add of the same kind side by side (two columns of one
-//! table, two tables or enums of one schema) may be a rename; the diff never
-//! guesses and returns [`Ambiguities`] instead.
+//! A drop and an add of the same kind side by side (two columns or policies
+//! of one table, two tables or enums of one schema) may be a rename; the diff
+//! never guesses and returns [`Ambiguities`] instead.
 
 pub(crate) mod casts;
 mod change;
@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use vitaes_schema_core::folder::sanitize_tag;
-use vitaes_schema_core::{EnumDef, Schema, TableDef};
+use vitaes_schema_core::{EnumDef, PolicyDef, Schema, TableDef};
 
 pub use change::{Change, EnumColumn, Plan, TableRef};
 pub use hazards::Hazard;
@@ -77,6 +77,9 @@ struct Groups {
     altered_pks: Vec<Change>,
     add_uniques: Vec<Change>,
     add_checks: Vec<Change>,
+    /// Policy renames: after the table and column renames, before the
+    /// policies are dropped, created and altered (drizzle-kit's place).
+    rename_policies: Vec<Change>,
     drop_policies: Vec<Change>,
     create_policies: Vec<Change>,
     alter_policies: Vec<Change>,
@@ -121,6 +124,7 @@ impl Groups {
             self.altered_pks,
             self.add_uniques,
             self.add_checks,
+            self.rename_policies,
             self.drop_policies,
             self.create_policies,
             self.alter_policies,
@@ -165,6 +169,15 @@ pub enum Ambiguity {
         /// The new enums' names.
         added: Vec<String>,
     },
+    /// Row-level security policies dropped and added on one table.
+    Policies {
+        /// The table.
+        table: TableRef,
+        /// The old policies' names.
+        dropped: Vec<String>,
+        /// The new policies' names.
+        added: Vec<String>,
+    },
 }
 
 impl fmt::Display for Ambiguity {
@@ -185,6 +198,11 @@ impl fmt::Display for Ambiguity {
                 dropped,
                 added,
             } => ("enums", format!("schema \"{schema}\""), dropped, added),
+            Ambiguity::Policies {
+                table,
+                dropped,
+                added,
+            } => ("policies", format!("table {table}"), dropped, added),
         };
         write!(
             f,
@@ -237,6 +255,7 @@ pub fn diff_with(
     g.rename_tables = r.tables;
     g.rename_columns = r.columns;
     g.rename_derived = r.derived;
+    g.rename_policies = r.policies;
 
     for s in &new.schemas {
         if !old.schemas.contains(s) {
@@ -365,7 +384,9 @@ pub fn diff_with(
         if let Err(a) = tables::diff_table(ot, nt, &rebuilt_columns, decisions, &mut g) {
             ambiguities.push(a);
         }
-        policies::diff_rls(ot, nt, &TableRef::of(nt), &mut g);
+        if let Err(a) = policies::diff_rls(ot, nt, &TableRef::of(nt), decisions, &mut g) {
+            ambiguities.push(a);
+        }
     }
     if !ambiguities.is_empty() {
         return Err(Ambiguities(ambiguities));
@@ -480,6 +501,27 @@ fn apply_renames(
             if let Some(from) = from {
                 if ot.column(&from).is_some() && t.column(&from).is_none() {
                     renames::rename_column(&mut renamed, &table, &from, &c.name, out);
+                }
+            }
+        }
+    }
+    for t in &new.tables {
+        let table = TableRef::of(t);
+        let Some(&at) = renamed_at.get(&(t.schema.clone(), t.name.clone())) else {
+            continue;
+        };
+        for p in &t.policies {
+            let has = |policies: &[PolicyDef], name: &str| policies.iter().any(|x| x.name == name);
+            if has(&renamed.tables[at].policies, &p.name) {
+                continue;
+            }
+            let from = decisions
+                .policy_rename_to(&table, &p.name)
+                .map(str::to_string)
+                .or_else(|| p.renamed_from.clone());
+            if let Some(from) = from {
+                if has(&renamed.tables[at].policies, &from) && !has(&t.policies, &from) {
+                    renames::rename_policy(&mut renamed, &table, &from, &p.name, out);
                 }
             }
         }
@@ -653,6 +695,7 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         } => w("no_force_rls", &table.name, None),
         CreatePolicy { table, policy } => w("policy", &table.name, Some(&policy.name)),
         AlterPolicy { table, to, .. } => w("alter_policy", &table.name, Some(&to.name)),
+        RenamePolicy { table, to, .. } => w("rename_policy", &table.name, Some(to)),
         DropPolicy { table, name } => w("drop_policy", &table.name, Some(name)),
         CreateRole(r) => w("create_role", &r.name, None),
         AlterRole { to, .. } => w("alter_role", &to.name, None),

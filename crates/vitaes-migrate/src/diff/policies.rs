@@ -4,9 +4,43 @@ use vitaes_schema_core::{PolicyDef, TableDef};
 
 use super::change::{Change, TableRef};
 use super::normalize::same;
-use super::Groups;
+use super::{Ambiguity, Groups, RenameDecisions};
 
-pub(super) fn diff_rls(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut Groups) {
+/// The switch and the policies of a table on both sides (`ot` with the
+/// renames applied). A policy dropped beside one added may be a rename: an
+/// [`Ambiguity`] unless a hint or a decision said which.
+pub(super) fn diff_rls(
+    ot: &TableDef,
+    nt: &TableDef,
+    table: &TableRef,
+    decisions: &RenameDecisions,
+    g: &mut Groups,
+) -> Result<(), Ambiguity> {
+    let has = |policies: &[PolicyDef], name: &str| policies.iter().any(|p| p.name == name);
+    let dropped: Vec<String> = ot
+        .policies
+        .iter()
+        .filter(|o| !has(&nt.policies, &o.name))
+        .map(|o| o.name.clone())
+        .collect();
+    let added: Vec<String> = nt
+        .policies
+        .iter()
+        .filter(|n| !has(&ot.policies, &n.name))
+        .map(|n| n.name.clone())
+        .collect();
+    let undecided = added
+        .iter()
+        .filter(|n| !decisions.is_new_policy(table, n))
+        .count();
+    if !dropped.is_empty() && undecided > 0 {
+        return Err(Ambiguity::Policies {
+            table: table.clone(),
+            dropped,
+            added,
+        });
+    }
+
     match (ot.rls_enabled(), nt.rls_enabled()) {
         (false, true) => g.rls.push(Change::EnableRls(table.clone())),
         (true, false) => g.rls.push(Change::DisableRls(table.clone())),
@@ -20,7 +54,7 @@ pub(super) fn diff_rls(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut G
     }
     let own = Some((nt.schema.as_str(), nt.name.as_str()));
     for o in &ot.policies {
-        if !nt.policies.iter().any(|n| n.name == o.name) {
+        if !has(&nt.policies, &o.name) {
             g.drop_policies.push(drop(table, o));
         }
     }
@@ -52,6 +86,7 @@ pub(super) fn diff_rls(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut G
             g.create_policies.push(create(table, n));
         }
     }
+    Ok(())
 }
 
 /// `ALTER POLICY` changes roles and expressions but cannot change `AS` or
@@ -102,6 +137,7 @@ mod tests {
             to: vec!["public".into()],
             using: using.map(Into::into),
             with_check: None,
+            renamed_from: None,
         }
     }
 
@@ -198,5 +234,120 @@ mod tests {
             names(&Schema::default(), &policies),
             [Vec::<&str>::new(), vec![], vec![]]
         );
+    }
+
+    fn named(name: &str, using: &str, renamed_from: Option<&str>) -> PolicyDef {
+        PolicyDef {
+            name: name.into(),
+            renamed_from: renamed_from.map(Into::into),
+            ..policy(PolicyCommand::Select, Some(using))
+        }
+    }
+
+    fn decided(renames: &[&str], no_renames: &[&str]) -> crate::diff::RenameDecisions {
+        crate::diff::RenameDecisions {
+            renames: renames.iter().map(|r| r.parse().unwrap()).collect(),
+            no_renames: no_renames.iter().map(|r| r.parse().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_policy_renamed_from_its_old_name_is_one_rename() {
+        let old = schema(false, vec![named("read", "a = 1", None)]);
+        let new = schema(false, vec![named("owners_read", "a = 1", Some("read"))]);
+        let plan = diff(&old, &new).unwrap();
+        assert_eq!(
+            plan.changes,
+            [Change::RenamePolicy {
+                table: TableRef {
+                    schema: "public".into(),
+                    name: "notes".into()
+                },
+                from: "read".into(),
+                to: "owners_read".into()
+            }]
+        );
+        assert_eq!(plan.changes[0].object(), "public.notes.read");
+        // The hint stays harmless once the rename has happened.
+        assert!(diff(&new, &new).unwrap().is_empty());
+        // A --rename flag says the same.
+        let unhinted = schema(false, vec![named("owners_read", "a = 1", None)]);
+        let plan = crate::diff::diff_with(
+            &old,
+            &unhinted,
+            &decided(&["policy:notes.read=owners_read"], &[]),
+        )
+        .unwrap();
+        assert_eq!(kinds_of(&plan), ["rename_policy"]);
+    }
+
+    #[test]
+    fn a_policy_dropped_beside_one_added_is_ambiguous() {
+        let old = schema(false, vec![named("read", "a = 1", None)]);
+        let new = schema(false, vec![named("owners_read", "a = 1", None)]);
+        let found = diff(&old, &new).unwrap_err();
+        assert_eq!(
+            found.0,
+            [Ambiguity::Policies {
+                table: TableRef {
+                    schema: "public".into(),
+                    name: "notes".into()
+                },
+                dropped: vec!["read".into()],
+                added: vec!["owners_read".into()],
+            }]
+        );
+        let refusal = found.refusal();
+        assert!(
+            refusal.contains("--rename policy:notes.read=owners_read")
+                && refusal.contains("--no-rename policy:notes.owners_read")
+                && refusal.contains("renamed_from = \"read\""),
+            "{refusal}"
+        );
+        // Only dropped, or only added: nothing to decide.
+        assert_eq!(
+            kinds(&old, &schema(false, vec![])),
+            ["disable_rls", "drop_policy"]
+        );
+    }
+
+    #[test]
+    fn a_policy_said_to_be_new_is_dropped_and_created() {
+        let old = schema(false, vec![named("read", "a = 1", None)]);
+        let new = schema(false, vec![named("owners_read", "a = 1", None)]);
+        let plan = crate::diff::diff_with(&old, &new, &decided(&[], &["policy:notes.owners_read"]))
+            .unwrap();
+        assert_eq!(kinds_of(&plan), ["drop_policy", "create_policy"]);
+    }
+
+    #[test]
+    fn a_renamed_policy_is_compared_with_its_old_definition() {
+        let old = schema(false, vec![named("read", "a = 1", None)]);
+        let new = schema(false, vec![named("owners_read", "a = 2", Some("read"))]);
+        let plan = diff(&old, &new).unwrap();
+        assert_eq!(kinds_of(&plan), ["rename_policy", "alter_policy"]);
+        let sql: Vec<String> = plan
+            .changes
+            .iter()
+            .flat_map(crate::sql::render_change)
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                r#"ALTER POLICY "read" ON "notes" RENAME TO "owners_read";"#,
+                r#"ALTER POLICY "owners_read" ON "notes" TO public USING (a = 2);"#,
+            ]
+        );
+        // A change ALTER POLICY cannot make: renamed, then dropped and created.
+        let mut delete = named("owners_read", "a = 1", Some("read"));
+        delete.command = PolicyCommand::Delete;
+        assert_eq!(
+            kinds(&old, &schema(false, vec![delete])),
+            ["rename_policy", "drop_policy", "create_policy"]
+        );
+    }
+
+    fn kinds_of(plan: &crate::diff::Plan) -> Vec<&'static str> {
+        plan.changes.iter().map(|c| c.kind()).collect()
     }
 }

@@ -12,7 +12,7 @@ pub(crate) fn qualified(schema: &str, name: &str) -> QualifiedName {
     }
 }
 
-/// The table of a column ambiguity, as a rename flag spells it.
+/// The table of a column or policy ambiguity, as a rename flag spells it.
 pub(crate) fn table_name(t: &TableRef) -> QualifiedName {
     qualified(&t.schema, &t.name)
 }
@@ -80,6 +80,23 @@ impl Ambiguities {
                         added[0]
                     ),
                     format!("--no-rename enum:{}", qualified(schema, &added[0])),
+                ),
+                Ambiguity::Policies {
+                    table,
+                    dropped,
+                    added,
+                } => (
+                    format!(
+                        "#[table(policy(name = \"{}\", renamed_from = \"{}\", ...))] on the struct",
+                        added[0], dropped[0]
+                    ),
+                    format!(
+                        "--rename policy:{}.{}={}",
+                        table_name(table),
+                        dropped[0],
+                        added[0]
+                    ),
+                    format!("--no-rename policy:{}.{}", table_name(table), added[0]),
                 ),
             };
             text.push_str(&format!("    1. in the code: {hint}\n"));

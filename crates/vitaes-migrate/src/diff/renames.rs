@@ -76,6 +76,15 @@ pub enum Rename {
         /// The new name.
         to: QualifiedName,
     },
+    /// A row-level security policy renamed.
+    Policy {
+        /// The table, by its name in the new schema.
+        table: QualifiedName,
+        /// The old policy name.
+        from: String,
+        /// The new policy name.
+        to: String,
+    },
 }
 
 /// An added object that is really new (a drop and an add, not a rename).
@@ -92,6 +101,13 @@ pub enum NoRename {
     },
     /// The enum is new.
     Enum(QualifiedName),
+    /// The policy is new.
+    Policy {
+        /// The table, by its name in the new schema.
+        table: QualifiedName,
+        /// The new policy's name.
+        name: String,
+    },
 }
 
 /// What was meant, for every ambiguity the diff would otherwise report.
@@ -111,7 +127,7 @@ impl fmt::Display for BadRename {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "cannot read `{}`: expected column:[schema.]table.old=new, table:[schema.]old=[schema.]new or enum:[schema.]old=new",
+            "cannot read `{}`: expected column:[schema.]table.old=new, table:[schema.]old=[schema.]new, enum:[schema.]old=new or policy:[schema.]table.old=new",
             self.0
         )
     }
@@ -122,7 +138,8 @@ impl std::error::Error for BadRename {}
 impl FromStr for Rename {
     type Err = BadRename;
 
-    /// `column:[schema.]table.old=new`, `table:[schema.]old=[schema.]new`, `enum:[schema.]old=new`.
+    /// `column:[schema.]table.old=new`, `table:[schema.]old=[schema.]new`,
+    /// `enum:[schema.]old=new`, `policy:[schema.]table.old=new`.
     fn from_str(s: &str) -> Result<Rename, BadRename> {
         let bad = || BadRename(s.to_string());
         let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
@@ -147,16 +164,17 @@ impl FromStr for Rename {
                     Rename::Enum { from, to }
                 })
             }
-            "column" => {
+            "column" | "policy" => {
                 let (table, old) = from.rsplit_once('.').ok_or_else(bad)?;
                 let table = QualifiedName::parse(table).ok_or_else(bad)?;
                 if old.is_empty() || to.is_empty() {
                     return Err(bad());
                 }
-                Ok(Rename::Column {
-                    table,
-                    from: old.to_string(),
-                    to: to.to_string(),
+                let (from, to) = (old.to_string(), to.to_string());
+                Ok(if kind == "column" {
+                    Rename::Column { table, from, to }
+                } else {
+                    Rename::Policy { table, from, to }
                 })
             }
             _ => Err(bad()),
@@ -167,21 +185,25 @@ impl FromStr for Rename {
 impl FromStr for NoRename {
     type Err = BadRename;
 
-    /// `table:[schema.]new`, `column:[schema.]table.new`, `enum:[schema.]new`.
+    /// `table:[schema.]new`, `column:[schema.]table.new`, `enum:[schema.]new`,
+    /// `policy:[schema.]table.new`.
     fn from_str(s: &str) -> Result<NoRename, BadRename> {
         let bad = || BadRename(s.to_string());
         let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
         match kind {
             "table" => Ok(NoRename::Table(QualifiedName::parse(rest).ok_or_else(bad)?)),
             "enum" => Ok(NoRename::Enum(QualifiedName::parse(rest).ok_or_else(bad)?)),
-            "column" => {
+            "column" | "policy" => {
                 let (table, name) = rest.rsplit_once('.').ok_or_else(bad)?;
                 if name.is_empty() {
                     return Err(bad());
                 }
-                Ok(NoRename::Column {
-                    table: QualifiedName::parse(table).ok_or_else(bad)?,
-                    name: name.to_string(),
+                let table = QualifiedName::parse(table).ok_or_else(bad)?;
+                let name = name.to_string();
+                Ok(if kind == "column" {
+                    NoRename::Column { table, name }
+                } else {
+                    NoRename::Policy { table, name }
                 })
             }
             _ => Err(bad()),
@@ -194,6 +216,7 @@ impl fmt::Display for Rename {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rename::Column { table, from, to } => write!(f, "column:{table}.{from}={to}"),
+            Rename::Policy { table, from, to } => write!(f, "policy:{table}.{from}={to}"),
             Rename::Table { from, to } | Rename::Enum { from, to } => {
                 let kind = if matches!(self, Rename::Table { .. }) {
                     "table"
@@ -217,17 +240,20 @@ impl fmt::Display for NoRename {
             NoRename::Table(q) => write!(f, "table:{q}"),
             NoRename::Column { table, name } => write!(f, "column:{table}.{name}"),
             NoRename::Enum(q) => write!(f, "enum:{q}"),
+            NoRename::Policy { table, name } => write!(f, "policy:{table}.{name}"),
         }
     }
 }
 
-/// What a decision is about: its kind, the table of a column, and a name.
-/// Two decisions with one old key, or one new key, are about one object.
+/// What a decision is about: its kind, the table of a column or policy, and
+/// a name. Two decisions with one old key, or one new key, are about one
+/// object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Table(String, String),
     Column(String, String, String),
     Enum(String, String),
+    Policy(String, String, String),
 }
 
 impl Rename {
@@ -246,6 +272,11 @@ impl Rename {
                     |c: &str| Key::Column(table.schema.clone(), table.name.clone(), c.into());
                 (column(from), column(to))
             }
+            Rename::Policy { table, from, to } => {
+                let policy =
+                    |p: &str| Key::Policy(table.schema.clone(), table.name.clone(), p.into());
+                (policy(from), policy(to))
+            }
         }
     }
 }
@@ -256,6 +287,7 @@ impl NoRename {
             NoRename::Table(_) => "table",
             NoRename::Column { .. } => "column",
             NoRename::Enum(_) => "enum",
+            NoRename::Policy { .. } => "policy",
         }
     }
 
@@ -265,6 +297,9 @@ impl NoRename {
             NoRename::Enum(q) => Key::Enum(q.schema.clone(), q.name.clone()),
             NoRename::Column { table, name } => {
                 Key::Column(table.schema.clone(), table.name.clone(), name.clone())
+            }
+            NoRename::Policy { table, name } => {
+                Key::Policy(table.schema.clone(), table.name.clone(), name.clone())
             }
         }
     }
@@ -293,8 +328,8 @@ impl RenameDecisions {
             }
             if let Some(first) = by_new.insert(to.clone(), r) {
                 problems.push(format!(
-                    "--rename {first} and --rename {r} rename two {}s to one name\n  help: keep one of the two flags",
-                    kind(r)
+                    "--rename {first} and --rename {r} rename two {} to one name\n  help: keep one of the two flags",
+                    plural(kind(r))
                 ));
             }
             if let Some(n) = self.no_renames.iter().find(|n| n.key() == to) {
@@ -344,12 +379,12 @@ impl RenameDecisions {
         out
     }
 
-    /// Whether `key` is in `old`. A column's table is named as in the code,
-    /// so it is looked up under the old name its table had too (a decided
-    /// table rename or a `renamed_from` hint).
+    /// Whether `key` is in `old`. A column's or policy's table is named as
+    /// in the code, so it is looked up under the old name its table had too
+    /// (a decided table rename or a `renamed_from` hint).
     fn exists_old(&self, key: &Key, old: &Schema, new: &Schema) -> bool {
         match key {
-            Key::Column(schema, table, column) => {
+            Key::Column(schema, table, name) | Key::Policy(schema, table, name) => {
                 let mut tables = vec![QualifiedName {
                     schema: schema.clone(),
                     name: table.clone(),
@@ -364,9 +399,15 @@ impl RenameDecisions {
                         name: hint,
                     });
                 }
+                let is_column = matches!(key, Key::Column(..));
                 tables.iter().any(|q| {
-                    old.table(&q.schema, &q.name)
-                        .is_some_and(|t| t.column(column).is_some())
+                    old.table(&q.schema, &q.name).is_some_and(|t| {
+                        if is_column {
+                            t.column(name).is_some()
+                        } else {
+                            t.policies.iter().any(|p| &p.name == name)
+                        }
+                    })
                 })
             }
             other => exists_new(other, old),
@@ -380,6 +421,9 @@ fn exists_new(key: &Key, schema: &Schema) -> bool {
         Key::Table(s, n) => schema.table(s, n).is_some(),
         Key::Enum(s, n) => schema.enums.iter().any(|e| &e.schema == s && &e.name == n),
         Key::Column(s, t, c) => schema.table(s, t).is_some_and(|t| t.column(c).is_some()),
+        Key::Policy(s, t, p) => schema
+            .table(s, t)
+            .is_some_and(|t| t.policies.iter().any(|x| &x.name == p)),
     }
 }
 
@@ -390,7 +434,9 @@ fn describe(key: &Key) -> String {
     };
     match key {
         Key::Table(s, n) | Key::Enum(s, n) => format!("`{}`", qualified(s, n)),
-        Key::Column(s, t, c) => format!("`{c}` in table `{}`", qualified(s, t)),
+        Key::Column(s, t, c) | Key::Policy(s, t, c) => {
+            format!("`{c}` in table `{}`", qualified(s, t))
+        }
     }
 }
 
@@ -399,6 +445,14 @@ fn kind(r: &Rename) -> &'static str {
         Rename::Table { .. } => "table",
         Rename::Column { .. } => "column",
         Rename::Enum { .. } => "enum",
+        Rename::Policy { .. } => "policy",
+    }
+}
+
+fn plural(kind: &str) -> String {
+    match kind {
+        "policy" => "policies".to_string(),
+        other => format!("{other}s"),
     }
 }
 
@@ -413,6 +467,17 @@ impl RenameDecisions {
     pub(super) fn column_rename_to(&self, table: &TableRef, name: &str) -> Option<&str> {
         self.renames.iter().find_map(|r| match r {
             Rename::Column { table: t, from, to }
+                if t.schema == table.schema && t.name == table.name && to == name =>
+            {
+                Some(from.as_str())
+            }
+            _ => None,
+        })
+    }
+
+    pub(super) fn policy_rename_to(&self, table: &TableRef, name: &str) -> Option<&str> {
+        self.renames.iter().find_map(|r| match r {
+            Rename::Policy { table: t, from, to }
                 if t.schema == table.schema && t.name == table.name && to == name =>
             {
                 Some(from.as_str())
@@ -440,6 +505,12 @@ impl RenameDecisions {
         })
     }
 
+    pub(super) fn is_new_policy(&self, table: &TableRef, name: &str) -> bool {
+        self.no_renames.iter().any(|n| {
+            matches!(n, NoRename::Policy { table: t, name: p } if t.schema == table.schema && t.name == table.name && p == name)
+        })
+    }
+
     pub(super) fn is_new_enum(&self, schema: &str, name: &str) -> bool {
         self.no_renames
             .iter()
@@ -456,6 +527,7 @@ pub(super) struct RenameChanges {
     pub columns: Vec<Change>,
     /// Constraints, indexes and sequences whose default names follow the renamed object.
     pub derived: Vec<Change>,
+    pub policies: Vec<Change>,
 }
 
 /// Renames enum `from` to `to` in `schema` (the old side), with the columns using it.
@@ -731,6 +803,30 @@ pub(super) fn rename_column(
     }
 }
 
+/// Renames policy `from` of `table` to `to` in `schema` (the old side). A
+/// policy's name derives from nothing and nothing derives from it.
+pub(super) fn rename_policy(
+    schema: &mut Schema,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+    out: &mut RenameChanges,
+) {
+    out.policies.push(Change::RenamePolicy {
+        table: table.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    });
+    if let Some(p) = schema
+        .tables
+        .iter_mut()
+        .find(|t| t.schema == table.schema && t.name == table.name)
+        .and_then(|t| t.policies.iter_mut().find(|p| p.name == from))
+    {
+        p.name = to.to_string();
+    }
+}
+
 /// Identity and serial sequences named `<table>_<column>_seq` follow a rename.
 fn rename_sequences(
     c: &mut ColumnDef,
@@ -850,6 +946,99 @@ mod tests {
         for bad in ["column:t.", "column:t", "table:", "enum:a.b.c"] {
             assert!(bad.parse::<NoRename>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn parses_policy_renames_and_spells_them_back() {
+        let rename: Rename = "policy:app.notes.read=owners_read".parse().unwrap();
+        assert_eq!(
+            rename,
+            Rename::Policy {
+                table: QualifiedName {
+                    schema: "app".into(),
+                    name: "notes".into()
+                },
+                from: "read".into(),
+                to: "owners_read".into()
+            }
+        );
+        assert_eq!(rename.to_string(), "policy:app.notes.read=owners_read");
+        let public: Rename = "policy:notes.read=owners_read".parse().unwrap();
+        assert_eq!(public.to_string(), "policy:notes.read=owners_read");
+        let new: NoRename = "policy:notes.owners_read".parse().unwrap();
+        assert_eq!(
+            new,
+            NoRename::Policy {
+                table: QualifiedName {
+                    schema: "public".into(),
+                    name: "notes".into()
+                },
+                name: "owners_read".into()
+            }
+        );
+        assert_eq!(new.to_string(), "policy:notes.owners_read");
+        for bad in [
+            "policy:notes=x",
+            "policy:notes.=x",
+            "policy:notes.a=",
+            "policy:.a=b",
+        ] {
+            let e = bad.parse::<Rename>().unwrap_err().to_string();
+            assert!(e.contains("policy:[schema.]table.old=new"), "{e}");
+        }
+        for bad in ["policy:notes", "policy:notes.", "policy:a.b.c.d"] {
+            assert!(bad.parse::<NoRename>().is_err(), "{bad}");
+        }
+    }
+
+    fn with_policies(names: &[&str]) -> Schema {
+        let mut schema = schema_of(&[("notes", &["id"])]);
+        schema.tables[0].policies = names
+            .iter()
+            .map(|n| vitaes_schema_core::PolicyDef {
+                name: n.to_string(),
+                kind: vitaes_schema_core::PolicyKind::Permissive,
+                command: vitaes_schema_core::PolicyCommand::All,
+                to: vec!["public".into()],
+                using: None,
+                with_check: None,
+                renamed_from: None,
+            })
+            .collect();
+        schema
+    }
+
+    #[test]
+    fn policy_flags_are_checked_like_column_flags() {
+        let old = with_policies(&["read", "write"]);
+        let new = with_policies(&["owners_read", "owners_write"]);
+        assert_eq!(
+            check(&["policy:notes.read=owners_read"], &[], &old, &new),
+            ""
+        );
+        assert_eq!(
+            check(
+                &["policy:notes.read=owners_read", "policy:notes.write=owners_read"],
+                &[],
+                &old,
+                &new
+            ),
+            "--rename policy:notes.read=owners_read and --rename policy:notes.write=owners_read rename two policies to one name\n  help: keep one of the two flags"
+        );
+        let found = check(
+            &["policy:notes.reed=owners_read"],
+            &["policy:notes.nope"],
+            &old,
+            &new,
+        );
+        let firsts: Vec<&str> = found.lines().filter(|l| l.starts_with("--")).collect();
+        assert_eq!(
+            firsts,
+            [
+                "--rename policy:notes.reed=owners_read: the last snapshot has no policy `reed` in table `notes`",
+                "--no-rename policy:notes.nope: the code has no such policy",
+            ]
+        );
     }
 
     fn schema_of(tables: &[(&str, &[&str])]) -> Schema {

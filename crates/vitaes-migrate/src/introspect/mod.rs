@@ -194,6 +194,7 @@ fn policy(r: &Row, name: String) -> PolicyDef {
         to: r.get("roles"),
         using: r.get("using_expr"),
         with_check: r.get("check_expr"),
+        renamed_from: None,
     }
 }
 

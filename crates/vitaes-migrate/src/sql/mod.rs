@@ -124,6 +124,7 @@ pub fn render_change(change: &Change) -> Vec<String> {
         CreatePolicy { table, policy } => vec![policies::create(table, policy)],
         DropPolicy { table, name } => vec![policies::drop(table, name)],
         AlterPolicy { table, from, to } => vec![policies::alter(table, from, to)],
+        RenamePolicy { table, from, to } => vec![policies::rename(table, from, to)],
         CreateRole(role) => vec![roles::create(role)],
         AlterRole { to, .. } => vec![roles::alter(to)],
         DropRole(name) => vec![roles::drop(name)],

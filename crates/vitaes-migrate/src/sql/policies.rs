@@ -62,6 +62,16 @@ pub fn drop(table: &TableRef, name: &str) -> String {
     )
 }
 
+/// `ALTER POLICY "old" ON "t" RENAME TO "new";`
+pub fn rename(table: &TableRef, from: &str, to: &str) -> String {
+    format!(
+        "ALTER POLICY {} ON {} RENAME TO {};",
+        quote_ident(from),
+        table_sql(table),
+        quote_ident(to)
+    )
+}
+
 /// `ALTER POLICY "p" ON "t" TO authenticated,anon USING (...) WITH CHECK (...);`.
 /// drizzle-kit writes the roles bare and joined by a comma; a role that is
 /// not a plain lower-case name would then be misread, so that one is quoted.
@@ -114,6 +124,7 @@ mod tests {
             to: to.iter().map(|s| s.to_string()).collect(),
             using: using.map(Into::into),
             with_check: with_check.map(Into::into),
+            renamed_from: None,
         }
     }
 
@@ -135,6 +146,10 @@ mod tests {
         assert_eq!(
             alter(&t, &p, &policy(&["anon", "Admins"], None, Some("x"))),
             r#"ALTER POLICY "p" ON "app"."notes" TO anon,"Admins" WITH CHECK (x);"#
+        );
+        assert_eq!(
+            rename(&t, "p", "owners_only"),
+            r#"ALTER POLICY "p" ON "app"."notes" RENAME TO "owners_only";"#
         );
         assert_eq!(
             switch(&t, false),

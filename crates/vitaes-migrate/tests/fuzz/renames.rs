@@ -15,8 +15,8 @@ use crate::mutate::input;
 use crate::{fuzz, pool, seeds};
 
 const TOKENS: &[&str] = &[
-    "column:", "table:", "enum:", "view:", ":", ".", "=", "..", "public.", "app.", "a", "b",
-    "users", " ", "\"", "é", "\u{0}", "-", "--", "=.", ".=",
+    "column:", "table:", "enum:", "policy:", "view:", ":", ".", "=", "..", "public.", "app.", "a",
+    "b", "users", " ", "\"", "é", "\u{0}", "-", "--", "=.", ".=",
 ];
 
 fn qualified(q: &QualifiedName) -> Result<(), TestCaseError> {
@@ -40,7 +40,7 @@ fn rename_flags() {
                 qualified(&from)?;
                 qualified(&to)?;
             }
-            Ok(Rename::Column { table, from, to }) => {
+            Ok(Rename::Column { table, from, to } | Rename::Policy { table, from, to }) => {
                 qualified(&table)?;
                 prop_assert!(!from.is_empty() && !to.is_empty());
             }
@@ -48,9 +48,13 @@ fn rename_flags() {
         }
         match s.parse::<NoRename>() {
             Ok(NoRename::Table(q) | NoRename::Enum(q)) => qualified(&q)?,
-            Ok(NoRename::Column { table, name }) => {
+            Ok(NoRename::Column { table, name } | NoRename::Policy { table, name }) => {
                 qualified(&table)?;
-                prop_assert!(!name.is_empty(), "`{}` read as a column without a name", s);
+                prop_assert!(
+                    !name.is_empty(),
+                    "`{}` read as a column or policy without a name",
+                    s
+                );
             }
             Err(e) => prop_assert!(e.to_string().contains(&format!("`{s}`")), "{}", e),
         }
@@ -106,6 +110,14 @@ fn ambiguity() -> impl Strategy<Value = Ambiguity> {
             dropped,
             added
         }),
+        (names(), names()).prop_map(|(dropped, added)| Ambiguity::Policies {
+            table: TableRef {
+                schema: "public".into(),
+                name: "notes".into()
+            },
+            dropped,
+            added
+        }),
     ]
 }
 
@@ -126,7 +138,8 @@ fn rename_prompts() {
             .map(|a| match a {
                 Ambiguity::Tables { added, .. }
                 | Ambiguity::Columns { added, .. }
-                | Ambiguity::Enums { added, .. } => added.len(),
+                | Ambiguity::Enums { added, .. }
+                | Ambiguity::Policies { added, .. } => added.len(),
             })
             .sum();
         let mut decisions = RenameDecisions::default();

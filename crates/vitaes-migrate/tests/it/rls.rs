@@ -340,6 +340,51 @@ mod push {
     }
 
     #[tokio::test]
+    async fn a_policy_renamed_from_its_old_name_is_renamed_in_place() {
+        let before = schema_from(
+            r#"#[derive(Table)]
+            #[table(policy(name = "read", for = "select", to("authenticated"), using = "id > 0"))]
+            pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }"#,
+        );
+        let after = schema_from(
+            r#"#[derive(Table)]
+            #[table(policy(name = "owners_read", for = "select", to("authenticated"), using = "id > 0", renamed_from = "read"))]
+            pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }"#,
+        );
+        let db = test_database().await;
+        let client = db.connect().await;
+        supabase_roles(&client).await;
+        push(&client, &before, &options(&before)).await.unwrap();
+        client
+            .batch_execute("INSERT INTO note VALUES (1, 'a'), (2, 'b')")
+            .await
+            .unwrap();
+        let planned = plan(&client, &after, &options(&after)).await.unwrap();
+        assert_eq!(kinds(&planned), ["rename_policy"]);
+        push(&client, &after, &options(&after)).await.unwrap();
+        let names: Vec<String> = client
+            .query(
+                "SELECT p.polname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                 WHERE c.relname = 'note' ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(names, ["owners_read"]);
+        let rows: i64 = client
+            .query_one("SELECT count(*) FROM note", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 2);
+        let again = plan(&client, &after, &options(&after)).await.unwrap();
+        assert!(again.is_empty(), "pushed, then {:?}", kinds(&again));
+    }
+
+    #[tokio::test]
     async fn rls_on_a_table_with_rows_is_a_hazard_refused_unless_forced() {
         let (plain, rls) = (schema_from(PLAIN), schema_from(RLS_ONLY));
         let db = test_database().await;

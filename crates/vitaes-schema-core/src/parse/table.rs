@@ -498,7 +498,8 @@ fn table_item(
 }
 
 /// `policy(name = "...", as = "permissive", for = "select", to("authenticated"),
-/// using = "<expr>", with_check = "<expr>")`; `None` (reported) without a name.
+/// using = "<expr>", with_check = "<expr>", renamed_from = "old")`; `None`
+/// (reported) without a name.
 fn parse_policy(
     meta: &ParseNestedMeta,
     errors: &mut ParseErrors,
@@ -511,6 +512,7 @@ fn parse_policy(
         to: Vec::new(),
         using: None,
         with_check: None,
+        renamed_from: None,
     };
     meta.parse_nested_meta(|inner| {
         match meta_key(&inner).as_str() {
@@ -547,10 +549,13 @@ fn parse_policy(
             }
             "using" => policy.using = Some(sql_value(&inner, "using", errors)?),
             "with_check" => policy.with_check = Some(sql_value(&inner, "with_check", errors)?),
+            "renamed_from" => {
+                policy.renamed_from = Some(checked_name(&inner.value()?.parse()?, errors))
+            }
             _ => unknown_key(
                 &inner,
                 "policy",
-                "name, as, for, to, using, with_check",
+                "name, as, for, to, using, with_check, renamed_from",
                 errors,
             )?,
         }

@@ -668,3 +668,30 @@ fn rls_force_implies_rls_and_other_keys_are_named() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_policy_takes_a_rename_hint() {
+    let parsed = table(quote! {
+        #[table(
+            policy(name = "owners_read", for = "select", using = "true", renamed_from = "read"),
+            policy(name = "write")
+        )]
+        pub struct Notes { pub id: i32 }
+    })
+    .unwrap();
+    let [read, write] = parsed.table.policies.as_slice() else {
+        panic!("{:?}", parsed.table.policies)
+    };
+    assert_eq!(read.name, "owners_read");
+    assert_eq!(read.renamed_from.as_deref(), Some("read"));
+    assert_eq!(write.renamed_from, None);
+    let errors = messages(quote! {
+        #[table(policy(name = "p", renamed = "q"))]
+        pub struct Notes { pub id: i32 }
+    });
+    let all = errors.join("\n");
+    assert!(
+        all.contains("unknown `policy` key `renamed`") && all.contains("with_check, renamed_from"),
+        "{all}"
+    );
+}
