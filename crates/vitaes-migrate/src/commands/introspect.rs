@@ -76,20 +76,43 @@ pub async fn run(
     for t in &s.tables {
         let _ = writeln!(
             out,
-            "  {}.{}: {} columns, {} indexes, {} foreign keys",
+            "  {}.{}: {} columns, {} indexes, {} foreign keys{}",
             t.schema,
             t.name,
             t.columns.len(),
             t.indexes.len()
                 + t.uniques.len()
                 + usize::from(t.primary_key.is_some() || t.columns.iter().any(|c| c.primary_key)),
-            t.foreign_keys.len()
+            t.foreign_keys.len(),
+            rls_summary(t)
         );
     }
     for item in &live.not_managed {
         let _ = writeln!(out, "  not managed: {item}");
     }
     Ok(())
+}
+
+/// `, row-level security (forced), 2 policies` for a table that has any.
+fn rls_summary(t: &vitaes_schema_core::TableDef) -> String {
+    let mut said = String::new();
+    if t.rls || t.force_rls {
+        said.push_str(", row-level security");
+        if !t.rls {
+            said.push_str(" off");
+        }
+        if t.force_rls {
+            said.push_str(" (forced)");
+        }
+    } else if !t.policies.is_empty() {
+        said.push_str(", row-level security off");
+    }
+    match t.policies.len() {
+        0 => {}
+        1 => said.push_str(", 1 policy"),
+        n => said.push_str(&format!(", {n} policies")),
+    }
+    said
 }
 
 /// The configured filter; the code is read only when vitaes.toml names no

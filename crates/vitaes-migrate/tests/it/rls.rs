@@ -521,6 +521,25 @@ mod push {
         assert_eq!(kinds(&back), ["force_rls"]);
         push(&client, &force, &options(&force)).await.unwrap();
         assert_eq!(forced(&client).await, (true, true));
+        // introspect's text form says it.
+        let url = db.url().to_string();
+        let printed = tokio::task::spawn_blocking(move || {
+            let cwd = tempfile::tempdir().unwrap();
+            crate::cmd::text(
+                &crate::cmd::command(cwd.path())
+                    .args(["introspect", "--url", &url])
+                    .output()
+                    .unwrap(),
+            )
+        })
+        .await
+        .unwrap();
+        assert!(
+            printed.contains(
+                "public.note: 2 columns, 1 indexes, 0 foreign keys, row-level security (forced), 1 policy"
+            ),
+            "{printed}"
+        );
         // Off again: NO FORCE and DISABLE planned, nothing after.
         push(&client, &plain, &options(&plain)).await.unwrap();
         assert_eq!(forced(&client).await, (false, false));
