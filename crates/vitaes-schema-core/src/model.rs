@@ -162,6 +162,11 @@ impl TableDef {
     pub fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The policy called `name`, if the table has one.
+    pub fn policy(&self, name: &str) -> Option<&PolicyDef> {
+        self.policies.iter().find(|p| p.name == name)
+    }
 }
 
 /// A table column.

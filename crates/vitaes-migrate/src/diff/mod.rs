@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use vitaes_schema_core::folder::sanitize_tag;
-use vitaes_schema_core::{EnumDef, PolicyDef, Schema, TableDef};
+use vitaes_schema_core::{EnumDef, Schema, TableDef};
 
 pub use change::{Change, EnumColumn, Plan, TableRef};
 pub use hazards::Hazard;
@@ -511,8 +511,8 @@ fn apply_renames(
             continue;
         };
         for p in &t.policies {
-            let has = |policies: &[PolicyDef], name: &str| policies.iter().any(|x| x.name == name);
-            if has(&renamed.tables[at].policies, &p.name) {
+            let ot = &renamed.tables[at];
+            if ot.policy(&p.name).is_some() {
                 continue;
             }
             let from = decisions
@@ -520,7 +520,7 @@ fn apply_renames(
                 .map(str::to_string)
                 .or_else(|| p.renamed_from.clone());
             if let Some(from) = from {
-                if has(&renamed.tables[at].policies, &from) && !has(&t.policies, &from) {
+                if ot.policy(&from).is_some() && t.policy(&from).is_none() {
                     renames::rename_policy(&mut renamed, &table, &from, &p.name, out);
                 }
             }

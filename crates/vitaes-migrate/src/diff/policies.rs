@@ -16,17 +16,16 @@ pub(super) fn diff_rls(
     decisions: &RenameDecisions,
     g: &mut Groups,
 ) -> Result<(), Ambiguity> {
-    let has = |policies: &[PolicyDef], name: &str| policies.iter().any(|p| p.name == name);
     let dropped: Vec<String> = ot
         .policies
         .iter()
-        .filter(|o| !has(&nt.policies, &o.name))
+        .filter(|o| nt.policy(&o.name).is_none())
         .map(|o| o.name.clone())
         .collect();
     let added: Vec<String> = nt
         .policies
         .iter()
-        .filter(|n| !has(&ot.policies, &n.name))
+        .filter(|n| ot.policy(&n.name).is_none())
         .map(|n| n.name.clone())
         .collect();
     let undecided = added
@@ -54,12 +53,12 @@ pub(super) fn diff_rls(
     }
     let own = Some((nt.schema.as_str(), nt.name.as_str()));
     for o in &ot.policies {
-        if !has(&nt.policies, &o.name) {
+        if nt.policy(&o.name).is_none() {
             g.drop_policies.push(drop(table, o));
         }
     }
     for n in &nt.policies {
-        let Some(o) = ot.policies.iter().find(|o| o.name == n.name) else {
+        let Some(o) = ot.policy(&n.name) else {
             g.create_policies.push(create(table, n));
             continue;
         };
