@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 use syn::Item;
 use vitaes_schema_core::naming::RenameRule;
 use vitaes_schema_core::parse::{
-    has_derive, parse_enum, parse_role, parse_schema, parse_table_with, project_rename_all,
+    has_derive, parse_enum, parse_extension, parse_role, parse_schema, parse_table_with,
+    project_rename_all,
 };
 use vitaes_schema_core::resolve::ItemRef;
 use vitaes_schema_core::unresolved::Loc;
 use vitaes_schema_core::{
-    resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedRole, UnresolvedSchema, UnresolvedTable,
+    resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedExtension, UnresolvedRole,
+    UnresolvedSchema, UnresolvedTable,
 };
 
 use crate::error::{Error, Result, SourceMessage};
@@ -27,6 +29,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
     let mut schemas: Vec<UnresolvedSchema> = Vec::new();
     let mut roles: Vec<(UnresolvedRole, usize)> = Vec::new();
+    let mut extensions: Vec<(UnresolvedExtension, usize)> = Vec::new();
     let mut messages = Vec::new();
     // The top-level `rename_all` of the vitaes.toml nearest each folder, as
     // the derive reads it from the crate's.
@@ -57,6 +60,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         let mut file_enums = Vec::new();
         let mut file_schemas = Vec::new();
         let mut file_roles = Vec::new();
+        let mut file_extensions = Vec::new();
         collect_items(&parsed.items, &mut |item| {
             // Only items that derive one of ours are converted and parsed.
             let attrs = match item {
@@ -64,7 +68,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 Item::Enum(e) => &e.attrs,
                 _ => return,
             };
-            let kind = ["Table", "PgEnum", "PgSchema", "PgRole"]
+            let kind = ["Table", "PgEnum", "PgSchema", "PgRole", "PgExtension"]
                 .into_iter()
                 .find(|d| has_derive(attrs, d));
             let Some(kind) = kind else { return };
@@ -77,7 +81,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 "Table" => parse_table_with(&input, rename).map(|p| file_tables.push(p.table)),
                 "PgEnum" => parse_enum(&input).map(|e| file_enums.push(e)),
                 "PgSchema" => parse_schema(&input).map(|s| file_schemas.push(s)),
-                _ => parse_role(&input).map(|r| file_roles.push(r)),
+                "PgRole" => parse_role(&input).map(|r| file_roles.push(r)),
+                _ => parse_extension(&input).map(|e| file_extensions.push(e)),
             };
             if let Err(errors) = result {
                 for (loc, text) in errors.located() {
@@ -89,8 +94,10 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         file_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_roles.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_extensions.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         schemas.extend(file_schemas);
         roles.extend(file_roles.into_iter().map(|r| (r, file_idx)));
+        extensions.extend(file_extensions.into_iter().map(|e| (e, file_idx)));
         tables.extend(file_tables.into_iter().map(|t| (t, file_idx)));
         enums.extend(file_enums.into_iter().map(|e| (e, file_idx)));
     }
@@ -101,9 +108,12 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let table_list: Vec<UnresolvedTable> = tables.iter().map(|(t, _)| t.clone()).collect();
     let enum_list: Vec<UnresolvedEnum> = enums.iter().map(|(e, _)| e.clone()).collect();
     let role_list: Vec<UnresolvedRole> = roles.iter().map(|(r, _)| r.clone()).collect();
+    let extension_list: Vec<UnresolvedExtension> =
+        extensions.iter().map(|(e, _)| e.clone()).collect();
     resolve_with_schemas(&table_list, &enum_list, &schemas)
         .and_then(|mut schema| {
             vitaes_schema_core::resolve::add_roles(&mut schema, &role_list)?;
+            vitaes_schema_core::resolve::add_extensions(&mut schema, &extension_list)?;
             Ok(schema)
         })
         .map_err(|errors| {
@@ -111,6 +121,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 ItemRef::Table(i) => &files[tables[i].1],
                 ItemRef::Enum(i) => &files[enums[i].1],
                 ItemRef::Role(i) => &files[roles[i].1],
+                ItemRef::Extension(i) => &files[extensions[i].1],
             };
             Error::Source(
                 errors

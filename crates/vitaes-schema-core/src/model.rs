@@ -24,6 +24,24 @@ pub struct Schema {
     /// `[roles]` section of vitaes.toml), not the diff's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleDef>,
+    /// Extensions (`#[derive(PgExtension)]`) in declaration order, created
+    /// before everything that may use them. drizzle-kit manages none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionDef>,
+}
+
+/// `CREATE EXTENSION IF NOT EXISTS "name" [SCHEMA "s"] [VERSION 'v']`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionDef {
+    /// The extension's name as `pg_available_extensions` spells it (`uuid-ossp`).
+    pub name: String,
+    /// Where its objects go; the server's default (the first schema of
+    /// `search_path`) when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// A pinned version; the package's default when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl Schema {

@@ -128,10 +128,17 @@ fn internal_json(s: &Schema) -> Option<Value> {
         .filter(|t| t.force_rls)
         .map(|t| format!("{}.{}", t.schema, t.name))
         .collect();
-    if forced.is_empty() {
+    if forced.is_empty() && s.extensions.is_empty() {
         return None;
     }
-    Some(json!({ "tables": {}, "vitaes": { "forceRowLevelSecurity": forced } }))
+    let mut ours = Map::new();
+    if !s.extensions.is_empty() {
+        ours.insert("extensions".into(), json!(s.extensions));
+    }
+    if !forced.is_empty() {
+        ours.insert("forceRowLevelSecurity".into(), json!(forced));
+    }
+    Some(json!({ "tables": {}, "vitaes": ours }))
 }
 
 fn table_json(t: &TableDef) -> Value {
@@ -328,6 +335,9 @@ struct RawOurs {
     /// `schema.table` of each table with `FORCE ROW LEVEL SECURITY`.
     #[serde(default)]
     force_row_level_security: Vec<String>,
+    /// The declared extensions, as the model writes them.
+    #[serde(default)]
+    extensions: Vec<crate::ExtensionDef>,
 }
 
 #[derive(Deserialize)]
@@ -567,6 +577,7 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
             values: e.values,
         });
     }
+    schema.extensions = raw.internal.vitaes.extensions;
     let forced = &raw.internal.vitaes.force_row_level_security;
     for (_, value) in raw.tables {
         let t: RawTable = serde_json::from_value(value)?;
@@ -996,6 +1007,36 @@ mod policy_tests {
         let text = to_json(&snapshot(hinted));
         assert_eq!(text, to_json(&snapshot(plain)));
         assert!(!text.contains("old_read"), "{text}");
+    }
+
+    #[test]
+    fn extensions_are_kept_under_internal() {
+        let snapshot = Snapshot {
+            id: "a".into(),
+            prev_id: ZERO_ID.into(),
+            schema: Schema {
+                extensions: vec![
+                    crate::ExtensionDef {
+                        name: "uuid-ossp".into(),
+                        schema: Some("extensions".into()),
+                        version: None,
+                    },
+                    crate::ExtensionDef {
+                        name: "vector".into(),
+                        schema: None,
+                        version: Some("0.8.0".into()),
+                    },
+                ],
+                ..Schema::default()
+            },
+        };
+        let text = to_json(&snapshot);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            doc["internal"]["vitaes"]["extensions"],
+            json!([{ "name": "uuid-ossp", "schema": "extensions" }, { "name": "vector", "version": "0.8.0" }])
+        );
+        assert_eq!(from_json(&text).unwrap(), snapshot);
     }
 
     #[test]

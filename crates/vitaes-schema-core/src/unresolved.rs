@@ -326,3 +326,15 @@ pub struct UnresolvedRole {
     #[serde(skip)]
     pub loc: Loc,
 }
+
+/// A `#[derive(PgExtension)]` unit struct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedExtension {
+    /// The struct's identifier.
+    pub rust_name: String,
+    /// The extension as declared.
+    pub extension: crate::ExtensionDef,
+    /// Where the struct is, for the CLI's messages.
+    #[serde(skip)]
+    pub loc: Loc,
+}

@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 use syn::{Data, DeriveInput, Fields};
 use vitaes_schema_core::parse::{
-    parse_enum, parse_role, parse_schema, parse_table_with, project_rename_all,
+    parse_enum, parse_extension, parse_role, parse_schema, parse_table_with, project_rename_all,
 };
 use vitaes_schema_core::resolve::lone_table_errors;
 use vitaes_schema_core::unresolved::Loc;
@@ -225,6 +225,30 @@ pub fn derive_pg_role_inner(input: TokenStream) -> TokenStream {
 
             fn unresolved() -> ::vitaes_schema::UnresolvedRole {
                 ::vitaes_schema::__private::role_from_json(#json)
+            }
+        }
+    }
+}
+
+/// Expands `#[derive(PgExtension)]`: `impl vitaes_schema::PgExtension`.
+pub fn derive_pg_extension_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_extension(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let name = &parsed.extension.name;
+    let json = json_literal(&parsed);
+    quote! {
+        impl ::vitaes_schema::PgExtension for #ident {
+            const NAME: &'static str = #name;
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedExtension {
+                ::vitaes_schema::__private::extension_from_json(#json)
             }
         }
     }

@@ -28,6 +28,12 @@ pub fn derive_pg_schema(input: TokenStream) -> TokenStream {
     expand::derive_pg_schema_inner(input.into()).into()
 }
 
+/// Declares a PostgreSQL extension (a unit struct), created before what uses it.
+#[proc_macro_derive(PgExtension, attributes(pg_extension))]
+pub fn derive_pg_extension(input: TokenStream) -> TokenStream {
+    expand::derive_pg_extension_inner(input.into()).into()
+}
+
 /// Declares a PostgreSQL role (a unit struct), or one the code only refers to.
 #[proc_macro_derive(PgRole, attributes(pg_role))]
 pub fn derive_pg_role(input: TokenStream) -> TokenStream {

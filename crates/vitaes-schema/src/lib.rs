@@ -41,9 +41,10 @@
 pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
 pub use vitaes_schema_core::{
-    ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedRole, UnresolvedSchema, UnresolvedTable,
+    ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedExtension, UnresolvedRole,
+    UnresolvedSchema, UnresolvedTable,
 };
-pub use vitaes_schema_macros::{PgEnum, PgRole, PgSchema, Table};
+pub use vitaes_schema_macros::{PgEnum, PgExtension, PgRole, PgSchema, Table};
 
 /// A table: implemented by `#[derive(Table)]`.
 pub trait Table {
@@ -102,6 +103,14 @@ pub trait PgRole {
     fn unresolved() -> UnresolvedRole;
 }
 
+/// A PostgreSQL extension: implemented by `#[derive(PgExtension)]` on a unit struct.
+pub trait PgExtension {
+    /// The extension's name (`pgcrypto`, `uuid-ossp`).
+    const NAME: &'static str;
+    /// The extension as parsed, for the resolver.
+    fn unresolved() -> UnresolvedExtension;
+}
+
 /// Assembles a [`Schema`] from compiled tables and enums through the same
 /// resolver the CLI uses. List tables in the order migrations should create
 /// them (drizzle-kit's order: source file, then struct name).
@@ -116,6 +125,7 @@ pub struct SchemaBuilder {
     enums: Vec<UnresolvedEnum>,
     schemas: Vec<UnresolvedSchema>,
     roles: Vec<UnresolvedRole>,
+    extensions: Vec<UnresolvedExtension>,
 }
 
 impl SchemaBuilder {
@@ -161,11 +171,18 @@ impl SchemaBuilder {
         self
     }
 
+    /// Declares the extension `E`.
+    pub fn pg_extension<E: PgExtension>(mut self) -> Self {
+        self.extensions.push(E::unresolved());
+        self
+    }
+
     /// Resolves everything registered into a [`Schema`], or every mistake found.
     pub fn build(self) -> Result<Schema, ResolveErrors> {
         let mut schema =
             vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)?;
         vitaes_schema_core::resolve::add_roles(&mut schema, &self.roles)?;
+        vitaes_schema_core::resolve::add_extensions(&mut schema, &self.extensions)?;
         Ok(schema)
     }
 }
@@ -188,5 +205,9 @@ pub mod __private {
 
     pub fn role_from_json(json: &str) -> UnresolvedRole {
         serde_json::from_str(json).expect("the derive embeds a valid role")
+    }
+
+    pub fn extension_from_json(json: &str) -> UnresolvedExtension {
+        serde_json::from_str(json).expect("the derive embeds a valid extension")
     }
 }

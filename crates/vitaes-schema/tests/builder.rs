@@ -204,3 +204,41 @@ fn roles_are_registered_in_order_and_a_name_declared_twice_is_an_error() {
         "{err}"
     );
 }
+
+#[derive(vitaes_schema::PgExtension)]
+#[pg_extension(name = "uuid-ossp", schema = "extensions")]
+pub struct UuidOssp;
+
+#[derive(vitaes_schema::PgExtension)]
+pub struct PgTrgm;
+
+#[derive(vitaes_schema::PgExtension)]
+#[pg_extension(name = "pg_trgm", version = "1.6")]
+pub struct TrigramsAgain;
+
+#[test]
+fn extensions_are_registered_in_order_and_a_name_declared_twice_is_an_error() {
+    use vitaes_schema::PgExtension;
+    assert_eq!(UuidOssp::NAME, "uuid-ossp");
+    let schema = SchemaBuilder::new()
+        .pg_extension::<UuidOssp>()
+        .pg_extension::<PgTrgm>()
+        .build()
+        .unwrap();
+    let got: Vec<(&str, Option<&str>)> = schema
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e.schema.as_deref()))
+        .collect();
+    assert_eq!(got, [("uuid-ossp", Some("extensions")), ("pg_trgm", None)]);
+    let err = SchemaBuilder::new()
+        .pg_extension::<PgTrgm>()
+        .pg_extension::<TrigramsAgain>()
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("extension \"pg_trgm\" is declared twice (by `PgTrgm` and `TrigramsAgain`)"),
+        "{err}"
+    );
+}

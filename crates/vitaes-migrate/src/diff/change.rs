@@ -3,8 +3,8 @@
 //! needs and nothing it must look up.
 
 use vitaes_schema_core::{
-    Check, ColumnDef, DefaultValue, EnumDef, ForeignKey, Identity, IndexDef, PolicyDef, PrimaryKey,
-    RoleDef, TableDef, Unique,
+    Check, ColumnDef, DefaultValue, EnumDef, ExtensionDef, ForeignKey, Identity, IndexDef,
+    PolicyDef, PrimaryKey, RoleDef, TableDef, Unique,
 };
 
 /// A table's qualified name.
@@ -400,6 +400,24 @@ pub enum Change {
     },
     /// `DROP ROLE`.
     DropRole(String),
+    /// `CREATE EXTENSION IF NOT EXISTS`.
+    CreateExtension(ExtensionDef),
+    /// `ALTER EXTENSION ... SET SCHEMA`.
+    MoveExtension {
+        /// The extension.
+        name: String,
+        /// Where its objects go.
+        schema: String,
+    },
+    /// `ALTER EXTENSION ... UPDATE TO`.
+    UpdateExtension {
+        /// The extension.
+        name: String,
+        /// The version it is updated to.
+        version: String,
+    },
+    /// `DROP EXTENSION` (without `CASCADE`: what still uses it stops the drop).
+    DropExtension(ExtensionDef),
 }
 
 /// The changes that turn one schema into another, in an order that applies.
@@ -481,6 +499,10 @@ impl Change {
             AlterPolicy { .. } => "alter_policy",
             RenamePolicy { .. } => "rename_policy",
             CreateRole(_) => "create_role",
+            CreateExtension(_) => "create_extension",
+            MoveExtension { .. } => "move_extension",
+            UpdateExtension { .. } => "update_extension",
+            DropExtension(_) => "drop_extension",
             AlterRole { .. } => "alter_role",
             DropRole(_) => "drop_role",
         }
@@ -496,6 +518,8 @@ impl Change {
         match self {
             CreateSchema(s) | DropSchema(s) | DropRole(s) => s.clone(),
             CreateRole(r) | AlterRole { to: r, .. } => r.name.clone(),
+            CreateExtension(e) | DropExtension(e) => e.name.clone(),
+            MoveExtension { name, .. } | UpdateExtension { name, .. } => name.clone(),
             CreateEnum(e) | DropEnum(e) => format!("{}.{}", e.schema, e.name),
             AddEnumValue { enum_def, .. } => format!("{}.{}", enum_def.schema, enum_def.name),
             RebuildEnum { new, .. } => format!("{}.{}", new.schema, new.name),

@@ -107,6 +107,8 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
         // A role that owns objects or holds privileges, in any database of
         // the cluster, cannot be dropped.
         Change::DropRole(_) => vec![MayFail],
+        // Without CASCADE: a column of its type, or a function of it in use, stops the drop.
+        Change::DropExtension(_) => vec![MayFail],
         Change::AlterColumnType {
             from,
             to,

@@ -16,6 +16,7 @@
 pub(crate) mod casts;
 mod change;
 mod enums;
+mod extensions;
 pub(crate) mod hazards;
 pub(crate) mod normalize;
 pub mod phases;
@@ -41,6 +42,8 @@ use renames::RenameChanges;
 #[derive(Default)]
 struct Groups {
     create_schemas: Vec<Change>,
+    /// Extensions before everything that may use their types and functions.
+    create_extensions: Vec<Change>,
     create_enums: Vec<Change>,
     rename_enums: Vec<Change>,
     add_enum_values: Vec<Change>,
@@ -87,6 +90,8 @@ struct Groups {
     /// them first, which PostgreSQL refuses while a policy still names one.
     drop_roles: Vec<Change>,
     drop_enums: Vec<Change>,
+    /// Extensions dropped after everything that used them.
+    drop_extensions: Vec<Change>,
     drop_schemas: Vec<Change>,
 }
 
@@ -94,6 +99,7 @@ impl Groups {
     fn into_plan(self) -> Plan {
         let changes = [
             self.create_schemas,
+            self.create_extensions,
             self.create_enums,
             self.rename_enums,
             self.add_enum_values,
@@ -130,6 +136,7 @@ impl Groups {
             self.alter_policies,
             self.drop_roles,
             self.drop_enums,
+            self.drop_extensions,
             self.drop_schemas,
         ]
         .into_iter()
@@ -269,6 +276,7 @@ pub fn diff_with(
     }
 
     roles::diff_roles(old, new, &mut g.roles, &mut g.drop_roles);
+    extensions::diff_extensions(old, new, &mut g.create_extensions, &mut g.drop_extensions);
 
     // Tables: matched by schema and name.
     let old_tables: HashSet<(&str, &str)> = old
@@ -700,6 +708,10 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         CreateRole(r) => w("create_role", &r.name, None),
         AlterRole { to, .. } => w("alter_role", &to.name, None),
         DropRole(name) => w("drop_role", name, None),
+        CreateExtension(e) => w("create_extension", &e.name, None),
+        MoveExtension { name, .. } => w("move_extension", name, None),
+        UpdateExtension { name, .. } => w("update_extension", name, None),
+        DropExtension(e) => w("drop_extension", &e.name, None),
     }
 }
 

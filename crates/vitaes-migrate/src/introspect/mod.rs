@@ -6,15 +6,15 @@
 mod filter;
 mod mapping;
 
-use futures_util::future::try_join4;
+use futures_util::future::{try_join4, try_join5};
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
 use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
-    Check, ColumnDef, EnumDef, FkAction, ForeignKey, Generated, GeneratedKind, Identity,
-    IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind, PrimaryKey, RoleDef,
-    Schema, TableDef, Unique,
+    Check, ColumnDef, EnumDef, ExtensionDef, FkAction, ForeignKey, Generated, GeneratedKind,
+    Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
+    PrimaryKey, RoleDef, Schema, TableDef, Unique,
 };
 
 pub use filter::Filter;
@@ -29,6 +29,7 @@ const ENUMS: &str = include_str!("sql/enums.sql");
 const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
 const POLICIES: &str = include_str!("sql/policies.sql");
 const ROLES: &str = include_str!("sql/roles.sql");
+const EXTENSIONS: &str = include_str!("sql/extensions.sql");
 
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,11 +75,12 @@ pub async fn introspect(
 
     // Pipelined on the one connection: six queries, one round trip's wait.
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let (tables, enums, not_managed, roles) = try_join4(
+    let (tables, enums, not_managed, roles, extensions) = try_join5(
         read_tables(client, &listed),
         client.query(ENUMS, &by_schemas),
         client.query(NOT_MANAGED, &by_schemas),
         client.query(ROLES, &[]),
+        client.query(EXTENSIONS, &[]),
     )
     .await?;
 
@@ -106,6 +108,14 @@ pub async fn introspect(
             create_role: r.get("create_role"),
             inherit: r.get("inherit"),
             ..RoleDef::new(r.get::<_, String>("name"))
+        })
+        .collect();
+    out.extensions = extensions
+        .iter()
+        .map(|r| ExtensionDef {
+            name: r.get("name"),
+            schema: Some(r.get("schema")),
+            version: Some(r.get("version")),
         })
         .collect();
     Ok(Introspected {

@@ -109,6 +109,10 @@ async fn comparable_with(
     let mut desired = desired.clone();
     let cluster = live.roles.clone();
     roles.apply(&mut live, &mut desired);
+    // An extension the code does not declare is the platform's or another
+    // application's (Supabase installs a dozen): push never drops one.
+    live.extensions
+        .retain(|e| desired.extensions.iter().any(|d| d.name == e.name));
     let absent = absent_policy_roles(&cluster, &desired);
     if !absent.is_empty() {
         return Err(PlanError::AbsentRoles(absent));

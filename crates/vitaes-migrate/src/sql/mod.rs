@@ -6,6 +6,7 @@
 mod columns;
 mod constraints;
 mod enums;
+mod extensions;
 mod indexes;
 mod policies;
 mod renames;
@@ -128,6 +129,10 @@ pub fn render_change(change: &Change) -> Vec<String> {
         CreateRole(role) => vec![roles::create(role)],
         AlterRole { to, .. } => vec![roles::alter(to)],
         DropRole(name) => vec![roles::drop(name)],
+        CreateExtension(e) => vec![extensions::create(e)],
+        MoveExtension { name, schema } => vec![extensions::move_to(name, schema)],
+        UpdateExtension { name, version } => vec![extensions::update(name, version)],
+        DropExtension(e) => vec![extensions::drop(&e.name)],
     }
 }
 

@@ -18,6 +18,7 @@ mod drizzle;
 mod drizzle_compat;
 mod every;
 mod every_schema;
+mod extensions;
 mod external;
 mod faults;
 mod fixtures;

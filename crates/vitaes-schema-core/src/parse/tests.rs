@@ -695,3 +695,50 @@ fn a_policy_takes_a_rename_hint() {
         "{all}"
     );
 }
+
+fn extension(tokens: proc_macro2::TokenStream) -> Result<crate::UnresolvedExtension, ParseErrors> {
+    parse_extension(&syn::parse2::<DeriveInput>(tokens).unwrap())
+}
+
+#[test]
+fn an_extension_takes_its_name_schema_and_version() {
+    let e = extension(quote! {
+        #[pg_extension(name = "uuid-ossp", schema = "extensions", version = "1.1")]
+        pub struct UuidOssp;
+    })
+    .unwrap();
+    assert_eq!(
+        e.extension,
+        crate::ExtensionDef {
+            name: "uuid-ossp".into(),
+            schema: Some("extensions".into()),
+            version: Some("1.1".into()),
+        }
+    );
+    let plain = extension(quote! { #[derive(PgExtension)] pub struct PgTrgm; }).unwrap();
+    assert_eq!(
+        (
+            plain.extension.name.as_str(),
+            plain.extension.schema,
+            plain.extension.version
+        ),
+        ("pg_trgm", None, None)
+    );
+    let bad = extension(quote! {
+        #[pg_extension(cascade, version = "")]
+        pub struct Vector { pub x: i32 }
+    })
+    .unwrap_err()
+    .located()
+    .into_iter()
+    .map(|(_, m)| m)
+    .collect::<Vec<_>>()
+    .join("\n");
+    for needle in [
+        "unknown `pg_extension` key `cascade`",
+        "version is not empty",
+        "derived for a unit struct",
+    ] {
+        assert!(bad.contains(needle), "{needle} missing from:\n{bad}");
+    }
+}

@@ -44,6 +44,8 @@ pub enum ItemRef {
     Enum(usize),
     /// The n-th role of the input.
     Role(usize),
+    /// The n-th extension of the input.
+    Extension(usize),
 }
 
 impl fmt::Display for ResolveError {
@@ -237,6 +239,37 @@ pub fn add_roles(schema: &mut Schema, roles: &[UnresolvedRole]) -> Result<(), Re
         } else {
             first.insert(&r.role.name, i);
             schema.roles.push(r.role.clone());
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ResolveErrors(errors))
+    }
+}
+
+/// Adds the declared extensions, each once: one declared twice is an error
+/// naming both structs (its schema or version would be ambiguous).
+pub fn add_extensions(
+    schema: &mut Schema,
+    extensions: &[crate::UnresolvedExtension],
+) -> Result<(), ResolveErrors> {
+    let mut errors = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in extensions.iter().enumerate() {
+        if let Some(&f) = first.get(e.extension.name.as_str()) {
+            errors.push(ResolveError {
+                item: ItemRef::Extension(i),
+                loc: e.loc,
+                message: format!(
+                    "extension \"{}\" is declared twice (by `{}` and `{}`)",
+                    e.extension.name, extensions[f].rust_name, e.rust_name
+                ),
+                other: Some((ItemRef::Extension(f), extensions[f].loc)),
+            });
+        } else {
+            first.insert(&e.extension.name, i);
+            schema.extensions.push(e.extension.clone());
         }
     }
     if errors.is_empty() {
