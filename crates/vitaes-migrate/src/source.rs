@@ -9,20 +9,20 @@ use std::path::{Path, PathBuf};
 use syn::Item;
 use vitaes_schema_core::naming::RenameRule;
 use vitaes_schema_core::parse::{
-    has_derive, parse_enum, parse_extension, parse_role, parse_schema, parse_table_with,
-    project_rename_all,
+    has_derive, parse_enum, parse_extension, parse_role, parse_schema, parse_sequence,
+    parse_table_with, parse_view, project_rename_all,
 };
-use vitaes_schema_core::resolve::ItemRef;
+use vitaes_schema_core::resolve::{ItemRef, Standalone};
 use vitaes_schema_core::unresolved::Loc;
 use vitaes_schema_core::{
     resolve_with_schemas, Schema, UnresolvedEnum, UnresolvedExtension, UnresolvedRole,
-    UnresolvedSchema, UnresolvedTable,
+    UnresolvedSchema, UnresolvedSequence, UnresolvedTable, UnresolvedView,
 };
 
 use crate::error::{Error, Result, SourceMessage};
 
-/// Loads and resolves every `#[derive(Table)]` / `PgEnum` / `PgSchema` / `PgRole` item
-/// under `paths`. All mistakes in all files are reported together.
+/// Loads and resolves every `#[derive(Table)]` / `PgEnum` / `PgSchema` / `PgRole` /
+/// `PgExtension` / `PgSequence` / `PgView` item under `paths`. All mistakes in all files are reported together.
 pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let files = collect_files(paths)?;
     let mut tables: Vec<(UnresolvedTable, usize)> = Vec::new();
@@ -30,6 +30,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let mut schemas: Vec<UnresolvedSchema> = Vec::new();
     let mut roles: Vec<(UnresolvedRole, usize)> = Vec::new();
     let mut extensions: Vec<(UnresolvedExtension, usize)> = Vec::new();
+    let mut sequences: Vec<(UnresolvedSequence, usize)> = Vec::new();
+    let mut views: Vec<(UnresolvedView, usize)> = Vec::new();
     let mut messages = Vec::new();
     // The top-level `rename_all` of the vitaes.toml nearest each folder, as
     // the derive reads it from the crate's.
@@ -61,6 +63,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         let mut file_schemas = Vec::new();
         let mut file_roles = Vec::new();
         let mut file_extensions = Vec::new();
+        let mut file_sequences = Vec::new();
+        let mut file_views = Vec::new();
         collect_items(&parsed.items, &mut |item| {
             // Only items that derive one of ours are converted and parsed.
             let attrs = match item {
@@ -68,7 +72,15 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 Item::Enum(e) => &e.attrs,
                 _ => return,
             };
-            let kind = ["Table", "PgEnum", "PgSchema", "PgRole", "PgExtension"]
+            let kind = [
+                "Table",
+                "PgEnum",
+                "PgSchema",
+                "PgRole",
+                "PgExtension",
+                "PgSequence",
+                "PgView",
+            ]
                 .into_iter()
                 .find(|d| has_derive(attrs, d));
             let Some(kind) = kind else { return };
@@ -82,7 +94,9 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 "PgEnum" => parse_enum(&input).map(|e| file_enums.push(e)),
                 "PgSchema" => parse_schema(&input).map(|s| file_schemas.push(s)),
                 "PgRole" => parse_role(&input).map(|r| file_roles.push(r)),
-                _ => parse_extension(&input).map(|e| file_extensions.push(e)),
+                "PgExtension" => parse_extension(&input).map(|e| file_extensions.push(e)),
+                "PgSequence" => parse_sequence(&input).map(|q| file_sequences.push(q)),
+                _ => parse_view(&input, rename).map(|v| file_views.push(v)),
             };
             if let Err(errors) = result {
                 for (loc, text) in errors.located() {
@@ -95,6 +109,10 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
         file_schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_roles.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         file_extensions.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_sequences.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        file_views.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        sequences.extend(file_sequences.into_iter().map(|q| (q, file_idx)));
+        views.extend(file_views.into_iter().map(|v| (v, file_idx)));
         schemas.extend(file_schemas);
         roles.extend(file_roles.into_iter().map(|r| (r, file_idx)));
         extensions.extend(file_extensions.into_iter().map(|e| (e, file_idx)));
@@ -110,10 +128,17 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let role_list: Vec<UnresolvedRole> = roles.iter().map(|(r, _)| r.clone()).collect();
     let extension_list: Vec<UnresolvedExtension> =
         extensions.iter().map(|(e, _)| e.clone()).collect();
+    let sequence_list: Vec<UnresolvedSequence> = sequences.iter().map(|(q, _)| q.clone()).collect();
+    let view_list: Vec<UnresolvedView> = views.iter().map(|(v, _)| v.clone()).collect();
+    let standalone = Standalone {
+        roles: &role_list,
+        extensions: &extension_list,
+        sequences: &sequence_list,
+        views: &view_list,
+    };
     resolve_with_schemas(&table_list, &enum_list, &schemas)
         .and_then(|mut schema| {
-            vitaes_schema_core::resolve::add_roles(&mut schema, &role_list)?;
-            vitaes_schema_core::resolve::add_extensions(&mut schema, &extension_list)?;
+            vitaes_schema_core::resolve::add_standalone(&mut schema, standalone, &enum_list)?;
             Ok(schema)
         })
         .map_err(|errors| {
@@ -122,6 +147,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 ItemRef::Enum(i) => &files[enums[i].1],
                 ItemRef::Role(i) => &files[roles[i].1],
                 ItemRef::Extension(i) => &files[extensions[i].1],
+                ItemRef::Sequence(i) => &files[sequences[i].1],
+                ItemRef::View(i) => &files[views[i].1],
             };
             Error::Source(
                 errors

@@ -23,5 +23,6 @@ pub mod unresolved;
 pub use model::*;
 pub use resolve::{resolve, resolve_registered, resolve_with_schemas, ResolveError, ResolveErrors};
 pub use unresolved::{
-    UnresolvedEnum, UnresolvedExtension, UnresolvedRole, UnresolvedSchema, UnresolvedTable,
+    UnresolvedEnum, UnresolvedExtension, UnresolvedRole, UnresolvedSchema, UnresolvedSequence,
+    UnresolvedTable, UnresolvedView,
 };

@@ -28,6 +28,81 @@ pub struct Schema {
     /// before everything that may use them. drizzle-kit manages none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<ExtensionDef>,
+    /// Standalone sequences in declaration order, created before the tables
+    /// whose defaults may use them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<SequenceDef>,
+    /// Views and materialized views in declaration order (plain views first,
+    /// as drizzle-kit lists them); the diff creates them in dependency order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewDef>,
+}
+
+/// `CREATE [MATERIALIZED] VIEW` (`#[derive(PgView)]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewDef {
+    /// The view's name.
+    pub name: String,
+    /// Its schema.
+    pub schema: String,
+    /// The query (`SELECT ...`), as written; `None` for an `existing` view.
+    pub definition: Option<String>,
+    /// `CREATE MATERIALIZED VIEW`.
+    pub materialized: bool,
+    /// Declared for Rust code only: never created, altered or dropped.
+    pub existing: bool,
+    /// The columns the query yields, as declared by the struct's fields.
+    pub columns: Vec<ColumnDef>,
+    /// `WITH (...)` options in declaration order, by their SQL names
+    /// (`check_option`, `security_barrier`, `fillfactor`).
+    pub with: Vec<ViewOption>,
+    /// `WITH NO DATA` (materialized views; a creation-time choice only).
+    pub with_no_data: bool,
+    /// `USING <access method>` (materialized views).
+    pub using: Option<String>,
+    /// `TABLESPACE <name>` (materialized views).
+    pub tablespace: Option<String>,
+}
+
+/// One `WITH (key = value)` option of a view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewOption {
+    /// The SQL name (`check_option`, `fillfactor`).
+    pub key: String,
+    /// The value.
+    pub value: OptionValue,
+}
+
+/// A storage option's value, typed as drizzle-kit's snapshot keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum OptionValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A decimal number.
+    Float(f64),
+    /// A word (`local`, `cascaded`, `off`).
+    Text(String),
+}
+
+impl OptionValue {
+    /// The value as `WITH (...)` writes it: unquoted, as drizzle-kit does.
+    pub fn to_sql(&self) -> String {
+        match self {
+            OptionValue::Bool(b) => b.to_string(),
+            OptionValue::Int(i) => i.to_string(),
+            OptionValue::Float(f) => f.to_string(),
+            OptionValue::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl ViewDef {
+    /// The option `key`, if set.
+    pub fn option(&self, key: &str) -> Option<&OptionValue> {
+        self.with.iter().find(|o| o.key == key).map(|o| &o.value)
+    }
 }
 
 /// `CREATE EXTENSION IF NOT EXISTS "name" [SCHEMA "s"] [VERSION 'v']`.
@@ -61,7 +136,11 @@ impl Schema {
 
     /// True when nothing at all is declared.
     pub fn is_empty(&self) -> bool {
-        self.schemas.is_empty() && self.enums.is_empty() && self.tables.is_empty()
+        self.schemas.is_empty()
+            && self.enums.is_empty()
+            && self.tables.is_empty()
+            && self.sequences.is_empty()
+            && self.views.is_empty()
     }
 }
 
@@ -289,18 +368,44 @@ pub struct Identity {
     pub name: String,
     /// The schema of the sequence (the table's).
     pub schema: String,
-    /// `INCREMENT BY`, as decimal text.
+    /// The sequence's numbers.
+    #[serde(flatten)]
+    pub options: SequenceOptions,
+}
+
+/// A sequence's numbers, every one spelled out (drizzle-kit's defaults filled
+/// in), as decimal text the way drizzle-kit's snapshots keep them. Shared by
+/// identity columns and standalone sequences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOptions {
+    /// `INCREMENT BY`.
     pub increment: String,
-    /// `START WITH`, as decimal text.
+    /// `START WITH`.
     pub start_with: String,
-    /// `MINVALUE`, as decimal text.
+    /// `MINVALUE`.
     pub min_value: String,
-    /// `MAXVALUE`, as decimal text.
+    /// `MAXVALUE`.
     pub max_value: String,
-    /// `CACHE`, as decimal text.
+    /// `CACHE`.
     pub cache: String,
     /// `CYCLE`.
     pub cycle: bool,
+}
+
+/// `CREATE SEQUENCE` (`#[derive(PgSequence)]`), used by defaults such as
+/// `nextval('invoice_no')`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceDef {
+    /// The sequence's name.
+    pub name: String,
+    /// Its schema.
+    pub schema: String,
+    /// `AS smallint | integer | bigint` (PostgreSQL's default, `bigint`,
+    /// unless said; drizzle-kit has no such option and always means bigint).
+    pub data_type: String,
+    /// Its numbers.
+    #[serde(flatten)]
+    pub options: SequenceOptions,
 }
 
 /// Whether an identity column's value may be supplied on insert.

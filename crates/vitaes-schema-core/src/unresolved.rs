@@ -122,6 +122,16 @@ pub struct IdentitySpec {
     pub kind: IdentityKind,
     /// The sequence's name, if given.
     pub name: Option<String>,
+    /// The sequence's numbers as given.
+    #[serde(flatten)]
+    pub numbers: SequenceSpec,
+}
+
+/// A sequence's numbers as written (`start = 1000, increment = 2, cycle`), on
+/// an identity column or a `#[derive(PgSequence)]`; the resolver fills in the
+/// rest from the sequence's type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceSpec {
     /// `increment`, if given.
     pub increment: Option<i64>,
     /// `start`, if given.
@@ -334,6 +344,54 @@ pub struct UnresolvedExtension {
     pub rust_name: String,
     /// The extension as declared.
     pub extension: crate::ExtensionDef,
+    /// Where the struct is, for the CLI's messages.
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A `#[derive(PgSequence)]` unit struct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnresolvedSequence {
+    /// The struct's identifier.
+    pub rust_name: String,
+    /// The sequence's name.
+    pub name: String,
+    /// Its schema (`public` unless said).
+    pub schema: String,
+    /// `as = "integer"`, if given.
+    pub data_type: Option<String>,
+    /// Its numbers as given.
+    pub numbers: SequenceSpec,
+    /// Where the struct is, for the CLI's messages.
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A `#[derive(PgView)]` struct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedView {
+    /// The struct's identifier.
+    pub rust_name: String,
+    /// The view's name.
+    pub name: String,
+    /// Its schema (`public` unless said).
+    pub schema: String,
+    /// `query = "..."`; `None` for an `existing` view.
+    pub definition: Option<String>,
+    /// `materialized`.
+    pub materialized: bool,
+    /// `existing`.
+    pub existing: bool,
+    /// `check_option`, `security_barrier`, `security_invoker` and `with(...)`, in order.
+    pub with: Vec<crate::ViewOption>,
+    /// `with_no_data`.
+    pub with_no_data: bool,
+    /// `using = "..."`.
+    pub using: Option<String>,
+    /// `tablespace = "..."`.
+    pub tablespace: Option<String>,
+    /// The fields, as a table's columns.
+    pub columns: Vec<UnresolvedColumn>,
     /// Where the struct is, for the CLI's messages.
     #[serde(skip)]
     pub loc: Loc,

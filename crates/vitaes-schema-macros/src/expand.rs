@@ -5,7 +5,8 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 use syn::{Data, DeriveInput, Fields};
 use vitaes_schema_core::parse::{
-    parse_enum, parse_extension, parse_role, parse_schema, parse_table_with, project_rename_all,
+    parse_enum, parse_extension, parse_role, parse_schema, parse_sequence, parse_table_with,
+    parse_view, project_rename_all,
 };
 use vitaes_schema_core::resolve::lone_table_errors;
 use vitaes_schema_core::unresolved::Loc;
@@ -20,25 +21,9 @@ pub fn derive_table_inner(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    // The project's `rename_all` (vitaes.toml nearest the crate), as the CLI
-    // reads it; the file is included so that editing it rebuilds the crate.
-    let project = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(|dir| project_rename_all(std::path::Path::new(&dir)))
-        .transpose();
-    let (rename, track) = match project {
-        Ok(found) => match found.flatten() {
-            Some((rule, path)) => {
-                let path = path.to_string_lossy().into_owned();
-                (
-                    Some(rule),
-                    Some(quote! { const _: &[u8] = ::std::include_bytes!(#path); }),
-                )
-            }
-            None => (None, None),
-        },
-        Err(message) => {
-            return syn::Error::new(input.ident.span(), message).to_compile_error();
-        }
+    let (rename, track) = match project_rename(&input) {
+        Ok(found) => found,
+        Err(e) => return e,
     };
     let parsed = match parse_table_with(&input, rename) {
         Ok(parsed) => parsed,
@@ -225,6 +210,89 @@ pub fn derive_pg_role_inner(input: TokenStream) -> TokenStream {
 
             fn unresolved() -> ::vitaes_schema::UnresolvedRole {
                 ::vitaes_schema::__private::role_from_json(#json)
+            }
+        }
+    }
+}
+
+/// The project's `rename_all` (vitaes.toml nearest the crate), as the CLI
+/// reads it, and an `include_bytes!` of that file so that editing it rebuilds
+/// the crate.
+fn project_rename(
+    input: &DeriveInput,
+) -> Result<
+    (
+        Option<vitaes_schema_core::naming::RenameRule>,
+        Option<TokenStream>,
+    ),
+    TokenStream,
+> {
+    let project = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(|dir| project_rename_all(std::path::Path::new(&dir)))
+        .transpose();
+    match project {
+        Ok(found) => Ok(match found.flatten() {
+            Some((rule, path)) => {
+                let path = path.to_string_lossy().into_owned();
+                (
+                    Some(rule),
+                    Some(quote! { const _: &[u8] = ::std::include_bytes!(#path); }),
+                )
+            }
+            None => (None, None),
+        }),
+        Err(message) => Err(syn::Error::new(input.ident.span(), message).to_compile_error()),
+    }
+}
+
+/// Expands `#[derive(PgSequence)]`: `impl vitaes_schema::PgSequence`.
+pub fn derive_pg_sequence_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let parsed = match parse_sequence(&input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let name = &parsed.name;
+    let json = json_literal(&parsed);
+    quote! {
+        impl ::vitaes_schema::PgSequence for #ident {
+            const NAME: &'static str = #name;
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedSequence {
+                ::vitaes_schema::__private::sequence_from_json(#json)
+            }
+        }
+    }
+}
+
+/// Expands `#[derive(PgView)]`: `impl vitaes_schema::PgView`.
+pub fn derive_pg_view_inner(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let (rename, track) = match project_rename(&input) {
+        Ok(found) => found,
+        Err(e) => return e,
+    };
+    let parsed = match parse_view(&input, rename) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_errors(),
+    };
+    let ident = &input.ident;
+    let name = &parsed.name;
+    let json = json_literal(&parsed);
+    quote! {
+        #track
+        impl ::vitaes_schema::PgView for #ident {
+            const NAME: &'static str = #name;
+
+            fn unresolved() -> ::vitaes_schema::UnresolvedView {
+                ::vitaes_schema::__private::view_from_json(#json)
             }
         }
     }

@@ -34,6 +34,18 @@ pub fn derive_pg_extension(input: TokenStream) -> TokenStream {
     expand::derive_pg_extension_inner(input.into()).into()
 }
 
+/// Declares a standalone sequence (a unit struct).
+#[proc_macro_derive(PgSequence, attributes(sequence))]
+pub fn derive_pg_sequence(input: TokenStream) -> TokenStream {
+    expand::derive_pg_sequence_inner(input.into()).into()
+}
+
+/// Declares a view or materialized view; the fields are its columns.
+#[proc_macro_derive(PgView, attributes(view, column))]
+pub fn derive_pg_view(input: TokenStream) -> TokenStream {
+    expand::derive_pg_view_inner(input.into()).into()
+}
+
 /// Declares a PostgreSQL role (a unit struct), or one the code only refers to.
 #[proc_macro_derive(PgRole, attributes(pg_role))]
 pub fn derive_pg_role(input: TokenStream) -> TokenStream {

@@ -42,9 +42,9 @@ pub use vitaes_schema_core as core;
 pub use vitaes_schema_core::model::*;
 pub use vitaes_schema_core::{
     ResolveError, ResolveErrors, UnresolvedEnum, UnresolvedExtension, UnresolvedRole,
-    UnresolvedSchema, UnresolvedTable,
+    UnresolvedSchema, UnresolvedSequence, UnresolvedTable, UnresolvedView,
 };
-pub use vitaes_schema_macros::{PgEnum, PgExtension, PgRole, PgSchema, Table};
+pub use vitaes_schema_macros::{PgEnum, PgExtension, PgRole, PgSchema, PgSequence, PgView, Table};
 
 /// A table: implemented by `#[derive(Table)]`.
 pub trait Table {
@@ -111,6 +111,22 @@ pub trait PgExtension {
     fn unresolved() -> UnresolvedExtension;
 }
 
+/// A standalone sequence: implemented by `#[derive(PgSequence)]` on a unit struct.
+pub trait PgSequence {
+    /// The sequence's name.
+    const NAME: &'static str;
+    /// The sequence as parsed, for the resolver.
+    fn unresolved() -> UnresolvedSequence;
+}
+
+/// A view or materialized view: implemented by `#[derive(PgView)]`.
+pub trait PgView {
+    /// The view's name.
+    const NAME: &'static str;
+    /// The view as parsed, for the resolver.
+    fn unresolved() -> UnresolvedView;
+}
+
 /// Assembles a [`Schema`] from compiled tables and enums through the same
 /// resolver the CLI uses. List tables in the order migrations should create
 /// them (drizzle-kit's order: source file, then struct name).
@@ -126,6 +142,8 @@ pub struct SchemaBuilder {
     schemas: Vec<UnresolvedSchema>,
     roles: Vec<UnresolvedRole>,
     extensions: Vec<UnresolvedExtension>,
+    sequences: Vec<UnresolvedSequence>,
+    views: Vec<UnresolvedView>,
 }
 
 impl SchemaBuilder {
@@ -177,12 +195,29 @@ impl SchemaBuilder {
         self
     }
 
+    /// Declares the sequence `S`.
+    pub fn pg_sequence<S: PgSequence>(mut self) -> Self {
+        self.sequences.push(S::unresolved());
+        self
+    }
+
+    /// Declares the view `V`.
+    pub fn pg_view<V: PgView>(mut self) -> Self {
+        self.views.push(V::unresolved());
+        self
+    }
+
     /// Resolves everything registered into a [`Schema`], or every mistake found.
     pub fn build(self) -> Result<Schema, ResolveErrors> {
         let mut schema =
             vitaes_schema_core::resolve_registered(&self.tables, &self.enums, &self.schemas)?;
-        vitaes_schema_core::resolve::add_roles(&mut schema, &self.roles)?;
-        vitaes_schema_core::resolve::add_extensions(&mut schema, &self.extensions)?;
+        let standalone = vitaes_schema_core::resolve::Standalone {
+            roles: &self.roles,
+            extensions: &self.extensions,
+            sequences: &self.sequences,
+            views: &self.views,
+        };
+        vitaes_schema_core::resolve::add_standalone(&mut schema, standalone, &self.enums)?;
         Ok(schema)
     }
 }
@@ -209,5 +244,13 @@ pub mod __private {
 
     pub fn extension_from_json(json: &str) -> UnresolvedExtension {
         serde_json::from_str(json).expect("the derive embeds a valid extension")
+    }
+
+    pub fn sequence_from_json(json: &str) -> UnresolvedSequence {
+        serde_json::from_str(json).expect("the derive embeds a valid sequence")
+    }
+
+    pub fn view_from_json(json: &str) -> UnresolvedView {
+        serde_json::from_str(json).expect("the derive embeds a valid view")
     }
 }

@@ -4,6 +4,7 @@
 
 use vitaes_schema_core::{
     Check, ColumnDef, DefaultValue, EnumDef, ExtensionDef, ForeignKey, Identity, IndexDef,
+    SequenceDef, ViewDef,
     PolicyDef, PrimaryKey, RoleDef, TableDef, Unique,
 };
 
@@ -416,8 +417,37 @@ pub enum Change {
         /// The version it is updated to.
         version: String,
     },
-    /// `DROP EXTENSION` (without `CASCADE`: what still uses it stops the drop).
+    /// `DROP EXTENSION ... CASCADE`.
     DropExtension(ExtensionDef),
+    /// `CREATE SEQUENCE`.
+    CreateSequence(SequenceDef),
+    /// `ALTER SEQUENCE` restating every number, as drizzle-kit writes it.
+    AlterSequence {
+        /// The sequence as it was.
+        from: SequenceDef,
+        /// The sequence as it becomes.
+        to: SequenceDef,
+    },
+    /// `DROP SEQUENCE` (its current value is lost).
+    DropSequence(SequenceDef),
+    /// `CREATE [MATERIALIZED] VIEW`.
+    CreateView(ViewDef),
+    /// `ALTER [MATERIALIZED] VIEW ... SET (...) / RESET (...) / SET TABLESPACE /
+    /// SET ACCESS METHOD`: options that change in place.
+    AlterView {
+        /// The view as it was.
+        from: ViewDef,
+        /// The view as it becomes.
+        to: ViewDef,
+    },
+    /// `DROP [MATERIALIZED] VIEW`: the view is gone, changed in a way only
+    /// re-creating it does, or in the way of a change to what it reads.
+    DropView {
+        /// The view as it was.
+        view: ViewDef,
+        /// Whether the same plan creates it again.
+        recreated: bool,
+    },
 }
 
 /// The changes that turn one schema into another, in an order that applies.
@@ -503,6 +533,15 @@ impl Change {
             MoveExtension { .. } => "move_extension",
             UpdateExtension { .. } => "update_extension",
             DropExtension(_) => "drop_extension",
+            CreateSequence(_) => "create_sequence",
+            AlterSequence { .. } => "alter_sequence",
+            DropSequence(_) => "drop_sequence",
+            CreateView(v) if v.materialized => "create_materialized_view",
+            CreateView(_) => "create_view",
+            AlterView { to, .. } if to.materialized => "alter_materialized_view",
+            AlterView { .. } => "alter_view",
+            DropView { view, .. } if view.materialized => "drop_materialized_view",
+            DropView { .. } => "drop_view",
             AlterRole { .. } => "alter_role",
             DropRole(_) => "drop_role",
         }
@@ -520,6 +559,12 @@ impl Change {
             CreateRole(r) | AlterRole { to: r, .. } => r.name.clone(),
             CreateExtension(e) | DropExtension(e) => e.name.clone(),
             MoveExtension { name, .. } | UpdateExtension { name, .. } => name.clone(),
+            CreateSequence(q) | AlterSequence { to: q, .. } | DropSequence(q) => {
+                format!("{}.{}", q.schema, q.name)
+            }
+            CreateView(v) | AlterView { to: v, .. } | DropView { view: v, .. } => {
+                format!("{}.{}", v.schema, v.name)
+            }
             CreateEnum(e) | DropEnum(e) => format!("{}.{}", e.schema, e.name),
             AddEnumValue { enum_def, .. } => format!("{}.{}", enum_def.schema, enum_def.name),
             RebuildEnum { new, .. } => format!("{}.{}", new.schema, new.name),

@@ -102,6 +102,6 @@ mod tests {
         let order: Vec<_> = first.changes.iter().map(|c| c.kind()).collect();
         assert_eq!(order, ["create_extension", "create_table"]);
         let dropped = diff(&s(vec![trgm()]), &s(vec![])).unwrap();
-        assert_eq!(dropped.hazards()[0][0].as_str(), "may-fail");
+        assert_eq!(dropped.hazards()[0][0].as_str(), "data-loss");
     }
 }

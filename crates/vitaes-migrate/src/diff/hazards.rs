@@ -6,7 +6,8 @@
 //! existing rows: every role the policies do not admit, which is every role
 //! until a policy exists, stops seeing them), `policy-dropped` (access
 //! widens or narrows at once: gone from a restrictive policy, more rows show;
-//! from a permissive one, fewer). An empty set means safe. Decided from the change alone,
+//! from a permissive one, fewer), `recompute` (a materialized view is built
+//! again from its query). An empty set means safe. Decided from the change alone,
 //! plus which tables and indexes the plan creates (nothing risks a table
 //! that is new, and an index dropped to be built again is not lost).
 
@@ -41,6 +42,11 @@ pub enum Hazard {
     RowsHidden,
     /// Drops a policy the plan does not create again: who sees which rows changes.
     PolicyDropped,
+    /// Creates a materialized view again: its query runs over every row it
+    /// reads (a `with_no_data` one stays empty until `REFRESH MATERIALIZED
+    /// VIEW`, which no plan runs: when to pay for a refresh is the
+    /// application's choice).
+    Recompute,
 }
 
 impl Hazard {
@@ -54,6 +60,7 @@ impl Hazard {
             Hazard::IndexDropped => "index-dropped",
             Hazard::RowsHidden => "rows-hidden",
             Hazard::PolicyDropped => "policy-dropped",
+            Hazard::Recompute => "recompute",
         }
     }
 }
@@ -107,8 +114,17 @@ pub fn hazards(change: &Change, created: &HashSet<TableRef>) -> Vec<Hazard> {
         // A role that owns objects or holds privileges, in any database of
         // the cluster, cannot be dropped.
         Change::DropRole(_) => vec![MayFail],
-        // Without CASCADE: a column of its type, or a function of it in use, stops the drop.
-        Change::DropExtension(_) => vec![MayFail],
+        // CASCADE: columns of its types, and whatever calls its functions, go with it.
+        Change::DropExtension(_) => vec![DataLoss],
+        // Its current value: numbers start over if it is created again.
+        Change::DropSequence(_) => vec![DataLoss],
+        Change::DropView { view, recreated } if view.materialized => {
+            if *recreated {
+                vec![Recompute]
+            } else {
+                vec![DataLoss]
+            }
+        }
         Change::AlterColumnType {
             from,
             to,

@@ -24,7 +24,9 @@ mod policies;
 pub(crate) mod refusal;
 pub(crate) mod renames;
 mod roles;
+mod sequences;
 mod tables;
+mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -47,11 +49,16 @@ struct Groups {
     create_enums: Vec<Change>,
     rename_enums: Vec<Change>,
     add_enum_values: Vec<Change>,
+    /// Sequences created or altered before the tables whose defaults use them.
+    sequences: Vec<Change>,
     /// Roles created or altered before the tables whose policies name them (drizzle-kit's place).
     roles: Vec<Change>,
     create_tables: Vec<Change>,
     /// Row-level security switched on or off on existing tables (drizzle-kit's place for them).
     rls: Vec<Change>,
+    /// Views dropped (dependents first) before anything they read changes.
+    drop_views: Vec<Change>,
+    alter_views: Vec<Change>,
     drop_tables: Vec<Change>,
     move_tables: Vec<Change>,
     rename_tables: Vec<Change>,
@@ -80,6 +87,8 @@ struct Groups {
     altered_pks: Vec<Change>,
     add_uniques: Vec<Change>,
     add_checks: Vec<Change>,
+    /// Views created, in dependency order, once what they read is in place.
+    create_views: Vec<Change>,
     /// Policy renames: after the table and column renames, before the
     /// policies are dropped, created and altered (drizzle-kit's place).
     rename_policies: Vec<Change>,
@@ -90,6 +99,7 @@ struct Groups {
     /// them first, which PostgreSQL refuses while a policy still names one.
     drop_roles: Vec<Change>,
     drop_enums: Vec<Change>,
+    drop_sequences: Vec<Change>,
     /// Extensions dropped after everything that used them.
     drop_extensions: Vec<Change>,
     drop_schemas: Vec<Change>,
@@ -103,9 +113,12 @@ impl Groups {
             self.create_enums,
             self.rename_enums,
             self.add_enum_values,
+            self.sequences,
             self.roles,
             self.create_tables,
             self.rls,
+            self.drop_views,
+            self.alter_views,
             self.drop_tables,
             self.move_tables,
             self.rename_tables,
@@ -130,12 +143,14 @@ impl Groups {
             self.altered_pks,
             self.add_uniques,
             self.add_checks,
+            self.create_views,
             self.rename_policies,
             self.drop_policies,
             self.create_policies,
             self.alter_policies,
             self.drop_roles,
             self.drop_enums,
+            self.drop_sequences,
             self.drop_extensions,
             self.drop_schemas,
         ]
@@ -277,6 +292,7 @@ pub fn diff_with(
 
     roles::diff_roles(old, new, &mut g.roles, &mut g.drop_roles);
     extensions::diff_extensions(old, new, &mut g.create_extensions, &mut g.drop_extensions);
+    sequences::diff_sequences(old, new, &mut g.sequences, &mut g.drop_sequences);
 
     // Tables: matched by schema and name.
     let old_tables: HashSet<(&str, &str)> = old
@@ -399,6 +415,15 @@ pub fn diff_with(
     if !ambiguities.is_empty() {
         return Err(Ambiguities(ambiguities));
     }
+    let touched = touched_relations(&g);
+    views::diff_views(
+        old,
+        new,
+        &touched,
+        &mut g.drop_views,
+        &mut g.alter_views,
+        &mut g.create_views,
+    );
     // DROP TABLE ... CASCADE already drops the foreign keys pointing at it.
     let gone: HashSet<(&str, &str)> = dropped
         .iter()
@@ -412,6 +437,45 @@ pub fn diff_with(
         _ => true,
     });
     Ok(g.into_plan())
+}
+
+/// The tables (by name, as view queries spell them) whose changes a view
+/// reading them would stand in the way of: dropped, moved, renamed, or with
+/// a column dropped, renamed, retyped or regenerated.
+fn touched_relations(g: &Groups) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let changes = [
+        &g.drop_tables,
+        &g.move_tables,
+        &g.rename_tables,
+        &g.rename_columns,
+        &g.rebuild_enums,
+        &g.alterations,
+        &g.drop_columns,
+    ];
+    for c in changes.into_iter().flatten() {
+        match c {
+            Change::DropTable(t)
+            | Change::RenameColumn { table: t, .. }
+            | Change::AlterColumnType { table: t, .. }
+            | Change::SetGenerated { table: t, .. }
+            | Change::DropColumn { table: t, .. } => {
+                out.insert(t.name.clone());
+            }
+            Change::RenameTable { table, to } => {
+                out.insert(table.name.clone());
+                out.insert(to.clone());
+            }
+            Change::MoveTable { name, .. } => {
+                out.insert(name.clone());
+            }
+            Change::RebuildEnum { columns, .. } => {
+                out.extend(columns.iter().map(|c| c.table.name.clone()));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The old schema with every rename (hinted or decided) applied, the rename
@@ -712,6 +776,12 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         MoveExtension { name, .. } => w("move_extension", name, None),
         UpdateExtension { name, .. } => w("update_extension", name, None),
         DropExtension(e) => w("drop_extension", &e.name, None),
+        CreateSequence(q) => w("create_sequence", &q.name, None),
+        AlterSequence { to, .. } => w("alter_sequence", &to.name, None),
+        DropSequence(q) => w("drop_sequence", &q.name, None),
+        CreateView(v) => w("create_view", &v.name, None),
+        AlterView { to, .. } => w("alter_view", &to.name, None),
+        DropView { view, .. } => w("drop_view", &view.name, None),
     }
 }
 

@@ -14,7 +14,7 @@ use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
     Check, ColumnDef, EnumDef, ExtensionDef, FkAction, ForeignKey, Generated, GeneratedKind,
     Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
-    PrimaryKey, RoleDef, Schema, TableDef, Unique,
+    PrimaryKey, RoleDef, Schema, SequenceOptions, TableDef, Unique,
 };
 
 pub use filter::Filter;
@@ -239,14 +239,16 @@ fn column(r: &Row, table: &TableDef) -> ColumnDef {
             schema: r
                 .get::<_, Option<String>>("seq_schema")
                 .unwrap_or_else(|| table.schema.clone()),
-            increment: r
-                .get::<_, Option<String>>("seq_increment")
-                .unwrap_or_default(),
-            start_with: r.get::<_, Option<String>>("seq_start").unwrap_or_default(),
-            min_value: r.get::<_, Option<String>>("seq_min").unwrap_or_default(),
-            max_value: r.get::<_, Option<String>>("seq_max").unwrap_or_default(),
-            cache: r.get::<_, Option<String>>("seq_cache").unwrap_or_default(),
-            cycle: r.get::<_, Option<bool>>("seq_cycle").unwrap_or(false),
+            options: SequenceOptions {
+                increment: r
+                    .get::<_, Option<String>>("seq_increment")
+                    .unwrap_or_default(),
+                start_with: r.get::<_, Option<String>>("seq_start").unwrap_or_default(),
+                min_value: r.get::<_, Option<String>>("seq_min").unwrap_or_default(),
+                max_value: r.get::<_, Option<String>>("seq_max").unwrap_or_default(),
+                cache: r.get::<_, Option<String>>("seq_cache").unwrap_or_default(),
+                cycle: r.get::<_, Option<bool>>("seq_cycle").unwrap_or(false),
+            },
         }),
         _ => None,
     };

@@ -164,19 +164,19 @@ pub fn alter_identity(
         });
     }
     for (label, a, b) in [
-        ("SET MINVALUE", &from.min_value, &to.min_value),
-        ("SET MAXVALUE", &from.max_value, &to.max_value),
-        ("SET INCREMENT BY", &from.increment, &to.increment),
-        ("SET START WITH", &from.start_with, &to.start_with),
-        ("SET CACHE", &from.cache, &to.cache),
+        ("SET MINVALUE", &from.options.min_value, &to.options.min_value),
+        ("SET MAXVALUE", &from.options.max_value, &to.options.max_value),
+        ("SET INCREMENT BY", &from.options.increment, &to.options.increment),
+        ("SET START WITH", &from.options.start_with, &to.options.start_with),
+        ("SET CACHE", &from.options.cache, &to.options.cache),
     ] {
         if a != b {
             clauses.push(format!("{label} {b}"));
         }
     }
-    if from.cycle != to.cycle {
+    if from.options.cycle != to.options.cycle {
         clauses.push(
-            if to.cycle {
+            if to.options.cycle {
                 "SET CYCLE"
             } else {
                 "SET NO CYCLE"

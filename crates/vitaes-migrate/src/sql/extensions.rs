@@ -37,9 +37,11 @@ pub fn update(name: &str, version: &str) -> String {
     )
 }
 
-/// `DROP EXTENSION "e";`
+/// `DROP EXTENSION "e" CASCADE;`: the objects that use it (columns of its
+/// types, indexes with its operator classes) go too, which is why the drop
+/// is a `data-loss` hazard that push applies only with `--force`.
 pub fn drop(name: &str) -> String {
-    format!("DROP EXTENSION {};", quote_ident(name))
+    format!("DROP EXTENSION {} CASCADE;", quote_ident(name))
 }
 
 #[cfg(test)]
@@ -74,6 +76,6 @@ mod tests {
             update("vector", "0.8'0"),
             r#"ALTER EXTENSION "vector" UPDATE TO '0.8''0';"#
         );
-        assert_eq!(drop("pg_trgm"), r#"DROP EXTENSION "pg_trgm";"#);
+        assert_eq!(drop("pg_trgm"), r#"DROP EXTENSION "pg_trgm" CASCADE;"#);
     }
 }

@@ -12,7 +12,9 @@ mod policies;
 mod renames;
 mod roles;
 mod schemas;
+mod sequences;
 mod tables;
+mod views;
 
 use vitaes_schema_core::naming::quote_ident;
 
@@ -133,6 +135,12 @@ pub fn render_change(change: &Change) -> Vec<String> {
         MoveExtension { name, schema } => vec![extensions::move_to(name, schema)],
         UpdateExtension { name, version } => vec![extensions::update(name, version)],
         DropExtension(e) => vec![extensions::drop(&e.name)],
+        CreateSequence(q) => vec![sequences::create(q)],
+        AlterSequence { from, to } => vec![sequences::alter(from, to)],
+        DropSequence(q) => vec![sequences::drop(q)],
+        CreateView(v) => vec![views::create(v)],
+        AlterView { from, to } => views::alter(from, to),
+        DropView { view, .. } => vec![views::drop(view)],
     }
 }
 

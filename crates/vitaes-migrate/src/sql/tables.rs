@@ -84,21 +84,11 @@ pub(super) fn identity_clause(i: &Identity) -> String {
         IdentityKind::Always => "ALWAYS",
         IdentityKind::ByDefault => "BY DEFAULT",
     };
-    let mut options = format!("sequence name {}", table_ref(&i.schema, &i.name));
-    for (label, value) in [
-        ("INCREMENT BY", &i.increment),
-        ("MINVALUE", &i.min_value),
-        ("MAXVALUE", &i.max_value),
-        ("START WITH", &i.start_with),
-        ("CACHE", &i.cache),
-    ] {
-        if !value.is_empty() {
-            options.push_str(&format!(" {label} {value}"));
-        }
-    }
-    if i.cycle {
-        options.push_str(" CYCLE");
-    }
+    let options = format!(
+        "sequence name {} {}",
+        table_ref(&i.schema, &i.name),
+        super::sequences::options_sql(&i.options)
+    );
     format!("GENERATED {kind} AS IDENTITY ({options})")
 }
 

@@ -16,7 +16,7 @@ use crate::types::{
     builtin_sql_type, check_type_name, normalize_sql_type, type_family, TypeFamily,
 };
 use crate::unresolved::{
-    ColumnReference, ColumnUnique, IdentitySpec, Loc, TypeSpec, UnresolvedColumn,
+    ColumnReference, ColumnUnique, IdentitySpec, Loc, SequenceSpec, TypeSpec, UnresolvedColumn,
 };
 
 const COLUMN_KEYS: &str = "name, type, primary_key, unique, default, default_sql, default_now, \
@@ -503,12 +503,7 @@ fn identity_spec(
     let mut spec = IdentitySpec {
         kind: IdentityKind::Always,
         name: None,
-        increment: None,
-        start: None,
-        min_value: None,
-        max_value: None,
-        cache: None,
-        cycle: false,
+        numbers: SequenceSpec::default(),
     };
     if meta.input.peek(Token![=]) {
         let lit: LitStr = meta.value()?.parse()?;
@@ -529,25 +524,9 @@ fn identity_spec(
     let mut kind_given = false;
     meta.parse_nested_meta(|inner| {
         let key = meta_key(&inner);
-        let number = |inner: &syn::meta::ParseNestedMeta| -> syn::Result<i64> {
-            let expr: Expr = inner.value()?.parse()?;
-            match &expr {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Int(i), ..
-                }) => i.base10_parse(),
-                Expr::Unary(ExprUnary {
-                    op: UnOp::Neg(_),
-                    expr,
-                    ..
-                }) => match &**expr {
-                    Expr::Lit(ExprLit {
-                        lit: Lit::Int(i), ..
-                    }) => i.base10_parse::<i64>().map(|v| -v),
-                    _ => Err(syn::Error::new(expr.span(), "expected an integer")),
-                },
-                _ => Err(syn::Error::new(expr.span(), "expected an integer")),
-            }
-        };
+        if sequence_number(&key, &inner, &mut spec.numbers)? {
+            return Ok(());
+        }
         match key.as_str() {
             "always" => {
                 spec.kind = IdentityKind::Always;
@@ -558,12 +537,6 @@ fn identity_spec(
                 kind_given = true;
             }
             "name" => spec.name = Some(checked_name(&inner.value()?.parse()?, errors)),
-            "start" => spec.start = Some(number(&inner)?),
-            "increment" => spec.increment = Some(number(&inner)?),
-            "min_value" => spec.min_value = Some(number(&inner)?),
-            "max_value" => spec.max_value = Some(number(&inner)?),
-            "cache" => spec.cache = Some(number(&inner)?),
-            "cycle" => spec.cycle = true,
             _ => unknown_key(
                 &inner,
                 "identity",
@@ -581,4 +554,43 @@ fn identity_spec(
         );
     }
     Ok(spec)
+}
+
+/// One of a sequence's numbers (`start`, `increment`, `min_value`,
+/// `max_value`, `cache`, `cycle`), shared by `identity(...)` and
+/// `#[sequence(...)]`; false when `key` is none of them.
+pub(super) fn sequence_number(
+    key: &str,
+    inner: &syn::meta::ParseNestedMeta,
+    numbers: &mut SequenceSpec,
+) -> syn::Result<bool> {
+    let number = |inner: &syn::meta::ParseNestedMeta| -> syn::Result<i64> {
+        let expr: Expr = inner.value()?.parse()?;
+        match &expr {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(i), ..
+            }) => i.base10_parse(),
+            Expr::Unary(ExprUnary {
+                op: UnOp::Neg(_),
+                expr,
+                ..
+            }) => match &**expr {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Int(i), ..
+                }) => i.base10_parse::<i64>().map(|v| -v),
+                _ => Err(syn::Error::new(expr.span(), "expected an integer")),
+            },
+            _ => Err(syn::Error::new(expr.span(), "expected an integer")),
+        }
+    };
+    match key {
+        "start" => numbers.start = Some(number(inner)?),
+        "increment" => numbers.increment = Some(number(inner)?),
+        "min_value" => numbers.min_value = Some(number(inner)?),
+        "max_value" => numbers.max_value = Some(number(inner)?),
+        "cache" => numbers.cache = Some(number(inner)?),
+        "cycle" => numbers.cycle = true,
+        _ => return Ok(false),
+    }
+    Ok(true)
 }

@@ -23,6 +23,11 @@ impl ParseErrors {
             .push(syn::Error::new(span, format!("{message}\n  help: {help}")));
     }
 
+    /// Records every error of `other`.
+    pub fn extend(&mut self, other: ParseErrors) {
+        self.errors.extend(other.errors);
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()

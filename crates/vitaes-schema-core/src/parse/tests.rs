@@ -455,18 +455,18 @@ fn identity_with_sequence_options() {
     let spec = t.columns[0].identity.clone().unwrap();
     assert_eq!(spec.kind, crate::model::IdentityKind::ByDefault);
     assert_eq!(
-        (spec.start, spec.increment, spec.cache, spec.cycle),
+        (spec.numbers.start, spec.numbers.increment, spec.numbers.cache, spec.numbers.cycle),
         (Some(100), Some(5), Some(2), true)
     );
     let schema = crate::resolve(&[t], &[]).unwrap();
     let id = schema.tables[0].columns[0].identity.clone().unwrap();
     assert_eq!(
         (
-            id.start_with.as_str(),
-            id.increment.as_str(),
-            id.min_value.as_str(),
-            id.max_value.as_str(),
-            id.cache.as_str()
+            id.options.start_with.as_str(),
+            id.options.increment.as_str(),
+            id.options.min_value.as_str(),
+            id.options.max_value.as_str(),
+            id.options.cache.as_str()
         ),
         ("100", "5", "1", "9223372036854775807", "2")
     );

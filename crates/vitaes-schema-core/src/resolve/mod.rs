@@ -6,6 +6,8 @@
 //! [`UnresolvedTable`] values, so both get the same schema.
 
 mod namespaces;
+pub mod sequences;
+pub mod views;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -46,6 +48,10 @@ pub enum ItemRef {
     Role(usize),
     /// The n-th extension of the input.
     Extension(usize),
+    /// The n-th sequence of the input.
+    Sequence(usize),
+    /// The n-th view of the input.
+    View(usize),
 }
 
 impl fmt::Display for ResolveError {
@@ -248,6 +254,47 @@ pub fn add_roles(schema: &mut Schema, roles: &[UnresolvedRole]) -> Result<(), Re
     }
 }
 
+/// The items resolved after the tables and enums: each stands on its own
+/// (or, for views, names only enums), so they are added to the resolved
+/// schema in one step, by the CLI and `SchemaBuilder` alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Standalone<'a> {
+    /// `#[derive(PgRole)]`s.
+    pub roles: &'a [UnresolvedRole],
+    /// `#[derive(PgExtension)]`s.
+    pub extensions: &'a [crate::UnresolvedExtension],
+    /// `#[derive(PgSequence)]`s.
+    pub sequences: &'a [crate::UnresolvedSequence],
+    /// `#[derive(PgView)]`s.
+    pub views: &'a [crate::UnresolvedView],
+}
+
+/// Adds every standalone item to `schema`, reporting all their mistakes
+/// together. `enums` are the enums the tables were resolved with.
+pub fn add_standalone(
+    schema: &mut Schema,
+    items: Standalone<'_>,
+    enums: &[UnresolvedEnum],
+) -> Result<(), ResolveErrors> {
+    let mut errors = Vec::new();
+    let steps: [&dyn Fn(&mut Schema) -> Result<(), ResolveErrors>; 4] = [
+        &|s| add_roles(s, items.roles),
+        &|s| add_extensions(s, items.extensions),
+        &|s| sequences::add_sequences(s, items.sequences),
+        &|s| views::add_views(s, items.views, enums),
+    ];
+    for step in steps {
+        if let Err(e) = step(schema) {
+            errors.extend(e.0);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ResolveErrors(errors))
+    }
+}
+
 /// Adds the declared extensions, each once: one declared twice is an error
 /// naming both structs (its schema or version would be ambiguous).
 pub fn add_extensions(
@@ -305,27 +352,8 @@ pub fn lone_table_errors(t: &UnresolvedTable) -> Vec<(Loc, String)> {
 }
 
 /// An identity column's sequence as drizzle-kit spells it out: named
-/// `<table>_<column>_seq`; unless given, increments by 1 from 1 up to the
-/// type's maximum (down from -1 to its minimum when the increment is negative).
+/// `<table>_<column>_seq`, its numbers as [`sequences::options`] fills them in.
 fn identity(spec: &IdentitySpec, t: &UnresolvedTable, column: &str, sql_type: &str) -> Identity {
-    let (type_min, type_max) = match sql_type {
-        "smallint" => ("-32768", "32767"),
-        "bigint" => ("-9223372036854775808", "9223372036854775807"),
-        _ => ("-2147483648", "2147483647"),
-    };
-    let increment = spec.increment.unwrap_or(1);
-    let text =
-        |v: Option<i64>, default: &str| v.map_or_else(|| default.to_string(), |v| v.to_string());
-    let min_value = text(spec.min_value, if increment < 0 { type_min } else { "1" });
-    let max_value = text(spec.max_value, if increment < 0 { "-1" } else { type_max });
-    let start_with = text(
-        spec.start,
-        if increment < 0 {
-            &max_value
-        } else {
-            &min_value
-        },
-    );
     Identity {
         kind: spec.kind,
         name: spec
@@ -333,12 +361,7 @@ fn identity(spec: &IdentitySpec, t: &UnresolvedTable, column: &str, sql_type: &s
             .clone()
             .unwrap_or_else(|| naming::truncate_identifier(&format!("{}_{column}_seq", t.name))),
         schema: t.schema.clone(),
-        increment: increment.to_string(),
-        start_with,
-        min_value,
-        max_value,
-        cache: text(spec.cache, "1"),
-        cycle: spec.cycle,
+        options: sequences::options(&spec.numbers, sql_type),
     }
 }
 

@@ -15,6 +15,9 @@ use crate::model::{
 };
 use crate::naming::truncate_identifier;
 
+mod sequences;
+mod views;
+
 /// The snapshot version this module reads and writes.
 pub const SNAPSHOT_VERSION: &str = "7";
 /// `prevId` of the first snapshot in a chain.
@@ -103,10 +106,10 @@ pub fn to_json(snapshot: &Snapshot) -> String {
         "tables": tables,
         "enums": enums,
         "schemas": schemas,
-        "sequences": {},
+        "sequences": sequences::write(&s.sequences),
         "roles": roles,
         "policies": {},
-        "views": {},
+        "views": views::write(&s.views),
         "_meta": { "columns": {}, "schemas": {}, "tables": {} },
     });
     if let Some(ours) = internal_json(s) {
@@ -128,7 +131,8 @@ fn internal_json(s: &Schema) -> Option<Value> {
         .filter(|t| t.force_rls)
         .map(|t| format!("{}.{}", t.schema, t.name))
         .collect();
-    if forced.is_empty() && s.extensions.is_empty() {
+    let sequence_types = sequences::write_types(&s.sequences);
+    if forced.is_empty() && s.extensions.is_empty() && sequence_types.is_empty() {
         return None;
     }
     let mut ours = Map::new();
@@ -137,6 +141,9 @@ fn internal_json(s: &Schema) -> Option<Value> {
     }
     if !forced.is_empty() {
         ours.insert("forceRowLevelSecurity".into(), json!(forced));
+    }
+    if !sequence_types.is_empty() {
+        ours.insert("sequenceTypes".into(), Value::Object(sequence_types));
     }
     Some(json!({ "tables": {}, "vitaes": ours }))
 }
@@ -217,7 +224,7 @@ fn policy_json(p: &PolicyDef) -> Value {
     Value::Object(v)
 }
 
-fn column_json(c: &ColumnDef) -> Value {
+pub(super) fn column_json(c: &ColumnDef) -> Value {
     let mut v = Map::new();
     v.insert("name".into(), json!(c.name));
     v.insert("type".into(), json!(c.sql_type));
@@ -243,14 +250,10 @@ fn column_json(c: &ColumnDef) -> Value {
                 "type": i.kind.as_str(),
                 "name": i.name,
                 "schema": i.schema,
-                "increment": i.increment,
-                "startWith": i.start_with,
-                "minValue": i.min_value,
-                "maxValue": i.max_value,
-                "cache": i.cache,
-                "cycle": i.cycle,
             }),
         );
+        let identity = v["identity"].as_object_mut().expect("just inserted");
+        sequences::write_options(identity, &i.options);
     }
     Value::Object(v)
 }
@@ -319,6 +322,10 @@ struct RawSnapshot {
     #[serde(default)]
     roles: indexmap_like::Ordered<RawRole>,
     #[serde(default)]
+    sequences: indexmap_like::Ordered<sequences::RawSequence>,
+    #[serde(default)]
+    views: indexmap_like::Ordered<views::RawView>,
+    #[serde(default)]
     internal: RawInternal,
 }
 
@@ -338,6 +345,9 @@ struct RawOurs {
     /// The declared extensions, as the model writes them.
     #[serde(default)]
     extensions: Vec<crate::ExtensionDef>,
+    /// `schema.sequence` → its `AS` type, for each sequence not `bigint`.
+    #[serde(default)]
+    sequence_types: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -396,7 +406,7 @@ struct RawPolicy {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawColumn {
+pub(super) struct RawColumn {
     name: String,
     #[serde(rename = "type")]
     sql_type: String,
@@ -430,18 +440,8 @@ struct RawIdentity {
     name: String,
     #[serde(default)]
     schema: String,
-    #[serde(default)]
-    increment: Option<String>,
-    #[serde(default)]
-    start_with: Option<String>,
-    #[serde(default)]
-    min_value: Option<String>,
-    #[serde(default)]
-    max_value: Option<String>,
-    #[serde(default)]
-    cache: Option<String>,
-    #[serde(default)]
-    cycle: bool,
+    #[serde(flatten)]
+    options: sequences::RawOptions,
 }
 
 #[derive(Deserialize)]
@@ -533,7 +533,7 @@ struct RawEnum {
 }
 
 /// JSON objects keyed by name, read in file order.
-mod indexmap_like {
+pub(super) mod indexmap_like {
     use serde::de::DeserializeOwned;
     use serde::{Deserialize, Deserializer};
 
@@ -578,6 +578,8 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         });
     }
     schema.extensions = raw.internal.vitaes.extensions;
+    schema.sequences = sequences::read(raw.sequences.0, &raw.internal.vitaes.sequence_types);
+    schema.views = views::read(raw.views.0);
     let forced = &raw.internal.vitaes.force_row_level_security;
     for (_, value) in raw.tables {
         let t: RawTable = serde_json::from_value(value)?;
@@ -687,38 +689,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
         .columns
         .0
         .into_iter()
-        .map(|c| ColumnDef {
-            name: truncate_identifier(&c.name),
-            sql_type: c.sql_type,
-            type_schema: c.type_schema,
-            primary_key: c.primary_key,
-            not_null: c.not_null,
-            default: c.default.and_then(read_default),
-            identity: c.identity.map(|i| Identity {
-                kind: if i.kind == "byDefault" {
-                    IdentityKind::ByDefault
-                } else {
-                    IdentityKind::Always
-                },
-                name: truncate_identifier(&i.name),
-                schema: schema_name(&i.schema),
-                increment: i.increment.unwrap_or_else(|| "1".into()),
-                start_with: i.start_with.unwrap_or_else(|| "1".into()),
-                min_value: i.min_value.unwrap_or_else(|| "1".into()),
-                max_value: i.max_value.unwrap_or_default(),
-                cache: i.cache.unwrap_or_else(|| "1".into()),
-                cycle: i.cycle,
-            }),
-            generated: c.generated.map(|g| Generated {
-                kind: if g.kind.as_deref() == Some("virtual") {
-                    GeneratedKind::Virtual
-                } else {
-                    GeneratedKind::Stored
-                },
-                expr: g.expr,
-            }),
-            renamed_from: None,
-        })
+        .map(read_column)
         .collect();
     let foreign_keys = t
         .foreign_keys
@@ -816,6 +787,36 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             .collect(),
         renamed_from: None,
     })
+}
+
+pub(super) fn read_column(c: RawColumn) -> ColumnDef {
+    ColumnDef {
+        name: truncate_identifier(&c.name),
+        sql_type: c.sql_type,
+        type_schema: c.type_schema,
+        primary_key: c.primary_key,
+        not_null: c.not_null,
+        default: c.default.and_then(read_default),
+        identity: c.identity.map(|i| Identity {
+            kind: if i.kind == "byDefault" {
+                IdentityKind::ByDefault
+            } else {
+                IdentityKind::Always
+            },
+            name: truncate_identifier(&i.name),
+            schema: schema_name(&i.schema),
+            options: i.options.read(),
+        }),
+        generated: c.generated.map(|g| Generated {
+            kind: if g.kind.as_deref() == Some("virtual") {
+                GeneratedKind::Virtual
+            } else {
+                GeneratedKind::Stored
+            },
+            expr: g.expr,
+        }),
+        renamed_from: None,
+    }
 }
 
 fn read_policy(p: RawPolicy) -> Result<PolicyDef, SnapshotError> {

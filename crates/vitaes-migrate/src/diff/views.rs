@@ -1,0 +1,227 @@
+//! Views and materialized views, matched by schema and name.
+//!
+//! A changed query, or a view becoming materialized or back, is a drop and a
+//! create (PostgreSQL's `CREATE OR REPLACE VIEW` cannot drop or retype
+//! columns, and there is none for materialized views); options change in
+//! place. A view is also dropped and created again when something it reads
+//! changes under it — a column's type, a column or table renamed, moved or
+//! dropped, an enum rebuilt, another view re-created — since PostgreSQL
+//! refuses those changes while the view exists. Drops run dependents first,
+//! creates in dependency order. `existing` views are never touched.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+use vitaes_schema_core::{Schema, ViewDef};
+
+use super::Change;
+
+/// The names a query may refer to: every word of it, unquoted ones in lower
+/// case. Deliberately generous (a column named like a table counts), so a
+/// view is never left in the way of a change; a query the tokenizer cannot
+/// read refers to everything.
+fn referenced_names(query: &str) -> Option<HashSet<String>> {
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, query).tokenize().ok()?;
+    Some(
+        tokens
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Word(w) if w.quote_style.is_some() => Some(w.value),
+                Token::Word(w) => Some(w.value.to_lowercase()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// Whether `view` reads the relation `name`.
+fn reads(refs: &Option<HashSet<String>>, name: &str) -> bool {
+    refs.as_ref().is_none_or(|r| r.contains(name))
+}
+
+/// Whether two versions differ in a way only re-creating the view applies.
+/// (`WITH NO DATA` is a choice made when creating; drizzle-kit ignores it too.)
+fn needs_recreate(o: &ViewDef, n: &ViewDef) -> bool {
+    o.existing || o.definition != n.definition || o.materialized != n.materialized
+}
+
+fn options_differ(o: &ViewDef, n: &ViewDef) -> bool {
+    let same_with = o.with.len() == n.with.len()
+        && n.with.iter().all(|opt| o.option(&opt.key) == Some(&opt.value));
+    !same_with || (n.materialized && (o.tablespace != n.tablespace || o.using != n.using))
+}
+
+/// Appends the view changes: `drops` before the table changes, `alters` with
+/// them, `creates` after. `touched` names the relations (tables) the plan
+/// changes under any view that reads them.
+pub(super) fn diff_views(
+    old: &Schema,
+    new: &Schema,
+    touched: &HashSet<String>,
+    drops: &mut Vec<Change>,
+    alters: &mut Vec<Change>,
+    creates: &mut Vec<Change>,
+) {
+    let key = |v: &ViewDef| (v.schema.clone(), v.name.clone());
+    let news: HashMap<(String, String), &ViewDef> = new.views.iter().map(|v| (key(v), v)).collect();
+    // Old views that exist in the database as managed objects.
+    let olds: Vec<&ViewDef> = old.views.iter().filter(|v| !v.existing).collect();
+    let refs: Vec<Option<HashSet<String>>> = olds
+        .iter()
+        .map(|v| v.definition.as_deref().and_then(referenced_names))
+        .collect();
+
+    // Which old views go (dropped or re-created), which are altered.
+    let mut gone: Vec<bool> = vec![false; olds.len()];
+    for (i, o) in olds.iter().enumerate() {
+        match news.get(&key(o)) {
+            None => gone[i] = true,
+            Some(n) if n.existing => {}
+            Some(n) => gone[i] = needs_recreate(o, n),
+        }
+    }
+    // Whatever reads a touched relation or a view that goes, goes too:
+    // a walk over "is read by" edges from every view that goes.
+    let readers = readers_of(&olds, &refs);
+    let mut queue: Vec<usize> = Vec::new();
+    for (i, r) in refs.iter().enumerate() {
+        if !gone[i] && touched.iter().any(|t| reads(r, t)) {
+            gone[i] = true;
+        }
+        if gone[i] {
+            queue.push(i);
+        }
+    }
+    while let Some(i) = queue.pop() {
+        for &j in readers.get(olds[i].name.as_str()).into_iter().flatten() {
+            if !gone[j] {
+                gone[j] = true;
+                queue.push(j);
+            }
+        }
+    }
+
+    let recreated = |o: &ViewDef| news.get(&key(o)).is_some_and(|n| !n.existing);
+    let drop_order = dependency_order(&olds, &refs);
+    for &i in drop_order.iter().rev() {
+        if gone[i] {
+            drops.push(Change::DropView {
+                view: olds[i].clone(),
+                recreated: recreated(olds[i]),
+            });
+        }
+    }
+    let old_by_key: HashMap<(String, String), usize> =
+        olds.iter().enumerate().map(|(i, o)| (key(o), i)).collect();
+    let managed: Vec<&ViewDef> = new.views.iter().filter(|v| !v.existing).collect();
+    let new_refs: Vec<Option<HashSet<String>>> = managed
+        .iter()
+        .map(|v| v.definition.as_deref().and_then(referenced_names))
+        .collect();
+    for i in dependency_order(&managed, &new_refs) {
+        let n = managed[i];
+        match old_by_key.get(&key(n)) {
+            Some(&o) if !gone[o] => {
+                if options_differ(olds[o], n) {
+                    alters.push(Change::AlterView {
+                        from: olds[o].clone(),
+                        to: n.clone(),
+                    });
+                }
+            }
+            // An old `existing` view of that name is in the database too:
+            // drizzle-kit drops it before creating the managed one.
+            _ => {
+                if let Some(e) = old
+                    .views
+                    .iter()
+                    .find(|o| o.existing && key(o) == key(n))
+                {
+                    drops.push(Change::DropView {
+                        view: e.clone(),
+                        recreated: true,
+                    });
+                }
+                creates.push(Change::CreateView(n.clone()));
+            }
+        }
+    }
+}
+
+/// For each view name, the views whose query reads it (a query the
+/// tokenizer could not read reads every view).
+fn readers_of<'a>(
+    views: &[&'a ViewDef],
+    refs: &[Option<HashSet<String>>],
+) -> HashMap<&'a str, Vec<usize>> {
+    let names: HashSet<&str> = views.iter().map(|v| v.name.as_str()).collect();
+    let mut readers: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in refs.iter().enumerate() {
+        let read: Vec<&str> = match r {
+            Some(words) => words
+                .iter()
+                .filter_map(|w| names.get(w.as_str()).copied())
+                .collect(),
+            None => names.iter().copied().collect(),
+        };
+        for name in read {
+            if name != views[i].name {
+                readers.entry(name).or_default().push(i);
+            }
+        }
+    }
+    readers
+}
+
+/// Indexes of `views` with each view after the views it reads, declaration
+/// order otherwise (plain views before materialized ones, as drizzle-kit).
+fn dependency_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec<usize> {
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, v) in views.iter().enumerate() {
+        by_name.entry(v.name.as_str()).or_default().push(i);
+    }
+    // reads[i]: the views view i reads.
+    let reads_of: Vec<Vec<usize>> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Some(words) => words
+                .iter()
+                .filter_map(|w| by_name.get(w.as_str()))
+                .flatten()
+                .copied()
+                .filter(|&j| j != i)
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..views.len()).collect();
+    order.sort_by_key(|&i| views[i].materialized);
+    let mut placed = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
+    // Depth-first, without recursion: place what a view reads before it; a
+    // cycle (possible only with the generous reading of names) falls back to
+    // declaration order.
+    let mut visiting = vec![false; views.len()];
+    for start in order {
+        let mut stack = vec![(start, 0usize)];
+        while let Some((i, next)) = stack.pop() {
+            if placed[i] {
+                continue;
+            }
+            visiting[i] = true;
+            if let Some(&j) = reads_of[i].get(next) {
+                stack.push((i, next + 1));
+                if !placed[j] && !visiting[j] {
+                    stack.push((j, 0));
+                }
+                continue;
+            }
+            visiting[i] = false;
+            placed[i] = true;
+            out.push(i);
+        }
+    }
+    out
+}
