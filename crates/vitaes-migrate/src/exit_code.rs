@@ -52,7 +52,9 @@ fn migrate(e: &MigrateError) -> u8 {
 fn plan(e: &PlanError) -> u8 {
     match e {
         PlanError::Ambiguous(_) | PlanError::External(_) => 1,
-        PlanError::VirtualGenerated { .. } | PlanError::AbsentRoles(_) => 2,
+        PlanError::VirtualGenerated { .. }
+        | PlanError::AbsentRoles(_)
+        | PlanError::ViewColumns(_) => 2,
         PlanError::Database { .. } => 4,
     }
 }

@@ -26,7 +26,7 @@ pub(crate) mod renames;
 mod roles;
 mod sequences;
 mod tables;
-mod views;
+pub(crate) mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

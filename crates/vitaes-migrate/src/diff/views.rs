@@ -48,7 +48,10 @@ fn needs_recreate(o: &ViewDef, n: &ViewDef) -> bool {
 
 fn options_differ(o: &ViewDef, n: &ViewDef) -> bool {
     let same_with = o.with.len() == n.with.len()
-        && n.with.iter().all(|opt| o.option(&opt.key) == Some(&opt.value));
+        && n.with.iter().all(|opt| {
+            o.option(&opt.key)
+                .is_some_and(|v| v.to_sql() == opt.value.to_sql())
+        });
     !same_with || (n.materialized && (o.tablespace != n.tablespace || o.using != n.using))
 }
 
@@ -103,8 +106,7 @@ pub(super) fn diff_views(
     }
 
     let recreated = |o: &ViewDef| news.get(&key(o)).is_some_and(|n| !n.existing);
-    let drop_order = dependency_order(&olds, &refs);
-    for &i in drop_order.iter().rev() {
+    for i in drop_order(&olds, &refs) {
         if gone[i] {
             drops.push(Change::DropView {
                 view: olds[i].clone(),
@@ -174,16 +176,23 @@ fn readers_of<'a>(
     readers
 }
 
-/// Indexes of `views` with each view after the views it reads, declaration
-/// order otherwise (plain views before materialized ones, as drizzle-kit).
-fn dependency_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec<usize> {
+/// The order to create `views` in: each after the views it reads.
+pub(crate) fn creation_order(views: &[&ViewDef]) -> Vec<usize> {
+    let refs: Vec<Option<HashSet<String>>> = views
+        .iter()
+        .map(|v| v.definition.as_deref().and_then(referenced_names))
+        .collect();
+    dependency_order(views, &refs)
+}
+
+/// For each view, the views it reads (a query the tokenizer could not read
+/// reads none here: ordering needs names, and it is tried in declaration order).
+fn reads_of(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec<Vec<usize>> {
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, v) in views.iter().enumerate() {
         by_name.entry(v.name.as_str()).or_default().push(i);
     }
-    // reads[i]: the views view i reads.
-    let reads_of: Vec<Vec<usize>> = refs
-        .iter()
+    refs.iter()
         .enumerate()
         .map(|(i, r)| match r {
             Some(words) => words
@@ -195,15 +204,37 @@ fn dependency_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec
                 .collect(),
             None => Vec::new(),
         })
-        .collect();
+        .collect()
+}
+
+/// Indexes of `views` with each view after the views it reads, declaration
+/// order otherwise (plain views before materialized ones, as drizzle-kit).
+fn dependency_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec<usize> {
+    ordered(views, &reads_of(views, refs))
+}
+
+/// Indexes of `views` with each view before the views it reads (the order
+/// to drop them in), declaration order otherwise.
+fn drop_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec<usize> {
+    let mut read_by: Vec<Vec<usize>> = vec![Vec::new(); views.len()];
+    for (i, reads) in reads_of(views, refs).into_iter().enumerate() {
+        for j in reads {
+            read_by[j].push(i);
+        }
+    }
+    ordered(views, &read_by)
+}
+
+/// A topological order of `views` where `after[i]` must come before `i`;
+/// ties in declaration order, plain views before materialized ones. Depth
+/// first without recursion; a cycle (possible only with the generous reading
+/// of names) falls back to declaration order.
+fn ordered(views: &[&ViewDef], after: &[Vec<usize>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..views.len()).collect();
     order.sort_by_key(|&i| views[i].materialized);
     let mut placed = vec![false; views.len()];
-    let mut out = Vec::with_capacity(views.len());
-    // Depth-first, without recursion: place what a view reads before it; a
-    // cycle (possible only with the generous reading of names) falls back to
-    // declaration order.
     let mut visiting = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
     for start in order {
         let mut stack = vec![(start, 0usize)];
         while let Some((i, next)) = stack.pop() {
@@ -211,7 +242,7 @@ fn dependency_order(views: &[&ViewDef], refs: &[Option<HashSet<String>>]) -> Vec
                 continue;
             }
             visiting[i] = true;
-            if let Some(&j) = reads_of[i].get(next) {
+            if let Some(&j) = after[i].get(next) {
                 stack.push((i, next + 1));
                 if !placed[j] && !visiting[j] {
                     stack.push((j, 0));

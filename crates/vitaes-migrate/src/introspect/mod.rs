@@ -6,7 +6,7 @@
 mod filter;
 mod mapping;
 
-use futures_util::future::{try_join4, try_join5};
+use futures_util::future::{try_join, try_join3, try_join4, try_join5};
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
@@ -14,7 +14,8 @@ use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
     Check, ColumnDef, EnumDef, ExtensionDef, FkAction, ForeignKey, Generated, GeneratedKind,
     Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
-    PrimaryKey, RoleDef, Schema, SequenceOptions, TableDef, Unique,
+    OptionValue, PrimaryKey, RoleDef, Schema, SequenceDef, SequenceOptions, TableDef, Unique,
+    ViewDef, ViewOption,
 };
 
 pub use filter::Filter;
@@ -30,6 +31,9 @@ const NOT_MANAGED: &str = include_str!("sql/not_managed.sql");
 const POLICIES: &str = include_str!("sql/policies.sql");
 const ROLES: &str = include_str!("sql/roles.sql");
 const EXTENSIONS: &str = include_str!("sql/extensions.sql");
+const SEQUENCES: &str = include_str!("sql/sequences.sql");
+const VIEWS: &str = include_str!("sql/views.sql");
+const VIEW_COLUMNS: &str = include_str!("sql/view_columns.sql");
 
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,16 +77,24 @@ pub async fn introspect(
         .map(|r| (r.get("oid"), r.get("schema"), r.get("name")))
         .collect();
 
-    // Pipelined on the one connection: six queries, one round trip's wait.
+    // Pipelined on the one connection: every query, one round trip's wait.
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let (tables, enums, not_managed, roles, extensions) = try_join5(
-        read_tables(client, &listed),
-        client.query(ENUMS, &by_schemas),
-        client.query(NOT_MANAGED, &by_schemas),
-        client.query(ROLES, &[]),
-        client.query(EXTENSIONS, &[]),
-    )
-    .await?;
+    let ((tables, enums, not_managed, roles, extensions), (sequences, views, view_columns)) =
+        try_join(
+            try_join5(
+                read_tables(client, &listed),
+                client.query(ENUMS, &by_schemas),
+                client.query(NOT_MANAGED, &by_schemas),
+                client.query(ROLES, &[]),
+                client.query(EXTENSIONS, &[]),
+            ),
+            try_join3(
+                client.query(SEQUENCES, &by_schemas),
+                client.query(VIEWS, &by_schemas),
+                client.query(VIEW_COLUMNS, &by_schemas),
+            ),
+        )
+        .await?;
 
     let mut out = Schema {
         schemas: existing
@@ -118,6 +130,14 @@ pub async fn introspect(
             version: Some(r.get("version")),
         })
         .collect();
+    out.sequences = sequences
+        .iter()
+        .map(sequence)
+        .filter(|q| filter.includes_table(&q.schema, &q.name))
+        .collect();
+    out.views = read_views(&views, &view_columns);
+    out.views
+        .retain(|v| filter.includes_table(&v.schema, &v.name));
     Ok(Introspected {
         schema: out,
         not_managed: not_managed
@@ -205,6 +225,96 @@ fn policy(r: &Row, name: String) -> PolicyDef {
         using: r.get("using_expr"),
         with_check: r.get("check_expr"),
         renamed_from: None,
+    }
+}
+
+fn sequence(r: &Row) -> SequenceDef {
+    SequenceDef {
+        name: r.get("name"),
+        schema: r.get("schema"),
+        data_type: r.get("data_type"),
+        options: SequenceOptions {
+            increment: r.get("increment"),
+            start_with: r.get("start_with"),
+            min_value: r.get("min_value"),
+            max_value: r.get("max_value"),
+            cache: r.get("cache"),
+            cycle: r.get("cycle"),
+        },
+    }
+}
+
+/// Views with their columns and options. A materialized view's access
+/// method is kept only when it is not `heap`, the default, so a view that
+/// does not say `using` compares equal; the query is the server's
+/// `pg_get_viewdef`, which push also gets for the code's queries.
+pub(crate) fn read_views(views: &[Row], columns: &[Row]) -> Vec<ViewDef> {
+    let mut by_oid: HashMap<i64, Vec<ColumnDef>> = HashMap::new();
+    for r in columns {
+        by_oid
+            .entry(r.get("view_oid"))
+            .or_default()
+            .push(view_column(r));
+    }
+    views
+        .iter()
+        .map(|r| {
+            let materialized: bool = r.get("materialized");
+            let options: Vec<String> = r.get("options");
+            ViewDef {
+                name: r.get("name"),
+                schema: r.get("schema"),
+                definition: Some(r.get("definition")),
+                materialized,
+                existing: false,
+                columns: by_oid.remove(&r.get::<_, i64>("oid")).unwrap_or_default(),
+                with: options.iter().filter_map(|o| view_option(o)).collect(),
+                with_no_data: false,
+                using: r
+                    .get::<_, Option<String>>("access_method")
+                    .filter(|am| materialized && am != "heap"),
+                tablespace: r.get("tablespace"),
+            }
+        })
+        .collect()
+}
+
+/// `key=value` of `reloptions`, typed as the code would write it (the diff
+/// compares options by their SQL text, so the typing is only for reading).
+fn view_option(text: &str) -> Option<ViewOption> {
+    let (key, value) = text.split_once('=')?;
+    let value = match value {
+        "true" => OptionValue::Bool(true),
+        "false" => OptionValue::Bool(false),
+        v => match (v.parse::<i64>(), v.parse::<f64>()) {
+            (Ok(i), _) => OptionValue::Int(i),
+            (_, Ok(f)) => OptionValue::Float(f),
+            _ => OptionValue::Text(v.to_string()),
+        },
+    };
+    Some(ViewOption {
+        key: key.to_string(),
+        value,
+    })
+}
+
+fn view_column(r: &Row) -> ColumnDef {
+    let is_enum: bool = r.get("is_enum");
+    let is_array: bool = r.get("is_array");
+    let formatted: String = r.get("formatted_type");
+    let (sql_type, type_schema) = if is_enum {
+        let base: String = r.get("enum_name");
+        (
+            format!("{base}{}", if is_array { "[]" } else { "" }),
+            Some(r.get::<_, String>("enum_schema")),
+        )
+    } else {
+        (drizzle_type(&formatted), None)
+    };
+    ColumnDef {
+        type_schema,
+        not_null: false,
+        ..ColumnDef::new(r.get::<_, String>("name"), sql_type)
     }
 }
 

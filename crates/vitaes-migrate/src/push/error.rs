@@ -62,6 +62,9 @@ pub enum PlanError {
     /// not create (roles not managed, or `existing`): `(schema.table.policy,
     /// role)` each.
     AbsentRoles(Vec<(String, String)>),
+    /// Views whose declared fields are not the columns their query yields:
+    /// one line each.
+    ViewColumns(Vec<String>),
     /// Reading the catalog or canonicalising the code's fragments failed.
     Database {
         /// What was being done (`reading the catalog`, `canonicalising`).
@@ -104,6 +107,13 @@ impl std::fmt::Display for PlanError {
                     write!(f, "\n  - policy {policy} is to role \"{role}\"")?;
                 }
                 write!(f, "\n  help: create the roles first, or set `[roles] manage = true` in vitaes.toml and declare them with #[derive(PgRole)]")
+            }
+            PlanError::ViewColumns(problems) => {
+                write!(f, "views declare other columns than their queries yield:")?;
+                for p in problems {
+                    write!(f, "\n  - {p}")?;
+                }
+                write!(f, "\n  help: make the struct's fields the query's columns, in order, with their types (or `type = \"...\"`)")
             }
             PlanError::Database { context, failure } => {
                 write!(f, "the database rejected a statement: {context}: {failure}")

@@ -13,6 +13,7 @@
 pub(crate) mod canonical;
 mod error;
 mod external;
+mod views;
 pub mod facts;
 
 pub use error::{ApplyError, DbFailure, LostOutcome, PlanError, PushError};
@@ -123,6 +124,7 @@ async fn comparable_with(
     let mut wanted = canonical::canonicalize(client, desired, &live, in_transaction)
         .await
         .map_err(db("canonicalising"))?;
+    views::canonicalize(client, &mut wanted, in_transaction).await?;
     canonical::strip_enum_casts(&mut live);
     canonical::strip_enum_casts(&mut wanted);
     Ok((live, wanted))

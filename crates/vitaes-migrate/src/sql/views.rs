@@ -100,7 +100,10 @@ pub fn alter(from: &ViewDef, to: &ViewDef) -> Vec<String> {
     let changed: Vec<&ViewOption> = to
         .with
         .iter()
-        .filter(|o| from.option(&o.key).is_some_and(|v| *v != o.value))
+        .filter(|o| {
+            from.option(&o.key)
+                .is_some_and(|v| v.to_sql() != o.value.to_sql())
+        })
         .collect();
     if !added.is_empty() {
         out.push(format!("{head} SET ({});", assignments(&added)));

@@ -98,6 +98,25 @@ async fn dump_with(client: &Client, column_order: bool) -> CatalogDump {
            JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE {USER_SCHEMAS}
          UNION ALL
+         SELECT 'view ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text
+                || ' ' || coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(c.reloptions) o), '')
+                || ' ' || coalesce(am.amname::text, '') || ' ' || pg_get_viewdef(c.oid)
+           FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN pg_am am ON am.oid = c.relam
+          WHERE c.relkind IN ('v', 'm') AND {USER_SCHEMAS}
+         UNION ALL
+         SELECT 'view column ' || n.nspname || '.' || c.relname || '.' || a.attnum || ' ' || a.attname
+                || ' ' || format_type(a.atttypid, a.atttypmod)
+           FROM pg_attribute a
+           JOIN pg_class c ON c.oid = a.attrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND {USER_SCHEMAS}
+         UNION ALL
+         SELECT 'extension ' || e.extname || ' ' || n.nspname
+           FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+          WHERE e.extname <> 'plpgsql'
+         UNION ALL
          SELECT 'schema ' || n.nspname FROM pg_namespace n
           WHERE {USER_SCHEMAS} AND n.nspname <> 'public'"
     );

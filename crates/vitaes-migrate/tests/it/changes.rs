@@ -41,6 +41,18 @@ const DELIBERATE: &[(&str, &str)] = &[
         "drop_table_while_altering",
         "drizzle-kit disables row level security on a table it then drops; ours only drops it",
     ),
+    (
+        "sequence_cycle_off",
+        "drizzle-kit only leaves the word CYCLE out, so the sequence keeps cycling; ours says NO CYCLE",
+    ),
+    (
+        "alter_type_under_views",
+        "PostgreSQL refuses to retype a column a view reads, so drizzle-kit's SET DATA TYPE fails; ours drops the views (dependents first) and creates them again after",
+    ),
+    (
+        "view_reading_a_view",
+        "drizzle-kit creates views in the order of their export names, a_view before the z_view it reads, which fails; ours creates z_view first",
+    ),
 ];
 
 /// Cases drizzle-kit cannot generate without a terminal (it asks whether a
@@ -117,6 +129,9 @@ const HAZARDS: &[(&str, &[&str])] = &[
     ("drop_enum", &["data-loss"]),
     ("drop_index", &["index-dropped"]),
     ("drop_policy", &["policy-dropped"]),
+    ("drop_sequence", &["data-loss"]),
+    ("drop_views", &["data-loss"]),
+    ("alter_type_under_views", &["recompute", "rewrite"]),
     ("enable_rls", &["rows-hidden"]),
     ("drop_schema_with_table", &["data-loss"]),
     ("drop_table", &["data-loss"]),

@@ -335,9 +335,9 @@ async fn the_number_of_catalog_queries_does_not_grow_with_tables() {
 }
 
 /// What the model does not manage is listed, never read as tables: the
-/// database's extensions with their versions, domains, composite types and
-/// foreign-table-free views. Row-level security and policies are read into
-/// their table.
+/// database's extensions with their versions, domains and composite types.
+/// Views are the model's now, read with their query. Row-level security and
+/// policies are read into their table.
 #[tokio::test]
 async fn objects_it_does_not_manage_are_listed() {
     let db = test_database().await;
@@ -369,10 +369,26 @@ async fn objects_it_does_not_manage_are_listed() {
         trgm.as_str(),
         "domain public.positive",
         "composite type public.pair",
-        "view public.note_ids",
     ] {
         assert!(listed.contains(want), "{want} not in {listed:?}");
     }
+    assert!(!listed.iter().any(|l| l.contains("note_ids")), "{listed:?}");
+    let view = live
+        .schema
+        .views
+        .iter()
+        .find(|v| v.name == "note_ids")
+        .expect("the view is read");
+    assert_eq!(view.columns.len(), 1);
+    assert_eq!(
+        (view.columns[0].name.as_str(), view.columns[0].sql_type.as_str()),
+        ("id", "integer")
+    );
+    assert!(
+        view.definition.as_deref().is_some_and(|d| d.contains("FROM note")),
+        "{:?}",
+        view.definition
+    );
     assert!(
         !listed
             .iter()

@@ -1,17 +1,12 @@
--- What lives in the managed schemas that the model does not manage: views,
--- materialized views, standalone sequences, foreign tables, functions,
+-- What lives in the managed schemas that the model does not manage: foreign
+-- tables, functions,
 -- triggers, domains, composite types; and the database's extensions (wherever they live; plpgsql, always there,
 -- is left out). $1: schema names.
 SELECT kind, schema, name FROM (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'sequence' END AS kind,
-         n.nspname::text AS schema, c.relname::text AS name
+  SELECT 'foreign table' AS kind, n.nspname::text AS schema, c.relname::text AS name
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[])
-    AND (c.relkind IN ('v', 'm', 'f')
-         OR (c.relkind = 'S' AND NOT EXISTS (
-               SELECT 1 FROM pg_catalog.pg_depend d
-               WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))))
+  WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'f'
   UNION ALL
   SELECT 'function', n.nspname::text, p.proname::text
   FROM pg_catalog.pg_proc p

@@ -1,0 +1,19 @@
+//! Rust twin of `before/schema.ts` (alter_materialized_view).
+
+use vitaes_schema::{PgSequence, PgView, Table};
+
+#[derive(Table)]
+#[table(name = "items")]
+pub struct Items {
+    #[column(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub price: Option<i32>,
+}
+
+#[derive(PgView)]
+#[view(name = "mv", query = "select id, name from items", materialized, with(fillfactor = 70))]
+pub struct Mv {
+    pub id: Option<i32>,
+    pub name: Option<String>,
+}

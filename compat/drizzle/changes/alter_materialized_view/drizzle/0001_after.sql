@@ -1,0 +1,2 @@
+ALTER MATERIALIZED VIEW "public"."mv" SET (autovacuum_enabled = false);--> statement-breakpoint
+ALTER MATERIALIZED VIEW "public"."mv" SET (fillfactor = 80);

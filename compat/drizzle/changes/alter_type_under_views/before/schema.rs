@@ -1,0 +1,25 @@
+//! Rust twin of `before/schema.ts` (alter_type_under_views).
+
+use vitaes_schema::{PgSequence, PgView, Table};
+
+#[derive(Table)]
+#[table(name = "items")]
+pub struct Items {
+    #[column(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub price: Option<i32>,
+}
+
+#[derive(PgView)]
+#[view(name = "price_view", query = "select id, price from items")]
+pub struct PriceView {
+    pub id: Option<i32>,
+    pub price: Option<i32>,
+}
+
+#[derive(PgView)]
+#[view(name = "price_totals", query = "select sum(price) as total from price_view", materialized)]
+pub struct PriceTotals {
+    pub total: Option<i64>,
+}

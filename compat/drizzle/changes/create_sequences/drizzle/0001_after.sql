@@ -1,0 +1,5 @@
+CREATE SEQUENCE "public"."invoice_no" INCREMENT BY 2 MINVALUE 1 MAXVALUE 1000000 START WITH 1000 CACHE 5 CYCLE;--> statement-breakpoint
+CREATE SEQUENCE "public"."plain_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+CREATE TABLE "invoices" (
+	"id" integer PRIMARY KEY DEFAULT nextval('invoice_no') NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE VIEW "public"."raw_view" WITH (check_option = local, security_barrier = true, security_invoker = true) AS (select id, name from items where price > 10);--> statement-breakpoint
+CREATE MATERIALIZED VIEW "public"."mat_on_view" AS (select id from raw_view);--> statement-breakpoint
+CREATE MATERIALIZED VIEW "public"."mat_view" USING "heap" WITH (fillfactor = 70) AS (select id, name from items) WITH NO DATA;
