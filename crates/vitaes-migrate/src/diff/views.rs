@@ -21,7 +21,7 @@ use super::Change;
 /// case. Deliberately generous (a column named like a table counts), so a
 /// view is never left in the way of a change; a query the tokenizer cannot
 /// read refers to everything.
-fn referenced_names(query: &str) -> Option<HashSet<String>> {
+pub(crate) fn referenced_names(query: &str) -> Option<HashSet<String>> {
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, query).tokenize().ok()?;
     Some(
         tokens

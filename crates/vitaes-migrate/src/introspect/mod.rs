@@ -264,7 +264,13 @@ pub(crate) fn read_views(views: &[Row], columns: &[Row]) -> Vec<ViewDef> {
             ViewDef {
                 name: r.get("name"),
                 schema: r.get("schema"),
-                definition: Some(r.get("definition")),
+                // `pg_get_viewdef` ends the query with a semicolon.
+                definition: Some(
+                    r.get::<_, String>("definition")
+                        .trim()
+                        .trim_end_matches(';')
+                        .to_string(),
+                ),
                 materialized,
                 existing: false,
                 columns: by_oid.remove(&r.get::<_, i64>("oid")).unwrap_or_default(),

@@ -350,7 +350,7 @@ pub async fn canonicalize(
 }
 
 /// A column's type for its twin: enums schema-qualified so the twin finds them.
-fn twin_type(c: &vitaes_schema_core::ColumnDef) -> String {
+pub(super) fn twin_type(c: &vitaes_schema_core::ColumnDef) -> String {
     match c.sql_type.as_str() {
         "serial" => "integer".to_string(),
         "bigserial" => "bigint".to_string(),

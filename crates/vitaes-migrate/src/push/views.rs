@@ -1,9 +1,12 @@
 //! The code's views in the server's words: each query becomes a temporary
-//! view (same name, in `pg_temp`, which is searched first, so a view reading
-//! another reads the code's version) inside a transaction always rolled back,
-//! and is read back with introspection's own queries — `pg_get_viewdef` on
-//! both sides of the comparison. The columns the server derives are checked
-//! against the struct's fields.
+//! view inside a transaction always rolled back, and is read back with
+//! introspection's own queries — `pg_get_viewdef` on both sides of the
+//! comparison. Temporary views and the temporary twins of the tables they
+//! read (the code's columns and types) take the real names in `pg_temp`,
+//! which is searched first: a query reads the code's version of everything,
+//! even what this push has yet to create or retype, so the columns the
+//! server derives are the code's, and are checked against the struct's
+//! fields.
 //!
 //! All views are created in one batch and read in one round trip; only when
 //! the batch fails (a query reading a table this push has yet to create) is
@@ -17,7 +20,8 @@ use vitaes_schema_core::naming::quote_ident;
 use vitaes_schema_core::{Schema, ViewDef};
 
 use super::error::PlanError;
-use crate::diff::views::creation_order;
+use super::canonical::twin_type;
+use crate::diff::views::{creation_order, referenced_names};
 use crate::introspect::read_views;
 
 const VIEWS: &str = include_str!("../introspect/sql/views.sql");
@@ -70,8 +74,9 @@ pub(super) async fn canonicalize(
         ("BEGIN", "ROLLBACK")
     };
     let db = super::db("canonicalising the views");
+    let twins = table_twins(desired, &managed);
     client.batch_execute(open).await.map_err(&db)?;
-    let read = read_back(client, &managed, &order, &create).await;
+    let read = read_back(client, &twins, &managed, &order, &create).await;
     client.batch_execute(close).await.map_err(&db)?;
     let read = read.map_err(&db)?;
 
@@ -99,11 +104,22 @@ pub(super) async fn canonicalize(
 /// Creates the temporary views (all at once, else one by one) and reads them.
 async fn read_back(
     client: &Client,
+    twins: &str,
     managed: &[&ViewDef],
     order: &[usize],
     create: &dyn Fn(&ViewDef) -> String,
 ) -> Result<Vec<ViewDef>, tokio_postgres::Error> {
     let batch: String = order.iter().map(|&i| create(managed[i])).collect();
+    // Twins of a type this push has yet to create (an extension's, an
+    // enum's) cannot be made: the queries then read the live tables.
+    if !twins.is_empty() {
+        client.batch_execute("SAVEPOINT vitaes_view_twins").await?;
+        let undo = match client.batch_execute(twins).await {
+            Ok(()) => "RELEASE SAVEPOINT vitaes_view_twins",
+            Err(_) => "ROLLBACK TO SAVEPOINT vitaes_view_twins; RELEASE SAVEPOINT vitaes_view_twins",
+        };
+        client.batch_execute(undo).await?;
+    }
     client.batch_execute("SAVEPOINT vitaes_view_batch").await?;
     if client.batch_execute(&batch).await.is_err() {
         client
@@ -136,6 +152,36 @@ async fn read_back(
     )
     .await?;
     Ok(read_views(&views, &columns))
+}
+
+/// `CREATE TEMP TABLE` for each table a view's query names (by its name, so
+/// one of two same-named tables in different schemas only), with the code's
+/// columns and types and nothing else.
+fn table_twins(desired: &Schema, views: &[&ViewDef]) -> String {
+    let mut named: HashSet<String> = HashSet::new();
+    for v in views {
+        if let Some(words) = v.definition.as_deref().and_then(referenced_names) {
+            named.extend(words);
+        }
+    }
+    let mut done = HashSet::new();
+    let mut ddl = String::new();
+    for t in &desired.tables {
+        if !named.contains(&t.name) || !done.insert(t.name.clone()) {
+            continue;
+        }
+        let columns: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", quote_ident(&c.name), twin_type(c)))
+            .collect();
+        ddl.push_str(&format!(
+            "CREATE TEMP TABLE {} ({});\n",
+            quote_ident(&t.name),
+            columns.join(", ")
+        ));
+    }
+    ddl
 }
 
 /// What differs between the fields and the columns the server derives: a

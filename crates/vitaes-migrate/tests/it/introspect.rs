@@ -327,7 +327,8 @@ async fn the_number_of_catalog_queries_does_not_grow_with_tables() {
             .all(|t| t.indexes.len() == 1 && t.uniques.len() == 1 && t.foreign_keys.len() == 1));
         counts.push(ran);
     }
-    assert!(counts[0] <= 10, "{counts:?}");
+    // One query per kind of object, whatever the number of each.
+    assert!(counts[0] <= 13, "{counts:?}");
     assert_eq!(
         counts[0], counts[1],
         "queries for 10 and 500 tables: {counts:?}"

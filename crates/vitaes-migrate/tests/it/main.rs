@@ -39,4 +39,5 @@ mod shadow;
 mod status;
 mod two_way;
 mod ui_cases;
+mod views;
 mod virtual_generated;
