@@ -266,3 +266,93 @@ pub struct Names { pub id: Option<i32>, pub name: Option<i32> }
         other => panic!("expected the columns refused, got {other:?}"),
     }
 }
+
+mod against_drizzle_kit {
+    use std::path::Path;
+
+    use serde_json::Value;
+    use vitaes_migrate::commands::generate::{self, GenerateArgs};
+    use vitaes_migrate::config::Config;
+
+    use crate::drizzle::drizzle_kit_generate;
+    use crate::paths::repo_root;
+
+    const CASES: &[&str] = &[
+        "create_sequences",
+        "alter_sequence",
+        "create_views",
+        "alter_view_options",
+        "alter_materialized_view",
+        "change_view_query",
+    ];
+
+    fn generate(schema: &Path, out: &Path) {
+        let args = GenerateArgs {
+            schema: vec![schema.to_path_buf()].into(),
+            out: Some(out.to_path_buf()).into(),
+            ..Default::default()
+        };
+        generate::run(&args, &Config::default(), out, &mut Vec::new())
+            .unwrap_or_else(|e| panic!("generate {}: {e}", schema.display()));
+    }
+
+    fn snapshot(path: &Path) -> Value {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        for key in ["id", "prevId"] {
+            doc.as_object_mut().unwrap().remove(key);
+        }
+        doc
+    }
+
+    fn our_folder(case: &str) -> tempfile::TempDir {
+        let dir = repo_root().join("compat/drizzle/changes").join(case);
+        let out = tempfile::tempdir().unwrap();
+        generate(&dir.join("before/schema.rs"), out.path());
+        generate(&dir.join("after/schema.rs"), out.path());
+        out
+    }
+
+    /// drizzle-kit's `sequences` and `views` fields, written as it writes them.
+    #[test]
+    fn snapshots_equal_drizzle_kits() {
+        for case in CASES {
+            let out = our_folder(case);
+            let theirs = repo_root()
+                .join("compat/drizzle/changes")
+                .join(case)
+                .join("drizzle/meta");
+            for n in ["0000", "0001"] {
+                let file = format!("{n}_snapshot.json");
+                let (ours, theirs) = (
+                    snapshot(&out.path().join("meta").join(&file)),
+                    snapshot(&theirs.join(&file)),
+                );
+                assert_eq!(
+                    serde_json::to_string_pretty(&ours).unwrap(),
+                    serde_json::to_string_pretty(&theirs).unwrap(),
+                    "{case}: {file} differs from drizzle-kit's"
+                );
+            }
+        }
+    }
+
+    /// drizzle-kit's generate on a folder we wrote finds nothing to do.
+    #[test]
+    fn drizzle_kit_sees_no_changes_on_our_folders() {
+        for case in CASES {
+            let out = our_folder(case);
+            let ts = repo_root()
+                .join("compat/drizzle/changes")
+                .join(case)
+                .join("after");
+            let output = drizzle_kit_generate(&ts, out.path(), None);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                stdout.contains("No schema changes, nothing to migrate"),
+                "{case}: drizzle-kit said:\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+}
