@@ -31,6 +31,9 @@ pub struct ConfigFile {
     /// `vitaes_schema_core::parse::project_rename_all`; listed here so the
     /// key is known.
     pub rename_all: Option<String>,
+    /// `comments`: doc comments become database comments (`COMMENT ON`);
+    /// default false, as drizzle-kit keeps none.
+    pub comments: Option<bool>,
     /// `[database]`: where the URL comes from.
     #[serde(default)]
     pub database: DatabaseSection,
@@ -208,6 +211,15 @@ impl Config {
             provider: r.provider,
             include: r.include.clone(),
             exclude: r.exclude.clone(),
+        }
+    }
+
+    /// What comparisons cover beyond the objects: the `[roles]` scope and
+    /// `comments`.
+    pub fn scope(&self) -> crate::scope::Scope {
+        crate::scope::Scope {
+            roles: self.role_scope(),
+            comments: self.file.comments.unwrap_or(false),
         }
     }
 

@@ -35,6 +35,8 @@ pub mod renames_cli;
 #[cfg(feature = "push")]
 pub mod roles;
 #[cfg(feature = "push")]
+pub mod scope;
+#[cfg(feature = "push")]
 pub mod sql;
 
 #[cfg(feature = "cli")]

@@ -16,7 +16,7 @@ use crate::introspect::Filter;
 use crate::local_pg::{Cluster, ClusterOptions};
 use crate::migrator::{MigrateError, Migrator, RunOptions};
 use crate::push::{plan, PlanError, PushOptions};
-use crate::roles::RoleScope;
+use crate::scope::Scope;
 use crate::sql;
 
 /// Where the throwaway database is made.
@@ -78,7 +78,7 @@ pub async fn verify(
     server: &ShadowServer,
     migrator: &Migrator,
     code: &Schema,
-    roles: &RoleScope,
+    scope: &Scope,
 ) -> Result<Verdict> {
     let admin_url = server.admin_url()?;
     let (admin, _) = connect_to(&admin_url).await?;
@@ -101,7 +101,7 @@ pub async fn verify(
                     .map_or_else(|| e.to_string(), |d| d.message().to_string())
             ))
         })?;
-    let verdict = apply_and_compare(&admin_url.with_database(&name), migrator, code, roles).await;
+    let verdict = apply_and_compare(&admin_url.with_database(&name), migrator, code, scope).await;
     // WITH (FORCE): the shadow's own sessions are gone, but a server-side
     // one may linger for a moment.
     let dropped = admin
@@ -119,7 +119,7 @@ async fn apply_and_compare(
     url: &ConnectUrl,
     migrator: &Migrator,
     code: &Schema,
-    roles: &RoleScope,
+    scope: &Scope,
 ) -> Result<Verdict> {
     let (mut client, _) = connect_to(url).await?;
     let options = RunOptions::default();
@@ -128,7 +128,7 @@ async fn apply_and_compare(
     }
     let options = PushOptions {
         filter: Filter::for_schema(code),
-        roles: roles.clone(),
+        scope: scope.clone(),
         ..PushOptions::default()
     };
     match plan(&client, code, &options).await {

@@ -81,8 +81,8 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 "PgSequence",
                 "PgView",
             ]
-                .into_iter()
-                .find(|d| has_derive(attrs, d));
+            .into_iter()
+            .find(|d| has_derive(attrs, d));
             let Some(kind) = kind else { return };
             let input = match item {
                 Item::Struct(s) => syn::DeriveInput::from(s.clone()),

@@ -36,6 +36,76 @@ pub struct Schema {
     /// as drizzle-kit lists them); the diff creates them in dependency order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<ViewDef>,
+    /// `COMMENT ON` texts, from doc comments when `comments = true`
+    /// (drizzle-kit keeps none). Kept apart from the objects so that a schema
+    /// without comments is exactly the schema drizzle-kit knows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<CommentDef>,
+}
+
+/// A database comment on one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentDef {
+    /// What it is on.
+    #[serde(flatten)]
+    pub on: CommentOn,
+    /// The text.
+    pub text: String,
+}
+
+/// The object a comment is on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "on", rename_all = "snake_case")]
+pub enum CommentOn {
+    /// `COMMENT ON TABLE`.
+    Table {
+        /// The table's schema.
+        schema: String,
+        /// The table.
+        name: String,
+    },
+    /// `COMMENT ON COLUMN` of a table or view.
+    Column {
+        /// The relation's schema.
+        schema: String,
+        /// The table or view.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `COMMENT ON [MATERIALIZED] VIEW`.
+    View {
+        /// The view's schema.
+        schema: String,
+        /// The view.
+        name: String,
+        /// `MATERIALIZED VIEW`.
+        #[serde(default)]
+        materialized: bool,
+    },
+    /// `COMMENT ON TYPE` of an enum.
+    Enum {
+        /// The type's schema.
+        schema: String,
+        /// The type.
+        name: String,
+    },
+}
+
+impl CommentOn {
+    /// The object as `schema.name[.column]`, whatever its kind of view.
+    pub fn key(&self) -> (u8, &str, &str, &str) {
+        match self {
+            CommentOn::Table { schema, name } => (0, schema, name, ""),
+            CommentOn::Column {
+                schema,
+                table,
+                column,
+            } => (1, schema, table, column),
+            CommentOn::View { schema, name, .. } => (2, schema, name, ""),
+            CommentOn::Enum { schema, name } => (3, schema, name, ""),
+        }
+    }
 }
 
 /// `CREATE [MATERIALIZED] VIEW` (`#[derive(PgView)]`).

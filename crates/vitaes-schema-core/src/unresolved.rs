@@ -67,6 +67,9 @@ pub struct UnresolvedTable {
     /// `external`: declared only to be referenced (see [`crate::Schema::external`]).
     #[serde(default)]
     pub external: bool,
+    /// The doc comment (`///`), for `COMMENT ON` when `comments = true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where the struct is, for the CLI's messages (not set by the derive).
     #[serde(skip)]
     pub loc: Loc,
@@ -106,6 +109,9 @@ pub struct UnresolvedColumn {
     pub generated: Option<Generated>,
     /// `renamed_from = "old"`: the column's previous SQL name, for the diff.
     pub renamed_from: Option<String>,
+    /// The doc comment (`///`), for `COMMENT ON` when `comments = true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where the field's name is written.
     #[serde(skip)]
     pub loc: Loc,
@@ -306,6 +312,9 @@ pub struct UnresolvedEnum {
     pub schema: String,
     /// The labels: variant names in snake_case unless renamed.
     pub values: Vec<String>,
+    /// The doc comment (`///`), for `COMMENT ON` when `comments = true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where the enum is, for the CLI's messages.
     #[serde(skip)]
     pub loc: Loc,
@@ -392,6 +401,9 @@ pub struct UnresolvedView {
     pub tablespace: Option<String>,
     /// The fields, as a table's columns.
     pub columns: Vec<UnresolvedColumn>,
+    /// The doc comment (`///`), for `COMMENT ON` when `comments = true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where the struct is, for the CLI's messages.
     #[serde(skip)]
     pub loc: Loc,

@@ -85,7 +85,7 @@ const DROP_FIX: &str = "keep one line of history: `vitaes-migrate drop` the late
 pub fn findings(
     folder: &Folder,
     code: Option<&Schema>,
-    roles: &crate::roles::RoleScope,
+    scope: &crate::scope::Scope,
 ) -> Vec<Finding> {
     let journal_file = LAYOUT.journal_file();
     let mut out = Vec::new();
@@ -364,7 +364,7 @@ pub fn findings(
 
     if let (Some(code), Some(last)) = (code, &last_schema) {
         let (mut last, mut code) = (last.clone(), code.clone());
-        roles.apply(&mut last, &mut code);
+        scope.apply(&mut last, &mut code);
         match diff::diff(&last, &code) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => out.push(error(

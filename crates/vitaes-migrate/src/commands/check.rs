@@ -55,7 +55,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
     }
     let folder = read(&dir).map_err(Error::io(&dir))?;
     let code = super::code_if_configured(config, &args.schema, cwd)?;
-    let mut found = findings(&folder, code.as_ref(), &config.role_scope());
+    let mut found = findings(&folder, code.as_ref(), &config.scope());
     if args.shadow {
         let Some(code) = &code else {
             return Err(Error::Usage(
@@ -66,7 +66,7 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
         found.extend(shadow_findings(
             &migrator,
             code,
-            &config.role_scope(),
+            &config.scope(),
             args.shadow_url.shadow_url.as_deref(),
         )?);
     }
@@ -118,11 +118,11 @@ pub fn run(args: &CheckArgs, config: &Config, cwd: &Path, out: &mut dyn Write) -
 pub(crate) fn shadow_findings(
     migrator: &Migrator,
     code: &vitaes_schema_core::Schema,
-    roles: &crate::roles::RoleScope,
+    scope: &crate::scope::Scope,
     shadow_url: Option<&str>,
 ) -> Result<Vec<Finding>> {
     let server = ShadowServer::open(shadow_url)?;
-    let verdict = super::block_on(shadow::verify(&server, migrator, code, roles))??;
+    let verdict = super::block_on(shadow::verify(&server, migrator, code, scope))??;
     let finding = |message: String, fix: &str| Finding {
         severity: Severity::Error,
         concern: Concern::Code,

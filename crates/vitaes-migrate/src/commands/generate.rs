@@ -144,7 +144,7 @@ pub fn run_with(
         .as_ref()
         .map(|s| s.schema.clone())
         .unwrap_or_default();
-    config.role_scope().apply(&mut old, &mut desired);
+    config.scope().apply(&mut old, &mut desired);
     // Human output goes to `out` unless the JSON document does.
     let mut human: Box<dyn Write> = if *args.json {
         Box::new(std::io::sink())
@@ -348,7 +348,7 @@ fn verify_before_writing(
     let problems = super::check::shadow_findings(
         &migrator,
         desired,
-        &config.role_scope(),
+        &config.scope(),
         args.shadow_url.shadow_url.as_deref(),
     )?;
     if problems.is_empty() {

@@ -55,7 +55,7 @@ pub async fn run(
     let mut live = introspect(&client, &filter)
         .await
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;
-    config.role_scope().shown(&mut live.schema);
+    config.scope().shown(&mut live.schema);
     if *args.json {
         let snap = Snapshot {
             id: ZERO_ID.to_string(),

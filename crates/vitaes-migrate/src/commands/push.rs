@@ -151,7 +151,7 @@ async fn plan_and_apply(
         dry_run: *args.dry_run,
         force: *args.force,
         lock_timeout: *args.lock_timeout,
-        roles: config.role_scope(),
+        scope: config.scope(),
     };
     let planned: Plan = loop {
         match plan_with_live(client, &desired, live.clone(), &options).await {

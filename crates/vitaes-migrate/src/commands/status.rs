@@ -73,7 +73,7 @@ pub async fn run(
         Some(code) => {
             let options = PushOptions {
                 filter: Filter::configured(config, Some(code)),
-                roles: config.role_scope(),
+                scope: config.scope(),
                 ..PushOptions::default()
             };
             match push::plan(&client, code, &options).await {

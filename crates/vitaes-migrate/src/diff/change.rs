@@ -3,9 +3,8 @@
 //! needs and nothing it must look up.
 
 use vitaes_schema_core::{
-    Check, ColumnDef, DefaultValue, EnumDef, ExtensionDef, ForeignKey, Identity, IndexDef,
-    SequenceDef, ViewDef,
-    PolicyDef, PrimaryKey, RoleDef, TableDef, Unique,
+    Check, ColumnDef, CommentOn, DefaultValue, EnumDef, ExtensionDef, ForeignKey, Identity,
+    IndexDef, PolicyDef, PrimaryKey, RoleDef, SequenceDef, TableDef, Unique, ViewDef,
 };
 
 /// A table's qualified name.
@@ -440,6 +439,13 @@ pub enum Change {
         /// The view as it becomes.
         to: ViewDef,
     },
+    /// `COMMENT ON ... IS '...'`, or `IS NULL` to remove one.
+    SetComment {
+        /// The object.
+        on: CommentOn,
+        /// The text; `None` removes the comment.
+        text: Option<String>,
+    },
     /// `DROP [MATERIALIZED] VIEW`: the view is gone, changed in a way only
     /// re-creating it does, or in the way of a change to what it reads.
     DropView {
@@ -542,6 +548,8 @@ impl Change {
             AlterView { .. } => "alter_view",
             DropView { view, .. } if view.materialized => "drop_materialized_view",
             DropView { .. } => "drop_view",
+            SetComment { text: Some(_), .. } => "set_comment",
+            SetComment { text: None, .. } => "drop_comment",
             AlterRole { .. } => "alter_role",
             DropRole(_) => "drop_role",
         }
@@ -565,6 +573,10 @@ impl Change {
             CreateView(v) | AlterView { to: v, .. } | DropView { view: v, .. } => {
                 format!("{}.{}", v.schema, v.name)
             }
+            SetComment { on, .. } => match on.key() {
+                (_, schema, name, "") => format!("{schema}.{name}"),
+                (_, schema, name, column) => format!("{schema}.{name}.{column}"),
+            },
             CreateEnum(e) | DropEnum(e) => format!("{}.{}", e.schema, e.name),
             AddEnumValue { enum_def, .. } => format!("{}.{}", enum_def.schema, enum_def.name),
             RebuildEnum { new, .. } => format!("{}.{}", new.schema, new.name),

@@ -15,6 +15,7 @@
 
 pub(crate) mod casts;
 mod change;
+mod comments;
 mod enums;
 mod extensions;
 pub(crate) mod hazards;
@@ -95,6 +96,8 @@ struct Groups {
     drop_policies: Vec<Change>,
     create_policies: Vec<Change>,
     alter_policies: Vec<Change>,
+    /// Comments, once their objects are in place.
+    comments: Vec<Change>,
     /// Roles dropped after the policies that name them: drizzle-kit drops
     /// them first, which PostgreSQL refuses while a policy still names one.
     drop_roles: Vec<Change>,
@@ -106,6 +109,24 @@ struct Groups {
 }
 
 impl Groups {
+    /// Every change gathered so far, in no particular order.
+    fn all(&self) -> impl Iterator<Item = &Change> {
+        [
+            &self.create_enums,
+            &self.rebuild_enums,
+            &self.create_tables,
+            &self.drop_tables,
+            &self.add_columns,
+            &self.alterations,
+            &self.drop_columns,
+            &self.drop_views,
+            &self.create_views,
+            &self.drop_enums,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     fn into_plan(self) -> Plan {
         let changes = [
             self.create_schemas,
@@ -148,6 +169,7 @@ impl Groups {
             self.drop_policies,
             self.create_policies,
             self.alter_policies,
+            self.comments,
             self.drop_roles,
             self.drop_enums,
             self.drop_sequences,
@@ -424,6 +446,7 @@ pub fn diff_with(
         &mut g.alter_views,
         &mut g.create_views,
     );
+    g.comments = comments::diff_comments(old, new, g.all());
     // DROP TABLE ... CASCADE already drops the foreign keys pointing at it.
     let gone: HashSet<(&str, &str)> = dropped
         .iter()
@@ -782,6 +805,7 @@ fn words(c: &Change) -> (String, String, Option<String>) {
         CreateView(v) => w("create_view", &v.name, None),
         AlterView { to, .. } => w("alter_view", &to.name, None),
         DropView { view, .. } => w("drop_view", &view.name, None),
+        SetComment { on, .. } => w("comment", on.key().2, None),
     }
 }
 

@@ -22,7 +22,9 @@ use super::Change;
 /// view is never left in the way of a change; a query the tokenizer cannot
 /// read refers to everything.
 pub(crate) fn referenced_names(query: &str) -> Option<HashSet<String>> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, query).tokenize().ok()?;
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, query)
+        .tokenize()
+        .ok()?;
     Some(
         tokens
             .into_iter()
@@ -135,11 +137,7 @@ pub(super) fn diff_views(
             // An old `existing` view of that name is in the database too:
             // drizzle-kit drops it before creating the managed one.
             _ => {
-                if let Some(e) = old
-                    .views
-                    .iter()
-                    .find(|o| o.existing && key(o) == key(n))
-                {
+                if let Some(e) = old.views.iter().find(|o| o.existing && key(o) == key(n)) {
                     drops.push(Change::DropView {
                         view: e.clone(),
                         recreated: true,

@@ -6,16 +6,16 @@
 mod filter;
 mod mapping;
 
-use futures_util::future::{try_join, try_join3, try_join4, try_join5};
+use futures_util::future::{try_join, try_join4, try_join5};
 use std::collections::HashMap;
 
 use tokio_postgres::{Client, Row};
 use vitaes_schema_core::naming::pkey_name;
 use vitaes_schema_core::{
-    Check, ColumnDef, EnumDef, ExtensionDef, FkAction, ForeignKey, Generated, GeneratedKind,
-    Identity, IdentityKind, IndexColumn, IndexDef, PolicyCommand, PolicyDef, PolicyKind,
-    OptionValue, PrimaryKey, RoleDef, Schema, SequenceDef, SequenceOptions, TableDef, Unique,
-    ViewDef, ViewOption,
+    Check, ColumnDef, CommentDef, CommentOn, EnumDef, ExtensionDef, FkAction, ForeignKey,
+    Generated, GeneratedKind, Identity, IdentityKind, IndexColumn, IndexDef, OptionValue,
+    PolicyCommand, PolicyDef, PolicyKind, PrimaryKey, RoleDef, Schema, SequenceDef,
+    SequenceOptions, TableDef, Unique, ViewDef, ViewOption,
 };
 
 pub use filter::Filter;
@@ -34,6 +34,7 @@ const EXTENSIONS: &str = include_str!("sql/extensions.sql");
 const SEQUENCES: &str = include_str!("sql/sequences.sql");
 const VIEWS: &str = include_str!("sql/views.sql");
 const VIEW_COLUMNS: &str = include_str!("sql/view_columns.sql");
+const COMMENTS: &str = include_str!("sql/comments.sql");
 
 /// The live schema and what it holds that the model does not manage.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,22 +80,25 @@ pub async fn introspect(
 
     // Pipelined on the one connection: every query, one round trip's wait.
     let by_schemas: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&schemas];
-    let ((tables, enums, not_managed, roles, extensions), (sequences, views, view_columns)) =
-        try_join(
-            try_join5(
-                read_tables(client, &listed),
-                client.query(ENUMS, &by_schemas),
-                client.query(NOT_MANAGED, &by_schemas),
-                client.query(ROLES, &[]),
-                client.query(EXTENSIONS, &[]),
-            ),
-            try_join3(
-                client.query(SEQUENCES, &by_schemas),
-                client.query(VIEWS, &by_schemas),
-                client.query(VIEW_COLUMNS, &by_schemas),
-            ),
-        )
-        .await?;
+    let (
+        (tables, enums, not_managed, roles, extensions),
+        (sequences, views, view_columns, comments),
+    ) = try_join(
+        try_join5(
+            read_tables(client, &listed),
+            client.query(ENUMS, &by_schemas),
+            client.query(NOT_MANAGED, &by_schemas),
+            client.query(ROLES, &[]),
+            client.query(EXTENSIONS, &[]),
+        ),
+        try_join4(
+            client.query(SEQUENCES, &by_schemas),
+            client.query(VIEWS, &by_schemas),
+            client.query(VIEW_COLUMNS, &by_schemas),
+            client.query(COMMENTS, &by_schemas),
+        ),
+    )
+    .await?;
 
     let mut out = Schema {
         schemas: existing
@@ -138,6 +142,17 @@ pub async fn introspect(
     out.views = read_views(&views, &view_columns);
     out.views
         .retain(|v| filter.includes_table(&v.schema, &v.name));
+    out.comments = comments
+        .iter()
+        .filter_map(comment)
+        .filter(|c| match &c.on {
+            CommentOn::Enum { .. } => true,
+            on => {
+                let (_, schema, name, _) = on.key();
+                filter.includes_table(schema, name)
+            }
+        })
+        .collect();
     Ok(Introspected {
         schema: out,
         not_managed: not_managed
@@ -226,6 +241,32 @@ fn policy(r: &Row, name: String) -> PolicyDef {
         with_check: r.get("check_expr"),
         renamed_from: None,
     }
+}
+
+fn comment(r: &Row) -> Option<CommentDef> {
+    let schema: String = r.get("schema");
+    let name: String = r.get("name");
+    let column: Option<String> = r.get("column_name");
+    let kind: &str = r.get("kind");
+    let on = match (kind, column) {
+        ("e", _) => CommentOn::Enum { schema, name },
+        (_, Some(column)) => CommentOn::Column {
+            schema,
+            table: name,
+            column,
+        },
+        ("v" | "m", None) => CommentOn::View {
+            schema,
+            name,
+            materialized: kind == "m",
+        },
+        ("r" | "p", None) => CommentOn::Table { schema, name },
+        _ => return None,
+    };
+    Some(CommentDef {
+        on,
+        text: r.get("text"),
+    })
 }
 
 fn sequence(r: &Row) -> SequenceDef {

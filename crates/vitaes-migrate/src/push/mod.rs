@@ -13,8 +13,8 @@
 pub(crate) mod canonical;
 mod error;
 mod external;
-mod views;
 pub mod facts;
+mod views;
 
 pub use error::{ApplyError, DbFailure, LostOutcome, PlanError, PushError};
 
@@ -26,7 +26,8 @@ use vitaes_schema_core::{GeneratedKind, Schema, VIRTUAL_GENERATED_SINCE};
 use crate::diff::phases::{phase_plans, PhaseKind};
 use crate::diff::{self, Change, Plan, RenameDecisions};
 use crate::introspect::{introspect, Filter};
-use crate::roles::{absent_policy_roles, RoleScope};
+use crate::roles::absent_policy_roles;
+use crate::scope::Scope;
 use crate::sql;
 
 /// How to push.
@@ -42,8 +43,9 @@ pub struct PushOptions {
     pub force: bool,
     /// `SET LOCAL lock_timeout` for the transaction.
     pub lock_timeout: Duration,
-    /// Which roles are compared with the code (none by default).
-    pub roles: RoleScope,
+    /// Which roles are compared with the code (none by default), and
+    /// whether comments are (not by default).
+    pub scope: Scope,
 }
 
 impl Default for PushOptions {
@@ -54,7 +56,7 @@ impl Default for PushOptions {
             dry_run: false,
             force: false,
             lock_timeout: Duration::from_secs(5),
-            roles: RoleScope::default(),
+            scope: Scope::default(),
         }
     }
 }
@@ -94,7 +96,7 @@ async fn comparable(
         .await
         .map_err(db("reading the catalog"))?
         .schema;
-    comparable_with(client, desired, live, &options.roles, in_transaction).await
+    comparable_with(client, desired, live, &options.scope, in_transaction).await
 }
 
 /// [`comparable`] with the live schema already read.
@@ -102,14 +104,14 @@ async fn comparable_with(
     client: &Client,
     desired: &Schema,
     mut live: Schema,
-    roles: &RoleScope,
+    scope: &Scope,
     in_transaction: bool,
 ) -> Result<(Schema, Schema), PlanError> {
     // `live` holds every role of the cluster: the policies' roles are
     // checked against all of them, the diff sees only those in scope.
     let mut desired = desired.clone();
     let cluster = live.roles.clone();
-    roles.apply(&mut live, &mut desired);
+    scope.apply(&mut live, &mut desired);
     // An extension the code does not declare is the platform's or another
     // application's (Supabase installs a dozen): push never drops one.
     live.extensions
@@ -193,7 +195,7 @@ pub async fn plan_with_live(
     live: Schema,
     options: &PushOptions,
 ) -> Result<Plan, PlanError> {
-    let (live, wanted) = comparable_with(client, desired, live, &options.roles, false).await?;
+    let (live, wanted) = comparable_with(client, desired, live, &options.scope, false).await?;
     diff::diff_with(&live, &wanted, &options.renames).map_err(PlanError::Ambiguous)
 }
 

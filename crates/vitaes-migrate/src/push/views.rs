@@ -19,8 +19,8 @@ use tokio_postgres::Client;
 use vitaes_schema_core::naming::quote_ident;
 use vitaes_schema_core::{Schema, ViewDef};
 
-use super::error::PlanError;
 use super::canonical::twin_type;
+use super::error::PlanError;
 use crate::diff::views::{creation_order, referenced_names};
 use crate::introspect::read_views;
 
@@ -116,7 +116,9 @@ async fn read_back(
         client.batch_execute("SAVEPOINT vitaes_view_twins").await?;
         let undo = match client.batch_execute(twins).await {
             Ok(()) => "RELEASE SAVEPOINT vitaes_view_twins",
-            Err(_) => "ROLLBACK TO SAVEPOINT vitaes_view_twins; RELEASE SAVEPOINT vitaes_view_twins",
+            Err(_) => {
+                "ROLLBACK TO SAVEPOINT vitaes_view_twins; RELEASE SAVEPOINT vitaes_view_twins"
+            }
         };
         client.batch_execute(undo).await?;
     }

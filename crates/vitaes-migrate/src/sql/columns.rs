@@ -164,10 +164,26 @@ pub fn alter_identity(
         });
     }
     for (label, a, b) in [
-        ("SET MINVALUE", &from.options.min_value, &to.options.min_value),
-        ("SET MAXVALUE", &from.options.max_value, &to.options.max_value),
-        ("SET INCREMENT BY", &from.options.increment, &to.options.increment),
-        ("SET START WITH", &from.options.start_with, &to.options.start_with),
+        (
+            "SET MINVALUE",
+            &from.options.min_value,
+            &to.options.min_value,
+        ),
+        (
+            "SET MAXVALUE",
+            &from.options.max_value,
+            &to.options.max_value,
+        ),
+        (
+            "SET INCREMENT BY",
+            &from.options.increment,
+            &to.options.increment,
+        ),
+        (
+            "SET START WITH",
+            &from.options.start_with,
+            &to.options.start_with,
+        ),
         ("SET CACHE", &from.options.cache, &to.options.cache),
     ] {
         if a != b {

@@ -4,6 +4,7 @@
 //! through [`vitaes_schema_core::naming::quote_ident`].
 
 mod columns;
+mod comments;
 mod constraints;
 mod enums;
 mod extensions;
@@ -141,6 +142,7 @@ pub fn render_change(change: &Change) -> Vec<String> {
         CreateView(v) => vec![views::create(v)],
         AlterView { from, to } => views::alter(from, to),
         DropView { view, .. } => vec![views::drop(view)],
+        SetComment { on, text } => vec![comments::set(on, text.as_deref())],
     }
 }
 

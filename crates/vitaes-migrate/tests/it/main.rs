@@ -10,6 +10,7 @@ mod changes;
 mod check;
 mod cli;
 mod cmd;
+mod comments;
 mod connect;
 mod corpus;
 mod database;

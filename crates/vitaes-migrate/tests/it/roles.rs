@@ -254,7 +254,10 @@ mod push {
         PushOptions {
             filter: Filter::for_schema(schema),
             force: true,
-            roles,
+            scope: vitaes_migrate::scope::Scope {
+                roles,
+                comments: false,
+            },
             ..PushOptions::default()
         }
     }

@@ -120,12 +120,19 @@ async fn every_kind_of_object_is_pushed_then_nothing() {
         .unwrap();
     let first = push_converges(&client, &schema).await;
     let k = kinds(&first);
-    let at = |kind: &str| k.iter().position(|x| *x == kind).unwrap_or_else(|| panic!("{kind} in {k:?}"));
+    let at = |kind: &str| {
+        k.iter()
+            .position(|x| *x == kind)
+            .unwrap_or_else(|| panic!("{kind} in {k:?}"))
+    };
     // The extension before the table typed by it, the sequence before the
     // default calling it, the materialized view after the view it reads.
     assert!(at("create_extension") < at("create_table"), "{k:?}");
     assert!(at("create_sequence") < at("create_table"), "{k:?}");
-    assert!(!k.contains(&"drop_view"), "the existing view is left alone: {k:?}");
+    assert!(
+        !k.contains(&"drop_view"),
+        "the existing view is left alone: {k:?}"
+    );
     client
         .batch_execute(
             "INSERT INTO items (id, name, price, email) VALUES (1, 'pen', 5, 'A@x.org'), (2, 'desk', 300, null);
@@ -181,9 +188,18 @@ async fn a_column_retyped_under_views_carries_them_through() {
     let before = schema_from(PRICES_INT);
     let after = schema_from(
         &PRICES_INT
-            .replace("pub price: Option<i32>,\n}\n\n#[derive(PgView)]", "pub price: Option<i64>,\n}\n\n#[derive(PgView)]")
-            .replace("    pub id: Option<i32>,\n    pub price: Option<i32>,", "    pub id: Option<i32>,\n    pub price: Option<i64>,")
-            .replace("#[column(type = \"bigint\")]", "#[column(type = \"numeric\")]"),
+            .replace(
+                "pub price: Option<i32>,\n}\n\n#[derive(PgView)]",
+                "pub price: Option<i64>,\n}\n\n#[derive(PgView)]",
+            )
+            .replace(
+                "    pub id: Option<i32>,\n    pub price: Option<i32>,",
+                "    pub id: Option<i32>,\n    pub price: Option<i64>,",
+            )
+            .replace(
+                "#[column(type = \"bigint\")]",
+                "#[column(type = \"numeric\")]",
+            ),
     );
     assert_ne!(before, after);
     let db = test_database().await;
@@ -211,7 +227,10 @@ async fn a_column_retyped_under_views_carries_them_through() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(total, "42", "the materialized view is computed again over the rows");
+    assert_eq!(
+        total, "42",
+        "the materialized view is computed again over the rows"
+    );
 }
 
 #[tokio::test]
@@ -226,7 +245,10 @@ pub struct Items { #[column(primary_key)] pub id: i32 }
 pub struct Ids { pub id: Option<i32> }
 "#;
     let plain = schema_from(PLAIN);
-    let materialized = schema_from(&PLAIN.replace("query = \"select id from items\"", "query = \"select id from items\", materialized"));
+    let materialized = schema_from(&PLAIN.replace(
+        "query = \"select id from items\"",
+        "query = \"select id from items\", materialized",
+    ));
     let db = test_database().await;
     let client = db.connect().await;
     push_converges(&client, &plain).await;
@@ -254,7 +276,9 @@ pub struct Names { pub id: Option<i32>, pub name: Option<i32> }
     // The table first, so the query can be read by the server.
     let mut table_only = wrong.clone();
     table_only.views.clear();
-    push(&client, &table_only, &options(&table_only)).await.unwrap();
+    push(&client, &table_only, &options(&table_only))
+        .await
+        .unwrap();
     match plan(&client, &wrong, &options(&wrong)).await {
         Err(e @ PlanError::ViewColumns(_)) => {
             let text = e.to_string();

@@ -7,7 +7,9 @@ use syn::{
 };
 
 use super::errors::ParseErrors;
-use super::meta::{checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse};
+use super::meta::{
+    checked_name, doc_comment, fk_action, last_segment, meta_key, unknown_key, FieldUse,
+};
 use super::sql_expr::sql_value;
 use crate::defaults::check_literal_default;
 use crate::model::{DefaultValue, Generated, GeneratedKind, IdentityKind};
@@ -60,6 +62,7 @@ pub(super) fn parse_column(field: &Field, errors: &mut ParseErrors) -> Option<Pa
         serial: false,
         generated: None,
         renamed_from: None,
+        comment: doc_comment(&field.attrs),
         loc: Loc::of(ident.span()),
         ty_loc: Loc::of(inner_ty.span()),
     };

@@ -122,3 +122,31 @@ pub(super) fn fk_action(lit: &LitStr, errors: &mut ParseErrors) -> FkAction {
         FkAction::NoAction
     })
 }
+
+/// The item's doc comment (`///` lines, or `#[doc = "..."]`), one line per
+/// attribute with the single space after `///` taken off, trimmed; `None`
+/// when there is none.
+pub(super) fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let text = lines.join("\n").trim().to_string();
+    (!text.is_empty()).then_some(text)
+}

@@ -6,7 +6,8 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::errors::ParseErrors;
 use super::meta::{
-    check_derived_length, checked_name, meta_key, unknown_key, LABELS_ARE_LIMITED, NAMES_ARE_CUT,
+    check_derived_length, checked_name, doc_comment, meta_key, unknown_key, LABELS_ARE_LIMITED,
+    NAMES_ARE_CUT,
 };
 use crate::naming;
 use crate::unresolved::{Loc, UnresolvedEnum, UnresolvedSchema};
@@ -21,6 +22,7 @@ pub fn parse_enum(input: &DeriveInput) -> Result<UnresolvedEnum, ParseErrors> {
         rust_name,
         schema: "public".to_string(),
         values: Vec::new(),
+        comment: doc_comment(&input.attrs),
         loc: Loc::of(input.ident.span()),
     };
     let mut named = false;

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Lit, LitStr};
 
 use super::errors::ParseErrors;
-use super::meta::{checked_name, meta_key, unknown_key};
+use super::meta::{checked_name, doc_comment, meta_key, unknown_key};
 use super::table::parse_table_with;
 use crate::naming::{self, RenameRule};
 use crate::unresolved::{Loc, UnresolvedView};
@@ -48,6 +48,7 @@ pub fn parse_view(
         using: None,
         tablespace: None,
         columns,
+        comment: doc_comment(&input.attrs),
         loc: Loc::of(input.ident.span()),
     };
     let mut query_span = None;

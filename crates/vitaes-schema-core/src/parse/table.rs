@@ -10,8 +10,8 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
 use super::column::parse_column;
 use super::errors::ParseErrors;
 use super::meta::{
-    check_derived_length, checked_name, fk_action, last_segment, meta_key, unknown_key, FieldUse,
-    NAMES_ARE_CUT,
+    check_derived_length, checked_name, doc_comment, fk_action, last_segment, meta_key,
+    unknown_key, FieldUse, NAMES_ARE_CUT,
 };
 use super::sql_expr::sql_value;
 use crate::model::{PolicyCommand, PolicyDef, PolicyKind};
@@ -61,6 +61,7 @@ pub fn parse_table_with(
         policies: Vec::new(),
         renamed_from: None,
         external: false,
+        comment: doc_comment(&input.attrs),
         loc: Loc::of(input.ident.span()),
     };
     let mut field_uses = Vec::new();

@@ -455,7 +455,12 @@ fn identity_with_sequence_options() {
     let spec = t.columns[0].identity.clone().unwrap();
     assert_eq!(spec.kind, crate::model::IdentityKind::ByDefault);
     assert_eq!(
-        (spec.numbers.start, spec.numbers.increment, spec.numbers.cache, spec.numbers.cycle),
+        (
+            spec.numbers.start,
+            spec.numbers.increment,
+            spec.numbers.cache,
+            spec.numbers.cycle
+        ),
         (Some(100), Some(5), Some(2), true)
     );
     let schema = crate::resolve(&[t], &[]).unwrap();

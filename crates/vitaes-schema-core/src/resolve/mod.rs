@@ -15,8 +15,8 @@ use std::fmt;
 use namespaces::TableLocs;
 
 use crate::model::{
-    Check, ColumnDef, DefaultValue, EnumDef, FkAction, ForeignKey, Identity, IndexColumn, IndexDef,
-    PrimaryKey, Schema, TableDef, Unique,
+    Check, ColumnDef, CommentDef, CommentOn, DefaultValue, EnumDef, FkAction, ForeignKey, Identity,
+    IndexColumn, IndexDef, PrimaryKey, Schema, TableDef, Unique,
 };
 use crate::naming;
 use crate::unresolved::{
@@ -182,6 +182,15 @@ fn resolve_from(
             schema: e.schema.clone(),
             values: e.values.clone(),
         });
+        if let Some(text) = &e.comment {
+            out.comments.push(CommentDef {
+                on: CommentOn::Enum {
+                    schema: e.schema.clone(),
+                    name: e.name.clone(),
+                },
+                text: text.clone(),
+            });
+        }
     }
     let ctx = Ctx {
         origin,
@@ -200,6 +209,17 @@ fn resolve_from(
             external_locs.push(locs);
         } else {
             add_schema(&mut out.schemas, &t.schema);
+            if let Some(text) = &t.comment {
+                out.comments.push(CommentDef {
+                    on: CommentOn::Table {
+                        schema: t.schema.clone(),
+                        name: t.name.clone(),
+                    },
+                    text: text.clone(),
+                });
+            }
+            out.comments
+                .extend(column_comments(&t.schema, &t.name, &t.columns));
             out.tables.push(table);
             table_locs.push(locs);
         }
@@ -349,6 +369,27 @@ pub fn lone_table_errors(t: &UnresolvedTable) -> Vec<(Loc, String)> {
     let mut errors = Vec::new();
     namespaces::check(&[(&schema.tables[0], &locs)], &[], &mut errors);
     errors.into_iter().map(|e| (e.loc, e.message)).collect()
+}
+
+/// The doc comments of a table's or view's fields.
+pub(crate) fn column_comments(
+    schema: &str,
+    table: &str,
+    columns: &[crate::unresolved::UnresolvedColumn],
+) -> Vec<CommentDef> {
+    columns
+        .iter()
+        .filter_map(|c| {
+            Some(CommentDef {
+                on: CommentOn::Column {
+                    schema: schema.to_string(),
+                    table: table.to_string(),
+                    column: c.name.clone(),
+                },
+                text: c.comment.clone()?,
+            })
+        })
+        .collect()
 }
 
 /// An identity column's sequence as drizzle-kit spells it out: named

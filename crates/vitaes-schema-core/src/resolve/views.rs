@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{ItemRef, ResolveError, ResolveErrors};
 use crate::unresolved::{TypeSpec, UnresolvedEnum, UnresolvedView};
-use crate::{ColumnDef, Schema, ViewDef};
+use crate::{ColumnDef, CommentDef, CommentOn, Schema, ViewDef};
 
 /// Adds the declared views to `schema` (after its tables and sequences, so
 /// name clashes with them are found). `enums` are those the views' columns
@@ -21,6 +21,7 @@ pub fn add_views(
         enums.iter().map(|e| (e.rust_name.as_str(), e)).collect();
     let mut first: HashMap<(&str, &str), usize> = HashMap::new();
     let mut defs = Vec::with_capacity(views.len());
+    let mut comments = Vec::new();
     for (i, v) in views.iter().enumerate() {
         let err = |message: String| ResolveError {
             item: ItemRef::View(i),
@@ -87,6 +88,17 @@ pub fn add_views(
         if v.schema != "public" && !schema.schemas.contains(&v.schema) {
             schema.schemas.push(v.schema.clone());
         }
+        if let Some(text) = &v.comment {
+            comments.push(CommentDef {
+                on: CommentOn::View {
+                    schema: v.schema.clone(),
+                    name: v.name.clone(),
+                    materialized: v.materialized,
+                },
+                text: text.clone(),
+            });
+        }
+        comments.extend(super::column_comments(&v.schema, &v.name, &v.columns));
         defs.push(ViewDef {
             name: v.name.clone(),
             schema: v.schema.clone(),
@@ -106,5 +118,6 @@ pub fn add_views(
     // drizzle-kit lists plain views before materialized ones.
     defs.sort_by_key(|v| v.materialized);
     schema.views.extend(defs);
+    schema.comments.extend(comments);
     Ok(())
 }

@@ -132,7 +132,11 @@ fn internal_json(s: &Schema) -> Option<Value> {
         .map(|t| format!("{}.{}", t.schema, t.name))
         .collect();
     let sequence_types = sequences::write_types(&s.sequences);
-    if forced.is_empty() && s.extensions.is_empty() && sequence_types.is_empty() {
+    if forced.is_empty()
+        && s.extensions.is_empty()
+        && sequence_types.is_empty()
+        && s.comments.is_empty()
+    {
         return None;
     }
     let mut ours = Map::new();
@@ -144,6 +148,9 @@ fn internal_json(s: &Schema) -> Option<Value> {
     }
     if !sequence_types.is_empty() {
         ours.insert("sequenceTypes".into(), Value::Object(sequence_types));
+    }
+    if !s.comments.is_empty() {
+        ours.insert("comments".into(), json!(s.comments));
     }
     Some(json!({ "tables": {}, "vitaes": ours }))
 }
@@ -348,6 +355,9 @@ struct RawOurs {
     /// `schema.sequence` → its `AS` type, for each sequence not `bigint`.
     #[serde(default)]
     sequence_types: std::collections::BTreeMap<String, String>,
+    /// `COMMENT ON` texts, as the model writes them.
+    #[serde(default)]
+    comments: Vec<crate::CommentDef>,
 }
 
 #[derive(Deserialize)]
@@ -580,6 +590,7 @@ pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
     schema.extensions = raw.internal.vitaes.extensions;
     schema.sequences = sequences::read(raw.sequences.0, &raw.internal.vitaes.sequence_types);
     schema.views = views::read(raw.views.0);
+    schema.comments = raw.internal.vitaes.comments;
     let forced = &raw.internal.vitaes.force_row_level_security;
     for (_, value) in raw.tables {
         let t: RawTable = serde_json::from_value(value)?;
@@ -685,12 +696,7 @@ fn read_table(t: RawTable) -> Result<TableDef, SnapshotError> {
             nulls_not_distinct: c.nulls_not_distinct.unwrap_or(false),
         })
         .collect();
-    let columns = t
-        .columns
-        .0
-        .into_iter()
-        .map(read_column)
-        .collect();
+    let columns = t.columns.0.into_iter().map(read_column).collect();
     let foreign_keys = t
         .foreign_keys
         .0

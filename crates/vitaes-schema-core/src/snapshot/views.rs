@@ -143,7 +143,10 @@ mod tests {
     #[test]
     fn option_names_are_drizzle_orms() {
         assert_eq!(camel("check_option"), "checkOption");
-        assert_eq!(camel("autovacuum_vacuum_scale_factor"), "autovacuumVacuumScaleFactor");
+        assert_eq!(
+            camel("autovacuum_vacuum_scale_factor"),
+            "autovacuumVacuumScaleFactor"
+        );
         assert_eq!(camel("fillfactor"), "fillfactor");
         assert_eq!(snake_case("toastTupleTarget"), "toast_tuple_target");
     }
