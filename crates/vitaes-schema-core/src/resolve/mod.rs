@@ -297,14 +297,14 @@ pub fn add_standalone(
     enums: &[UnresolvedEnum],
 ) -> Result<(), ResolveErrors> {
     let mut errors = Vec::new();
-    let steps: [&dyn Fn(&mut Schema) -> Result<(), ResolveErrors>; 4] = [
-        &|s| add_roles(s, items.roles),
-        &|s| add_extensions(s, items.extensions),
-        &|s| sequences::add_sequences(s, items.sequences),
-        &|s| views::add_views(s, items.views, enums),
+    let results = [
+        add_roles(schema, items.roles),
+        add_extensions(schema, items.extensions),
+        sequences::add_sequences(schema, items.sequences),
+        views::add_views(schema, items.views, enums),
     ];
-    for step in steps {
-        if let Err(e) = step(schema) {
+    for result in results {
+        if let Err(e) = result {
             errors.extend(e.0);
         }
     }
