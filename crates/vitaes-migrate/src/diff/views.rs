@@ -254,3 +254,148 @@ fn ordered(views: &[&ViewDef], after: &[Vec<usize>]) -> Vec<usize> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use vitaes_schema_core::{ColumnDef, Schema, TableDef, ViewDef};
+
+    use super::super::{diff, diff_with, RenameDecisions};
+    use crate::diff::Change;
+
+    fn view(name: &str, query: &str, materialized: bool) -> ViewDef {
+        ViewDef {
+            name: name.into(),
+            schema: "public".into(),
+            definition: Some(query.into()),
+            materialized,
+            existing: false,
+            columns: vec![],
+            with: vec![],
+            with_no_data: false,
+            using: None,
+            tablespace: None,
+        }
+    }
+
+    fn items(columns: &[(&str, &str)]) -> TableDef {
+        let mut t = TableDef::empty("public", "items");
+        for (n, ty) in columns {
+            t.columns.push(ColumnDef::new(*n, *ty));
+        }
+        t
+    }
+
+    fn schema(tables: Vec<TableDef>, views: Vec<ViewDef>) -> Schema {
+        Schema {
+            tables,
+            views,
+            ..Schema::default()
+        }
+    }
+
+    fn kinds_and_objects(old: &Schema, new: &Schema) -> Vec<String> {
+        diff(old, new)
+            .unwrap()
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.kind(), c.object()))
+            .collect()
+    }
+
+    #[test]
+    fn a_renamed_column_recreates_the_views_reading_its_table_only() {
+        let old = schema(
+            vec![items(&[("id", "integer"), ("price", "integer")])],
+            vec![
+                view("priced", "select id, price from items", false),
+                view("other", "select 1 as one", false),
+            ],
+        );
+        let mut renamed = items(&[("id", "integer"), ("cost", "integer")]);
+        renamed.columns[1].renamed_from = Some("price".into());
+        let new = schema(
+            vec![renamed],
+            vec![
+                view("priced", "select id, cost from items", false),
+                view("other", "select 1 as one", false),
+            ],
+        );
+        let plan = diff_with(&old, &new, &RenameDecisions::default()).unwrap();
+        let k: Vec<String> = plan
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.kind(), c.object()))
+            .collect();
+        assert_eq!(
+            k,
+            [
+                "drop_view public.priced",
+                "rename_column public.items.price",
+                "create_view public.priced"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dropped_table_drops_its_views_first_dependents_before_what_they_read() {
+        let old = schema(
+            vec![items(&[("id", "integer")])],
+            vec![
+                view("base", "select id from items", false),
+                view("totals", "select count(*) from base", true),
+            ],
+        );
+        let new = Schema::default();
+        assert_eq!(
+            kinds_and_objects(&old, &new),
+            [
+                "drop_materialized_view public.totals",
+                "drop_view public.base",
+                "drop_table public.items"
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_views_are_never_planned_and_one_becoming_managed_is_replaced() {
+        let mut existing = view("legacy", "", false);
+        existing.definition = None;
+        existing.existing = true;
+        let t = || vec![items(&[("id", "integer")])];
+        let none = schema(t(), vec![]);
+        let with_existing = schema(t(), vec![existing.clone()]);
+        assert!(kinds_and_objects(&none, &with_existing).is_empty());
+        assert!(kinds_and_objects(&with_existing, &none).is_empty());
+        // A managed view declared `existing` from now on stays in place.
+        let managed = schema(t(), vec![view("legacy", "select id from items", false)]);
+        assert!(kinds_and_objects(&managed, &with_existing).is_empty());
+        assert_eq!(
+            kinds_and_objects(&with_existing, &managed),
+            ["drop_view public.legacy", "create_view public.legacy"]
+        );
+    }
+
+    #[test]
+    fn a_query_the_tokenizer_cannot_read_is_taken_to_read_everything() {
+        let old = schema(
+            vec![items(&[("id", "integer"), ("n", "integer")])],
+            vec![view("odd", "select $$unterminated", false)],
+        );
+        let new = schema(
+            vec![items(&[("id", "integer"), ("n", "bigint")])],
+            vec![view("odd", "select $$unterminated", false)],
+        );
+        let plan = diff(&old, &new).unwrap();
+        assert!(
+            matches!(
+                plan.changes.first(),
+                Some(Change::DropView {
+                    recreated: true,
+                    ..
+                })
+            ),
+            "{:?}",
+            plan.changes
+        );
+    }
+}

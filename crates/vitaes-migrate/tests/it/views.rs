@@ -308,6 +308,7 @@ mod against_drizzle_kit {
         "alter_view_options",
         "alter_materialized_view",
         "change_view_query",
+        "every_view_and_sequence_option",
     ];
 
     fn generate(schema: &Path, out: &Path) {
@@ -358,6 +359,62 @@ mod against_drizzle_kit {
                     "{case}: {file} differs from drizzle-kit's"
                 );
             }
+        }
+    }
+
+    /// Our folder applied by our migrate, drizzle-kit's by drizzle-orm's
+    /// migrator: the same database, views and sequences included.
+    #[tokio::test]
+    async fn our_folders_build_the_databases_drizzle_kits_build() {
+        use crate::catalog::dump;
+        use crate::cmd::{command, text};
+        use crate::drizzle::drizzle_orm_migrate;
+        use vitaes_test_support::test_database;
+
+        for case in CASES {
+            let ours = our_folder(case);
+            let theirs = repo_root()
+                .join("compat/drizzle/changes")
+                .join(case)
+                .join("drizzle");
+            let (a, b) = (test_database().await, test_database().await);
+            let (a_url, b_url, folder) = (
+                a.url().to_string(),
+                b.url().to_string(),
+                ours.path().to_path_buf(),
+            );
+            let (mine, drizzle) = tokio::task::spawn_blocking(move || {
+                let cwd = tempfile::tempdir().unwrap();
+                (
+                    command(cwd.path())
+                        .args([
+                            "migrate",
+                            "--out",
+                            folder.to_str().unwrap(),
+                            "--url",
+                            &a_url,
+                        ])
+                        .output()
+                        .unwrap(),
+                    drizzle_orm_migrate(&theirs, &b_url),
+                )
+            })
+            .await
+            .unwrap();
+            assert_eq!(mine.status.code(), Some(0), "{case}: {}", text(&mine));
+            assert!(drizzle.status.success(), "{case}: {}", text(&drizzle));
+            let (da, db) = (
+                dump(&a.connect().await).await,
+                dump(&b.connect().await).await,
+            );
+            assert!(
+                da.lines
+                    .iter()
+                    .any(|l| l.starts_with("view ") || l.starts_with("sequence ")),
+                "{case}: {:?}",
+                da.lines
+            );
+            assert_eq!(da, db, "{case}");
         }
     }
 

@@ -1,4 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { bigint, integer, pgMaterializedView, pgSequence, pgTable, pgView, text } from 'drizzle-orm/pg-core';
+import { bigint, integer, pgMaterializedView, pgSchema, pgSequence, pgTable, pgView, text } from 'drizzle-orm/pg-core';
 export const items = pgTable('items', { id: integer('id').primaryKey(), name: text('name').notNull(), price: integer('price') });
 export const mv = pgMaterializedView('mv', { id: integer('id'), name: text('name') }).with({ fillfactor: 70 }).as(sql`select id, name from items`);
