@@ -242,3 +242,75 @@ fn extensions_are_registered_in_order_and_a_name_declared_twice_is_an_error() {
         "{err}"
     );
 }
+
+#[derive(vitaes_schema::PgSequence)]
+#[sequence(
+    name = "invoice_no",
+    schema = "billing",
+    as = "integer",
+    start = 1000,
+    cycle
+)]
+pub struct InvoiceNo;
+
+/// Items cheaper than a hundred.
+#[derive(vitaes_schema::PgView)]
+#[view(
+    name = "cheap",
+    query = "select id from items where price < 100",
+    security_barrier
+)]
+pub struct Cheap {
+    /// The item.
+    pub id: Option<i32>,
+}
+
+#[derive(vitaes_schema::PgView)]
+#[view(
+    name = "totals",
+    query = "select count(*) as n from cheap",
+    materialized,
+    with(fillfactor = 70)
+)]
+pub struct Totals {
+    pub n: Option<i64>,
+}
+
+#[test]
+fn sequences_and_views_are_registered_with_their_options_and_comments() {
+    use vitaes_schema::{OptionValue, PgSequence, PgView};
+    assert_eq!(InvoiceNo::NAME, "invoice_no");
+    assert_eq!(Cheap::NAME, "cheap");
+    let schema = SchemaBuilder::new()
+        .pg_sequence::<InvoiceNo>()
+        .pg_view::<Totals>()
+        .pg_view::<Cheap>()
+        .build()
+        .unwrap();
+    let q = &schema.sequences[0];
+    assert_eq!(
+        (
+            q.schema.as_str(),
+            q.data_type.as_str(),
+            q.options.start_with.as_str(),
+            q.options.max_value.as_str(),
+            q.options.cycle
+        ),
+        ("billing", "integer", "1000", "2147483647", true)
+    );
+    assert_eq!(schema.schemas, ["billing"]);
+    // Plain views first, as drizzle-kit lists them.
+    let names: Vec<&str> = schema.views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["cheap", "totals"]);
+    assert_eq!(
+        schema.views[0].option("security_barrier"),
+        Some(&OptionValue::Bool(true))
+    );
+    assert_eq!(
+        schema.views[1].option("fillfactor"),
+        Some(&OptionValue::Int(70))
+    );
+    assert_eq!(schema.views[1].columns[0].sql_type, "bigint");
+    let comments: Vec<&str> = schema.comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, ["Items cheaper than a hundred.", "The item."]);
+}

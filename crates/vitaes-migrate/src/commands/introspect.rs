@@ -87,6 +87,27 @@ pub async fn run(
             rls_summary(t)
         );
     }
+    for q in &s.sequences {
+        let _ = writeln!(
+            out,
+            "  sequence {}.{}: {} from {} by {}",
+            q.schema, q.name, q.data_type, q.options.start_with, q.options.increment
+        );
+    }
+    for v in &s.views {
+        let _ = writeln!(
+            out,
+            "  {} {}.{}: {} columns",
+            if v.materialized {
+                "materialized view"
+            } else {
+                "view"
+            },
+            v.schema,
+            v.name,
+            v.columns.len()
+        );
+    }
     for item in &live.not_managed {
         let _ = writeln!(out, "  not managed: {item}");
     }

@@ -157,6 +157,26 @@ async fn every_kind_of_object_is_pushed_then_nothing() {
     // With rows in place, nothing to do.
     let again = plan(&client, &schema, &options(&schema)).await.unwrap();
     assert!(again.is_empty(), "{:?}", kinds(&again));
+    // introspect's text form lists them.
+    let url = db.url().to_string();
+    let printed = tokio::task::spawn_blocking(move || {
+        let cwd = tempfile::tempdir().unwrap();
+        crate::cmd::text(
+            &crate::cmd::command(cwd.path())
+                .args(["introspect", "--url", &url])
+                .output()
+                .unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    for line in [
+        "sequence public.invoice_no: bigint from 1000 by 2",
+        "view public.cheap_items: 2 columns",
+        "materialized view public.items_snapshot: 2 columns",
+    ] {
+        assert!(printed.contains(line), "{line} not in {printed}");
+    }
 }
 
 const PRICES_INT: &str = r#"
