@@ -25,6 +25,8 @@ pub mod migrations_dir;
 pub mod migrator;
 
 #[cfg(feature = "push")]
+pub mod compare;
+#[cfg(feature = "push")]
 pub mod diff;
 #[cfg(feature = "push")]
 pub mod introspect;

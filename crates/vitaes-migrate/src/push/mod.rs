@@ -100,7 +100,7 @@ async fn comparable(
 }
 
 /// [`comparable`] with the live schema already read.
-async fn comparable_with(
+pub(crate) async fn comparable_with(
     client: &Client,
     desired: &Schema,
     mut live: Schema,
