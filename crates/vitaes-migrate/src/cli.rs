@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::commands::check::CheckArgs;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::db::DbArgs;
+use crate::commands::diff::DiffArgs;
 use crate::commands::drop::DropArgs;
 use crate::commands::generate::GenerateArgs;
 use crate::commands::introspect::IntrospectArgs;
@@ -45,6 +46,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Remove the newest migration (file, snapshot, journal entry) unless the database has applied it.
     Drop(DropArgs),
+    /// The plan between any two schemas: databases, migrations folders, schema sources, or empty.
+    Diff(DiffArgs),
     /// Check the migrations folder (journal, files, snapshot chain) and that the code is in it; no database.
     Check(CheckArgs),
     /// Apply the pending migrations of the folder, each in its own transaction, under a lock.

@@ -28,6 +28,11 @@ pub struct Compared {
     pub plan: Plan,
     /// Objects of either database the plan neither reads nor touches.
     pub left_alone: Vec<String>,
+    /// The two schemas as compared (spelled by the server where one is
+    /// live), for showing them side by side.
+    pub from: Schema,
+    /// See [`Compared::from`].
+    pub to: Schema,
 }
 
 async fn read(client: &Client, filter: &Filter) -> Result<(Schema, Vec<String>), PlanError> {
@@ -77,5 +82,10 @@ pub async fn compare(
     left_alone.sort();
     left_alone.dedup();
     let plan = diff_with(&old, &new, &options.renames).map_err(PlanError::Ambiguous)?;
-    Ok(Compared { plan, left_alone })
+    Ok(Compared {
+        plan,
+        left_alone,
+        from: old,
+        to: new,
+    })
 }

@@ -55,6 +55,8 @@ pub mod exit_code;
 pub(crate) mod report;
 #[cfg(feature = "cli")]
 pub mod source;
+#[cfg(feature = "cli")]
+pub mod unified;
 
 #[cfg(all(unix, feature = "local-pg"))]
 pub mod local_pg;

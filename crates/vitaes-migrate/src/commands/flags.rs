@@ -114,6 +114,14 @@ pub struct Force {
     pub force: bool,
 }
 
+/// `--exit-code`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct ExitCode {
+    /// Exit 1 when there is something to do: a migration not applied or the database drifted (status), the two schemas differ (diff).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
 /// `--lock-wait`: how long to wait for the schema lock that migrate and push
 /// share, taken so two of them never change one database at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
@@ -157,7 +165,7 @@ macro_rules! bool_flag {
     )*};
 }
 
-bool_flag!(Json.json, DryRun.dry_run, Force.force);
+bool_flag!(Json.json, DryRun.dry_run, Force.force, ExitCode.exit_code);
 
 impl Deref for LockWait {
     type Target = Duration;

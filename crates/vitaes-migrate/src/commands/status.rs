@@ -33,9 +33,9 @@ pub struct StatusArgs {
     /// `--json`: print the status as JSON.
     #[command(flatten)]
     pub json: Json,
-    /// Exit 1 when a migration is not applied or the database drifted.
-    #[arg(long)]
-    pub exit_code: bool,
+    /// `--exit-code`: exit 1 when a migration is not applied or the database drifted.
+    #[command(flatten)]
+    pub exit_code: super::flags::ExitCode,
 }
 
 impl Default for StatusArgs {
@@ -120,7 +120,7 @@ pub async fn run(
         .filter(|s| s.state != State::Applied)
         .count();
     let drifted = matches!(drift, Drift::Plan(_) | Drift::Ambiguous(_));
-    if args.exit_code && (unapplied > 0 || drifted) {
+    if *args.exit_code && (unapplied > 0 || drifted) {
         return Err(Error::Refused(format!(
             "{unapplied} migration{} not applied{}",
             if unapplied == 1 { "" } else { "s" },

@@ -3,6 +3,7 @@
 //! text fails on PostgreSQL, which each renderer notes. Every identifier goes
 //! through [`vitaes_schema_core::naming::quote_ident`].
 
+pub mod blocks;
 mod columns;
 mod comments;
 mod constraints;
