@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::introspect::Filter;
 use crate::local_pg::{Cluster, ClusterOptions};
 use crate::migrator::{MigrateError, Migrator, RunOptions};
-use crate::push::{plan, PlanError, PushOptions};
+use crate::push::{PlanError, PushOptions};
 use crate::scope::Scope;
 use crate::sql;
 
@@ -65,7 +65,8 @@ pub enum Verdict {
     /// The migrations, applied in order to an empty database, produce the code.
     Matches,
     /// What still differs after the chain ran, one line per object, then the
-    /// statements that would make the database the code.
+    /// statements that would make the database the code, then both as a
+    /// unified diff of their DDL.
     Differs(Vec<String>),
     /// A migration failed on the empty database.
     Failed(MigrateError),
@@ -131,9 +132,20 @@ async fn apply_and_compare(
         scope: scope.clone(),
         ..PushOptions::default()
     };
-    match plan(&client, code, &options).await {
-        Ok(p) if p.is_empty() => Ok(Verdict::Matches),
-        Ok(p) => Ok(Verdict::Differs(describe(&p))),
+    let compared = crate::compare::compare(
+        crate::compare::Side::Live(&client),
+        crate::compare::Side::Offline(code.clone()),
+        &options,
+    )
+    .await;
+    match compared {
+        Ok(c) if c.plan.is_empty() => Ok(Verdict::Matches),
+        Ok(c) => {
+            let mut lines = describe(&c.plan);
+            let shown = crate::unified::unified("migrations", &c.from, "code", &c.to, false);
+            lines.extend(shown.lines().map(|l| format!("  {l}")));
+            Ok(Verdict::Differs(lines))
+        }
         // Something removed and something added: that is the difference.
         Err(PlanError::Ambiguous(a)) => Ok(Verdict::Differs(
             a.0.iter().map(ToString::to_string).collect(),

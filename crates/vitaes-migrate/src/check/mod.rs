@@ -371,11 +371,13 @@ pub fn findings(
                 Concern::Code,
                 last_file.as_deref().unwrap_or_default(),
                 format!(
-                    "the code differs from the last snapshot ({} change{}, e.g. {} {})",
+                    "the code differs from the last snapshot ({} change{}, e.g. {} {}):\n{}",
                     plan.changes.len(),
                     if plan.changes.len() == 1 { "" } else { "s" },
                     plan.changes[0].kind(),
-                    plan.changes[0].object()
+                    plan.changes[0].object(),
+                    crate::unified::unified("last snapshot", &last, "code", &code, false)
+                        .trim_end()
                 ),
                 Some("run `vitaes-migrate generate` and commit the migration with the code"),
             )),

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::introspect::Filter;
 use crate::migrator::{MigrationStatus, Migrator, State};
-use crate::push::{self, PlanError, PushOptions};
+use crate::push::{PlanError, PushOptions};
 use crate::report::PlanReport;
 use crate::sql;
 
@@ -49,7 +49,8 @@ enum Drift {
     /// No schema sources configured.
     NotChecked,
     None,
-    Plan(crate::diff::Plan),
+    /// Differs: what push would run, and the two schemas as DDL.
+    Plan(crate::diff::Plan, String),
     /// Differs, with renames push would ask about.
     Ambiguous(String),
 }
@@ -76,9 +77,22 @@ pub async fn run(
                 scope: config.scope(),
                 ..PushOptions::default()
             };
-            match push::plan(&client, code, &options).await {
-                Ok(plan) if plan.is_empty() => Drift::None,
-                Ok(plan) => Drift::Plan(plan),
+            let compared = crate::compare::compare(
+                crate::compare::Side::Live(&client),
+                crate::compare::Side::Offline(code.clone()),
+                &options,
+            )
+            .await;
+            match compared {
+                Ok(c) if c.plan.is_empty() => Drift::None,
+                Ok(c) => {
+                    let colour = crate::unified::colour_for(
+                        &std::io::stdout(),
+                        std::env::var("NO_COLOR").ok(),
+                    );
+                    let shown = crate::unified::unified("database", &c.from, "code", &c.to, colour);
+                    Drift::Plan(c.plan, shown)
+                }
                 Err(PlanError::Ambiguous(a)) => {
                     Drift::Ambiguous(crate::renames_cli::refusal(&a).to_string())
                 }
@@ -91,7 +105,7 @@ pub async fn run(
         let drift_json = match &drift {
             Drift::NotChecked => serde_json::json!({ "checked": false }),
             Drift::None => serde_json::json!({ "checked": true, "drifted": false }),
-            Drift::Plan(plan) => serde_json::json!({
+            Drift::Plan(plan, _) => serde_json::json!({
                 "checked": true,
                 "drifted": true,
                 "plan": PlanReport::of_plan(plan),
@@ -119,7 +133,7 @@ pub async fn run(
         .iter()
         .filter(|s| s.state != State::Applied)
         .count();
-    let drifted = matches!(drift, Drift::Plan(_) | Drift::Ambiguous(_));
+    let drifted = matches!(drift, Drift::Plan(..) | Drift::Ambiguous(_));
     if *args.exit_code && (unapplied > 0 || drifted) {
         return Err(Error::Refused(format!(
             "{unapplied} migration{} not applied{}",
@@ -191,11 +205,9 @@ fn print_human(
         Drift::None => {
             let _ = writeln!(out, "Drift: none, the database matches the code");
         }
-        Drift::Plan(plan) => {
-            let _ = writeln!(
-                out,
-                "Drift: the database differs from the code; push would run:"
-            );
+        Drift::Plan(plan, shown) => {
+            let _ = writeln!(out, "Drift: the database differs from the code:\n{shown}");
+            let _ = writeln!(out, "push would run:");
             for s in sql::render(plan) {
                 let _ = writeln!(out, "  {s}");
             }

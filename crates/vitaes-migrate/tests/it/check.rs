@@ -116,6 +116,8 @@ fn a_healthy_folder_passes_and_code_ahead_of_it_does_not() {
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("the code differs from the last snapshot (1 change, e.g. add_column public.note.pinned)")
+            && out.contains("--- last snapshot\n+++ code\n")
+            && out.contains("+\t\"pinned\" boolean NOT NULL")
             && out.contains("run `vitaes-migrate generate`"),
         "{out}"
     );

@@ -146,7 +146,9 @@ async fn drift_from_a_hand_change_is_shown_as_push_would_undo_it() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("Drift: the database differs from the code; push would run:")
+        stdout.contains("Drift: the database differs from the code:\n--- database\n+++ code\n")
+            && stdout.contains("-\t\"scratch\" text")
+            && stdout.contains("push would run:")
             && stdout.contains(r#"ALTER TABLE "resume" DROP COLUMN "scratch";"#)
             && stdout.contains(r#"CREATE INDEX "idx_resume_slug""#),
         "{stdout}"
