@@ -17,7 +17,7 @@ pub enum Side<'a> {
     /// A database, read through `client`.
     Live(&'a Client),
     /// A schema already in hand.
-    Offline(Schema),
+    Offline(Box<Schema>),
 }
 
 /// The plan that turns `from` into `to`, and what the databases hold that
@@ -53,7 +53,8 @@ pub async fn compare(
 ) -> Result<Compared, PlanError> {
     let mut left_alone = Vec::new();
     let (old, new) = match (from, to) {
-        (Side::Offline(mut a), Side::Offline(mut b)) => {
+        (Side::Offline(a), Side::Offline(b)) => {
+            let (mut a, mut b) = (*a, *b);
             options.scope.apply(&mut a, &mut b);
             (a, b)
         }

@@ -134,7 +134,7 @@ async fn apply_and_compare(
     };
     let compared = crate::compare::compare(
         crate::compare::Side::Live(&client),
-        crate::compare::Side::Offline(code.clone()),
+        crate::compare::Side::Offline(Box::new(code.clone())),
         &options,
     )
     .await;

@@ -225,7 +225,7 @@ pub async fn run(
 fn side(r: &Read) -> Side<'_> {
     match r {
         Read::Live(client, _) => Side::Live(client),
-        Read::Offline(s, _) => Side::Offline(s.clone()),
+        Read::Offline(s, _) => Side::Offline(Box::new(s.clone())),
     }
 }
 

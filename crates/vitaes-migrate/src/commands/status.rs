@@ -79,7 +79,7 @@ pub async fn run(
             };
             let compared = crate::compare::compare(
                 crate::compare::Side::Live(&client),
-                crate::compare::Side::Offline(code.clone()),
+                crate::compare::Side::Offline(Box::new(code.clone())),
                 &options,
             )
             .await;
