@@ -14,6 +14,7 @@ use crate::commands::drop::DropArgs;
 use crate::commands::generate::GenerateArgs;
 use crate::commands::introspect::IntrospectArgs;
 use crate::commands::migrate::MigrateArgs;
+use crate::commands::pull::PullArgs;
 use crate::commands::push::PushArgs;
 use crate::commands::status::StatusArgs;
 
@@ -46,6 +47,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Remove the newest migration (file, snapshot, journal entry) unless the database has applied it.
     Drop(DropArgs),
+    /// Write the live database as annotated Rust structs (#[derive(Table)], #[derive(PgEnum)]).
+    Pull(PullArgs),
     /// The plan between any two schemas: databases, migrations folders, schema sources, or empty.
     Diff(DiffArgs),
     /// Check the migrations folder (journal, files, snapshot chain) and that the code is in it; no database.

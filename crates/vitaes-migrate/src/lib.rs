@@ -52,6 +52,8 @@ pub mod config;
 #[cfg(feature = "cli")]
 pub mod exit_code;
 #[cfg(feature = "cli")]
+pub mod pull;
+#[cfg(feature = "cli")]
 pub(crate) mod report;
 #[cfg(feature = "cli")]
 pub mod source;

@@ -11,6 +11,7 @@ pub mod flags;
 pub mod generate;
 pub mod introspect;
 pub mod migrate;
+pub mod pull;
 pub mod push;
 pub mod status;
 

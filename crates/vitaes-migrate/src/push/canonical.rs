@@ -60,7 +60,7 @@ pub fn strip_enum_casts(schema: &mut Schema) {
 }
 
 /// The end of a leading quoted literal followed by a cast.
-fn literal_end(sql: &str) -> Option<usize> {
+pub(crate) fn literal_end(sql: &str) -> Option<usize> {
     let bytes = sql.as_bytes();
     if bytes.first() != Some(&b'\'') {
         return None;

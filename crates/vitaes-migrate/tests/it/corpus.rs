@@ -15,9 +15,9 @@ use crate::cmd::{command, listing, text};
 use crate::drizzle::drizzle_orm_migrate;
 use crate::paths::repo_root;
 
-const PROJECTS: [&str; 4] = ["zero", "dokploy", "kan", "onlook"];
+pub(crate) const PROJECTS: [&str; 4] = ["zero", "dokploy", "kan", "onlook"];
 
-fn corpus() -> PathBuf {
+pub(crate) fn corpus() -> PathBuf {
     repo_root().join("compat/corpus/drizzle-projects")
 }
 
@@ -198,7 +198,7 @@ async fn migrate_builds_what_drizzle_orms_migrator_builds() {
 
 /// The set-up SQL a project's first migration needs (Supabase stand-ins,
 /// extensions).
-async fn setup(client: &Client, project: &str) {
+pub(crate) async fn setup(client: &Client, project: &str) {
     let file = match project {
         "kan" => "kan-prep.sql",
         "onlook" => "supabase-stub.sql",

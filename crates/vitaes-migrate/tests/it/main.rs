@@ -32,6 +32,7 @@ mod migrate;
 mod paths;
 mod prefixes;
 mod property;
+mod pull;
 mod push;
 mod renames;
 mod rls;
