@@ -106,8 +106,6 @@ fn header(schema: &vitaes_schema_core::Schema, not_managed: &[String]) -> Vec<St
         *left.entry(kind.to_string()).or_default() += 1;
     }
     let not_yet = [
-        ("view", schema.views.len()),
-        ("sequence", schema.sequences.len()),
         ("role", schema.roles.len()),
         (
             "table with row-level security off despite its policies",

@@ -91,11 +91,30 @@ pub fn files(schema: &Schema, header: &[String]) -> Vec<(String, String)> {
             .or_default()
             .push(enum_item(e, &names));
     }
+    for q in &schema.sequences {
+        by_schema
+            .entry(&q.schema)
+            .or_default()
+            .push(sequence_item(q));
+    }
     for t in &schema.tables {
         by_schema
             .entry(&t.schema)
             .or_default()
             .push(table_item(t, schema, &names));
+    }
+    let mut view_names = Taken::default();
+    for v in &schema.views {
+        let name = view_names.claim(upper_camel(&v.name));
+        let name = if names.structs.values().any(|s| *s == name) {
+            format!("{name}View")
+        } else {
+            name
+        };
+        by_schema
+            .entry(&v.schema)
+            .or_default()
+            .push(view_item(v, &name, schema, &names));
     }
     // Extensions belong to the database; they go with `public`.
     let extensions: Vec<String> = schema.extensions.iter().map(extension_item).collect();
@@ -112,7 +131,7 @@ pub fn files(schema: &Schema, header: &[String]) -> Vec<(String, String)> {
             for line in header {
                 text.push_str(&format!("//! {line}\n"));
             }
-            let derives = ["PgEnum", "PgExtension", "Table"]
+            let derives = ["PgEnum", "PgExtension", "PgSequence", "PgView", "Table"]
                 .into_iter()
                 .filter(|d| items.iter().any(|i| i.contains(&format!("derive({d})"))))
                 .collect::<Vec<_>>();
@@ -171,6 +190,136 @@ fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> String {
         out.push_str(&format!("#[pg_extension({})]\n", attrs.join(", ")));
     }
     out.push_str(&format!("pub struct {name};\n"));
+    out
+}
+
+fn sequence_item(q: &vitaes_schema_core::SequenceDef) -> String {
+    let name = upper_camel(&q.name);
+    let mut a = Vec::new();
+    if naming::snake_case(&name) != q.name {
+        a.push(format!("name = {}", lit(&q.name)));
+    }
+    if q.schema != "public" {
+        a.push(format!("schema = {}", lit(&q.schema)));
+    }
+    if q.data_type != "bigint" {
+        a.push(format!("as = {}", lit(&q.data_type)));
+    }
+    a.extend(sequence_numbers(&q.options, &q.data_type));
+    let mut out = String::from("#[derive(PgSequence)]\n");
+    if !a.is_empty() {
+        out.push_str(&format!("#[sequence({})]\n", a.join(", ")));
+    }
+    out.push_str(&format!("pub struct {name};\n"));
+    out
+}
+
+/// The numbers of a sequence that are not the defaults for its type.
+fn sequence_numbers(o: &vitaes_schema_core::SequenceOptions, sql_type: &str) -> Vec<String> {
+    // The defaults follow the increment's sign, as the resolver fills them in.
+    let spec = SequenceSpec {
+        increment: o.increment.parse().ok(),
+        ..SequenceSpec::default()
+    };
+    let defaults = options(&spec, sql_type);
+    let mut parts = Vec::new();
+    for (key, got, default) in [
+        ("start", &o.start_with, &defaults.start_with),
+        ("increment", &o.increment, &"1".to_string()),
+        ("min_value", &o.min_value, &defaults.min_value),
+        ("max_value", &o.max_value, &defaults.max_value),
+        ("cache", &o.cache, &defaults.cache),
+    ] {
+        if got != default && !got.is_empty() {
+            parts.push(format!("{key} = {got}"));
+        }
+    }
+    if o.cycle {
+        parts.push("cycle".into());
+    }
+    parts
+}
+
+fn view_item(
+    v: &vitaes_schema_core::ViewDef,
+    name: &str,
+    schema: &Schema,
+    names: &Names,
+) -> String {
+    use vitaes_schema_core::OptionValue;
+    let mut a = Vec::new();
+    if naming::snake_case(name) != v.name {
+        a.push(format!("name = {}", lit(&v.name)));
+    }
+    if v.schema != "public" {
+        a.push(format!("schema = {}", lit(&v.schema)));
+    }
+    a.push(format!(
+        "query = {}",
+        lit(v.definition.as_deref().unwrap_or_default())
+    ));
+    if v.materialized {
+        a.push("materialized".into());
+    }
+    let mut with = Vec::new();
+    for o in &v.with {
+        match (o.key.as_str(), &o.value) {
+            ("check_option", OptionValue::Text(t)) if !v.materialized => {
+                a.push(format!("check_option = {}", lit(t)))
+            }
+            ("security_barrier" | "security_invoker", OptionValue::Bool(b)) if !v.materialized => {
+                a.push(format!("{} = {b}", o.key))
+            }
+            (key, value) => with.push(format!(
+                "{key} = {}",
+                match value {
+                    OptionValue::Text(t) => lit(t),
+                    other => other.to_sql(),
+                }
+            )),
+        }
+    }
+    if !with.is_empty() {
+        a.push(format!("with({})", with.join(", ")));
+    }
+    if let Some(u) = &v.using {
+        a.push(format!("using = {}", lit(u)));
+    }
+    if let Some(t) = &v.tablespace {
+        a.push(format!("tablespace = {}", lit(t)));
+    }
+    let comment = comment_on(
+        schema,
+        &vitaes_schema_core::CommentOn::View {
+            schema: v.schema.clone(),
+            name: v.name.clone(),
+            materialized: v.materialized,
+        },
+    );
+    let mut out = doc(comment);
+    out.push_str(&format!(
+        "#[derive(PgView)]\n#[view({})]\npub struct {name} {{\n",
+        a.join(", ")
+    ));
+    let mut taken = Taken::default();
+    for c in &v.columns {
+        let field_name = taken.claim(field(&c.name));
+        let comment = comment_on(
+            schema,
+            &vitaes_schema_core::CommentOn::Column {
+                schema: v.schema.clone(),
+                table: v.name.clone(),
+                column: c.name.clone(),
+            },
+        );
+        out.push_str(&doc(comment));
+        // A view's columns are nullable whatever the query says.
+        let mut c = c.clone();
+        c.not_null = false;
+        c.default = None;
+        out.push_str(&column(&v.name, &c, &field_name, false, names));
+    }
+    out.push_str("}\n");
     out
 }
 
@@ -460,24 +609,10 @@ fn column(
             IdentityKind::ByDefault => "by_default",
         };
         let mut parts = vec![kind.to_string()];
-        let defaults = options(&SequenceSpec::default(), &c.sql_type);
         if i.name != naming::truncate_identifier(&format!("{table}_{}_seq", c.name)) {
             parts.push(format!("name = {}", lit(&i.name)));
         }
-        for (key, got, default) in [
-            ("start", &i.options.start_with, &defaults.start_with),
-            ("increment", &i.options.increment, &defaults.increment),
-            ("min_value", &i.options.min_value, &defaults.min_value),
-            ("max_value", &i.options.max_value, &defaults.max_value),
-            ("cache", &i.options.cache, &defaults.cache),
-        ] {
-            if got != default && !got.is_empty() {
-                parts.push(format!("{key} = {got}"));
-            }
-        }
-        if i.options.cycle {
-            parts.push("cycle".into());
-        }
+        parts.extend(sequence_numbers(&i.options, &c.sql_type));
         a.push(format!("identity({})", parts.join(", ")));
     }
     if let Some(g) = &c.generated {

@@ -228,7 +228,13 @@ async fn hand_made_tables_round_trip_with_every_key_index_and_default() {
                  n serial,
                  amount numeric(10, 2) NOT NULL DEFAULT 0,
                  PRIMARY KEY (account_id, n)
-               );"#,
+               );
+               CREATE SEQUENCE invoice_no AS integer START WITH 1000 INCREMENT BY 2 CYCLE;
+               CREATE SEQUENCE billing.countdown INCREMENT BY -1;
+               CREATE VIEW active_accounts WITH (check_option = local, security_barrier = true) AS
+                 SELECT id, email FROM "Accounts" WHERE active;
+               CREATE MATERIALIZED VIEW billing.totals WITH (fillfactor = 70) AS
+                 SELECT account_id, sum(amount) AS total FROM billing.invoices GROUP BY account_id;"#,
         )
         .await
         .unwrap();
@@ -240,10 +246,17 @@ async fn hand_made_tables_round_trip_with_every_key_index_and_default() {
         "pub r#type: String",
         "name = \"createdAt\"",
         "pub struct Accounts",
+        "#[sequence(as = \"integer\", start = 1000, increment = 2, cycle)]",
+        "check_option = \"local\",\n    security_barrier = true",
     ] {
         assert!(public.contains(want), "{want} not in\n{public}");
     }
-    assert!(pulled.path().join("schema/billing.rs").is_file());
+    let billing = std::fs::read_to_string(pulled.path().join("schema/billing.rs")).unwrap();
+    assert!(
+        billing.contains("materialized,\n    with(fillfactor = 70)"),
+        "{billing}"
+    );
+    assert!(billing.contains("pub struct Countdown;"), "{billing}");
 }
 
 #[tokio::test]

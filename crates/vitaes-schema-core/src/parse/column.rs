@@ -578,9 +578,14 @@ pub(super) fn sequence_number(
                 expr,
                 ..
             }) => match &**expr {
+                // Through i128, so that i64::MIN (a bigint sequence's
+                // minimum) is read.
                 Expr::Lit(ExprLit {
                     lit: Lit::Int(i), ..
-                }) => i.base10_parse::<i64>().map(|v| -v),
+                }) => i.base10_parse::<i128>().and_then(|v| {
+                    i64::try_from(-v)
+                        .map_err(|_| syn::Error::new(i.span(), "number too large for a bigint"))
+                }),
                 _ => Err(syn::Error::new(expr.span(), "expected an integer")),
             },
             _ => Err(syn::Error::new(expr.span(), "expected an integer")),
