@@ -1,5 +1,6 @@
--- What lives in the managed schemas that the model does not manage: foreign
--- tables, functions,
+-- What lives in the managed schemas that the model does not manage:
+-- partitioned tables and partitions, exclusion constraints, comments on
+-- indexes and constraints, foreign tables, functions,
 -- triggers, domains, composite types; and the database's extensions (wherever they live; plpgsql, always there,
 -- is left out). $1: schema names.
 SELECT kind, schema, name FROM (
@@ -7,6 +8,31 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[]) AND c.relkind = 'f'
+  UNION ALL
+  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'partitioned table' END,
+         n.nspname::text, c.relname::text
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND (c.relkind = 'p' OR (c.relkind = 'r' AND c.relispartition))
+  UNION ALL
+  SELECT 'exclusion constraint', n.nspname::text, c.relname::text || '.' || k.conname::text
+  FROM pg_catalog.pg_constraint k
+  JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND k.contype = 'x'
+  UNION ALL
+  SELECT 'comment on constraint', n.nspname::text, c.relname::text || '.' || k.conname::text
+  FROM pg_catalog.pg_description d
+  JOIN pg_catalog.pg_constraint k ON d.classoid = 'pg_catalog.pg_constraint'::regclass AND d.objoid = k.oid
+  JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[])
+  UNION ALL
+  SELECT 'comment on index', n.nspname::text, c.relname::text
+  FROM pg_catalog.pg_description d
+  JOIN pg_catalog.pg_class c ON d.classoid = 'pg_catalog.pg_class'::regclass AND d.objoid = c.oid AND c.relkind IN ('i', 'I')
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[])
   UNION ALL
   SELECT 'function', n.nspname::text, p.proname::text
   FROM pg_catalog.pg_proc p

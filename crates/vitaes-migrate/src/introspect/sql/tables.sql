@@ -1,9 +1,10 @@
--- Tables (ordinary and partitioned) of the managed schemas, without those an
--- extension owns. $1: schema names.
+-- Ordinary tables of the managed schemas, without those an extension owns
+-- and partitions (partitioned tables and their partitions are listed as not
+-- managed: the model has no PARTITION BY, so it leaves them alone). $1: schema names.
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind = 'r'
   AND NOT c.relispartition
   AND n.nspname = ANY($1::text[])
   AND NOT EXISTS (
