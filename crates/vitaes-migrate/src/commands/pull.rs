@@ -95,8 +95,7 @@ fn header(schema: &vitaes_schema_core::Schema, not_managed: &[String]) -> Vec<St
     let mut lines =
         vec!["Written by `vitaes-migrate pull` from the database's catalog.".to_string()];
     let mut left: BTreeMap<String, usize> = BTreeMap::new();
-    // Extensions are written (`#[derive(PgExtension)]`) though listed here.
-    for item in not_managed.iter().filter(|i| !i.starts_with("extension ")) {
+    for item in not_managed {
         let kind = item
             .rsplit_once(' ')
             .map(|(k, _)| k)

@@ -107,7 +107,7 @@ async fn read_back(
     twins: &str,
     managed: &[&ViewDef],
     order: &[usize],
-    create: &dyn Fn(&ViewDef) -> String,
+    create: &(dyn Fn(&ViewDef) -> String + Sync),
 ) -> Result<Vec<ViewDef>, tokio_postgres::Error> {
     let batch: String = order.iter().map(|&i| create(managed[i])).collect();
     // Twins of a type this push has yet to create (an extension's, an

@@ -1,8 +1,8 @@
 -- What lives in the managed schemas that the model does not manage:
 -- partitioned tables and partitions, exclusion constraints, comments on
 -- indexes and constraints, foreign tables, functions,
--- triggers, domains, composite types; and the database's extensions (wherever they live; plpgsql, always there,
--- is left out). $1: schema names.
+-- triggers, domains, composite types. (Extensions are the model's: read by
+-- extensions.sql.) $1: schema names.
 SELECT kind, schema, name FROM (
   SELECT 'foreign table' AS kind, n.nspname::text AS schema, c.relname::text AS name
   FROM pg_catalog.pg_class c
@@ -45,11 +45,7 @@ SELECT kind, schema, name FROM (
   JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[]) AND NOT tg.tgisinternal
-  UNION ALL
-  SELECT 'extension', n.nspname::text, e.extname::text || ' ' || e.extversion
-  FROM pg_catalog.pg_extension e
-  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-  WHERE e.extname <> 'plpgsql'
+
 
   UNION ALL
   SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'composite type' END, n.nspname::text, t.typname::text
