@@ -374,11 +374,11 @@ async fn objects_it_does_not_manage_are_listed() {
         "{:?}",
         live.schema.extensions
     );
-    assert!(!listed.iter().any(|l| l.starts_with("extension ")), "{listed:?}");
-    for want in [
-        "domain public.positive",
-        "composite type public.pair",
-    ] {
+    assert!(
+        !listed.iter().any(|l| l.starts_with("extension ")),
+        "{listed:?}"
+    );
+    for want in ["domain public.positive", "composite type public.pair"] {
         assert!(listed.contains(want), "{want} not in {listed:?}");
     }
     assert!(!listed.iter().any(|l| l.contains("note_ids")), "{listed:?}");
