@@ -3,22 +3,14 @@
 //! snapshot under `internal.vitaes` and generated as `COMMENT ON`; with
 //! comments off (the default) the database's comments are left alone.
 
+use crate::sources::{kinds, schema_from};
 use vitaes_migrate::commands::generate::{self, GenerateArgs};
 use vitaes_migrate::config::Config;
-use vitaes_migrate::diff::{Change, Plan};
 use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, PushOptions};
 use vitaes_migrate::scope::Scope;
-use vitaes_migrate::source::load_schema;
 use vitaes_schema_core::Schema;
 use vitaes_test_support::test_database;
-
-fn schema_from(text: &str) -> Schema {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schema.rs");
-    std::fs::write(&file, text).unwrap();
-    load_schema(&[file]).unwrap()
-}
 
 fn options(schema: &Schema, comments: bool) -> PushOptions {
     PushOptions {
@@ -30,10 +22,6 @@ fn options(schema: &Schema, comments: bool) -> PushOptions {
         },
         ..PushOptions::default()
     }
-}
-
-fn kinds(p: &Plan) -> Vec<&'static str> {
-    p.changes.iter().map(Change::kind).collect()
 }
 
 const DOCUMENTED: &str = r#"

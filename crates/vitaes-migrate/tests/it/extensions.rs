@@ -1,31 +1,9 @@
 //! Extensions pushed onto a real server: created before the tables that use
 //! them, then nothing; one the code does not declare is never dropped.
 
-use vitaes_migrate::diff::{Change, Plan};
-use vitaes_migrate::introspect::Filter;
-use vitaes_migrate::push::{plan, push, PushOptions};
-use vitaes_migrate::source::load_schema;
-use vitaes_schema_core::Schema;
+use crate::sources::{kinds, options, schema_from};
+use vitaes_migrate::push::{plan, push};
 use vitaes_test_support::test_database;
-
-fn schema_from(text: &str) -> Schema {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schema.rs");
-    std::fs::write(&file, text).unwrap();
-    load_schema(&[file]).unwrap()
-}
-
-fn options(schema: &Schema) -> PushOptions {
-    PushOptions {
-        filter: Filter::for_schema(schema),
-        force: true,
-        ..PushOptions::default()
-    }
-}
-
-fn kinds(p: &Plan) -> Vec<&'static str> {
-    p.changes.iter().map(Change::kind).collect()
-}
 
 /// A trigram index needs the extension's operator class: it works only when
 /// the extension is created first.

@@ -39,6 +39,7 @@ mod rls;
 mod roles;
 mod server_version;
 mod shadow;
+mod sources;
 mod sqldef;
 mod status;
 mod two_way;

@@ -5,9 +5,7 @@
 use std::path::Path;
 
 use vitaes_migrate::diff::phases::PhaseKind;
-use vitaes_migrate::diff::Change;
 use vitaes_migrate::exit_code::exit_code;
-use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
 use vitaes_migrate::source::load_schema;
 use vitaes_schema_core::Schema;
@@ -16,18 +14,7 @@ use vitaes_test_support::test_database;
 use crate::catalog::{apply_each, dump};
 use crate::every_schema;
 use crate::paths::{only_sql_file, repo_root, vitaes_fixture_dir, vitaes_schema_dir};
-
-fn options(schema: &Schema) -> PushOptions {
-    PushOptions {
-        filter: Filter::for_schema(schema),
-        force: true,
-        ..PushOptions::default()
-    }
-}
-
-fn kinds(p: &vitaes_migrate::diff::Plan) -> Vec<&'static str> {
-    p.changes.iter().map(Change::kind).collect()
-}
+use crate::sources::{kinds, options, schema_from};
 
 fn schemas() -> Vec<(&'static str, Schema, std::path::PathBuf)> {
     vec![
@@ -113,13 +100,6 @@ async fn a_change_made_by_hand_is_planned_back_exactly() {
             "{mutation}: pushed back"
         );
     }
-}
-
-fn schema_from(text: &str) -> Schema {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schema.rs");
-    std::fs::write(&file, text).unwrap();
-    load_schema(&[file.as_path().to_path_buf()]).unwrap()
 }
 
 const V1: &str =

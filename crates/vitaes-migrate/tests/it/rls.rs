@@ -22,7 +22,7 @@ const RLS_CASES: &[&str] = &[
     "enable_rls",
 ];
 
-fn generate(schema: &Path, out: &Path) {
+pub(crate) fn generate(schema: &Path, out: &Path) {
     let args = GenerateArgs {
         schema: vec![schema.to_path_buf()].into(),
         out: Some(out.to_path_buf()).into(),
@@ -33,7 +33,7 @@ fn generate(schema: &Path, out: &Path) {
 }
 
 /// A snapshot without its chain ids.
-fn snapshot(path: &Path) -> Value {
+pub(crate) fn snapshot(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut doc: Value = serde_json::from_str(&text).unwrap();
     for key in ["id", "prevId"] {
@@ -43,7 +43,7 @@ fn snapshot(path: &Path) -> Value {
 }
 
 /// Both sides of each case, as the folder we write holds them.
-fn our_folder(case: &str) -> tempfile::TempDir {
+pub(crate) fn our_folder(case: &str) -> tempfile::TempDir {
     let dir = repo_root().join("compat/drizzle/changes").join(case);
     let out = tempfile::tempdir().unwrap();
     generate(&dir.join("before/schema.rs"), out.path());
@@ -240,33 +240,14 @@ fn the_derive_carries_rls_and_policies() {
 // ---- push ------------------------------------------------------------------
 
 mod push {
-    use vitaes_migrate::diff::{Change, Plan};
+
     use vitaes_migrate::introspect::Filter;
     use vitaes_migrate::push::{plan, push, ApplyError, PushError, PushOptions};
-    use vitaes_migrate::source::load_schema;
-    use vitaes_schema_core::Schema;
+
     use vitaes_test_support::test_database;
 
     use crate::catalog::supabase_roles;
-
-    fn schema_from(text: &str) -> Schema {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("schema.rs");
-        std::fs::write(&file, text).unwrap();
-        load_schema(&[file]).unwrap()
-    }
-
-    fn options(schema: &Schema) -> PushOptions {
-        PushOptions {
-            filter: Filter::for_schema(schema),
-            force: true,
-            ..PushOptions::default()
-        }
-    }
-
-    fn kinds(p: &Plan) -> Vec<&'static str> {
-        p.changes.iter().map(Change::kind).collect()
-    }
+    use crate::sources::{kinds, options, schema_from};
 
     const PLAIN: &str = "#[derive(Table)] pub struct Note { #[column(primary_key)] pub id: i32, pub owner: String }";
     /// Expressions written as PostgreSQL would not store them: qualified,

@@ -224,15 +224,16 @@ fn the_roles_section_of_vitaes_toml_is_the_scope() {
 // ---- push ------------------------------------------------------------------
 
 mod push {
-    use vitaes_migrate::diff::{Change, Plan};
+    use vitaes_migrate::diff::Change;
     use vitaes_migrate::introspect::Filter;
     use vitaes_migrate::push::{plan, push, ApplyError, PlanError, PushError, PushOptions};
     use vitaes_migrate::roles::{Provider, RoleScope};
-    use vitaes_migrate::source::load_schema;
+
     use vitaes_schema_core::Schema;
     use vitaes_test_support::test_database;
 
     use crate::catalog::supabase_roles;
+    use crate::sources::{kinds, schema_from};
 
     /// A role name no other test uses: roles belong to the whole cluster.
     fn unique(prefix: &str) -> String {
@@ -241,13 +242,6 @@ mod push {
             .unwrap()
             .subsec_nanos();
         format!("{prefix}_{}_{nanos}", std::process::id())
-    }
-
-    fn schema_from(text: &str) -> Schema {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("schema.rs");
-        std::fs::write(&file, text).unwrap();
-        load_schema(&[file]).unwrap()
     }
 
     fn options(schema: &Schema, roles: RoleScope) -> PushOptions {
@@ -267,10 +261,6 @@ mod push {
             manage: true,
             ..RoleScope::default()
         }
-    }
-
-    fn kinds(p: &Plan) -> Vec<&'static str> {
-        p.changes.iter().map(Change::kind).collect()
     }
 
     fn notes(role: &str, attrs: &str) -> String {

@@ -4,31 +4,11 @@
 //! materialized and back, and fields that are not the query's columns are
 //! refused.
 
-use vitaes_migrate::diff::{Change, Plan};
-use vitaes_migrate::introspect::Filter;
-use vitaes_migrate::push::{plan, push, PlanError, PushOptions};
-use vitaes_migrate::source::load_schema;
+use crate::sources::{kinds, options, schema_from};
+use vitaes_migrate::diff::Plan;
+use vitaes_migrate::push::{plan, push, PlanError};
 use vitaes_schema_core::Schema;
 use vitaes_test_support::test_database;
-
-fn schema_from(text: &str) -> Schema {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schema.rs");
-    std::fs::write(&file, text).unwrap();
-    load_schema(&[file]).unwrap()
-}
-
-fn options(schema: &Schema) -> PushOptions {
-    PushOptions {
-        filter: Filter::for_schema(schema),
-        force: true,
-        ..PushOptions::default()
-    }
-}
-
-fn kinds(p: &Plan) -> Vec<&'static str> {
-    p.changes.iter().map(Change::kind).collect()
-}
 
 async fn push_converges(client: &tokio_postgres::Client, schema: &Schema) -> Plan {
     let first = plan(client, schema, &options(schema)).await.unwrap();
@@ -312,11 +292,6 @@ pub struct Names { pub id: Option<i32>, pub name: Option<i32> }
 }
 
 mod against_drizzle_kit {
-    use std::path::Path;
-
-    use serde_json::Value;
-    use vitaes_migrate::commands::generate::{self, GenerateArgs};
-    use vitaes_migrate::config::Config;
 
     use crate::drizzle::drizzle_kit_generate;
     use crate::paths::repo_root;
@@ -331,32 +306,7 @@ mod against_drizzle_kit {
         "every_view_and_sequence_option",
     ];
 
-    fn generate(schema: &Path, out: &Path) {
-        let args = GenerateArgs {
-            schema: vec![schema.to_path_buf()].into(),
-            out: Some(out.to_path_buf()).into(),
-            ..Default::default()
-        };
-        generate::run(&args, &Config::default(), out, &mut Vec::new())
-            .unwrap_or_else(|e| panic!("generate {}: {e}", schema.display()));
-    }
-
-    fn snapshot(path: &Path) -> Value {
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut doc: Value = serde_json::from_str(&text).unwrap();
-        for key in ["id", "prevId"] {
-            doc.as_object_mut().unwrap().remove(key);
-        }
-        doc
-    }
-
-    fn our_folder(case: &str) -> tempfile::TempDir {
-        let dir = repo_root().join("compat/drizzle/changes").join(case);
-        let out = tempfile::tempdir().unwrap();
-        generate(&dir.join("before/schema.rs"), out.path());
-        generate(&dir.join("after/schema.rs"), out.path());
-        out
-    }
+    use crate::rls::{our_folder, snapshot};
 
     /// drizzle-kit's `sequences` and `views` fields, written as it writes them.
     #[test]

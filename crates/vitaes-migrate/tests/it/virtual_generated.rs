@@ -9,12 +9,12 @@ use std::path::Path;
 
 use vitaes_migrate::diff::{diff, Change, Hazard};
 use vitaes_migrate::introspect::{introspect, Filter};
-use vitaes_migrate::push::{plan, push, PlanError, PushError, PushOptions};
-use vitaes_migrate::source::load_schema;
+use vitaes_migrate::push::{plan, push, PlanError, PushError};
 use vitaes_schema_core::{snapshot, Generated, GeneratedKind, Schema};
 use vitaes_test_support::test_database;
 
 use crate::catalog::dump;
+use crate::sources::{options, schema_from};
 
 /// `total` and `label` are virtual (`label` through a cast the server
 /// spells `lower((name)::text)`), `next_qty` stored.
@@ -28,21 +28,6 @@ const VIRTUAL: &str = r#"
     #[column(generated(virtual = "lower(name)"))] pub label: Option<String>,
     #[column(generated = "qty + 1")] pub next_qty: i32,
 }"#;
-
-fn schema_from(text: &str) -> Schema {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schema.rs");
-    std::fs::write(&file, text).unwrap();
-    load_schema(&[file]).unwrap()
-}
-
-fn options(schema: &Schema) -> PushOptions {
-    PushOptions {
-        filter: Filter::for_schema(schema),
-        force: true,
-        ..PushOptions::default()
-    }
-}
 
 async fn server_version_num(client: &tokio_postgres::Client) -> i32 {
     client
