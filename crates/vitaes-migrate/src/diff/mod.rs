@@ -127,7 +127,26 @@ impl Groups {
         .flatten()
     }
 
-    fn into_plan(self) -> Plan {
+    fn into_plan(mut self) -> Plan {
+        // drizzle-kit adds foreign keys before indexes; one onto columns only
+        // a new unique index makes unique waits for the index instead.
+        let new_indexes: Vec<Change> = self
+            .created_indexes
+            .iter()
+            .chain(&self.added_indexes)
+            .filter(|c| !phases::is_concurrent_index(c))
+            .cloned()
+            .collect();
+        let mut fks_after_indexes = Vec::new();
+        if !new_indexes.is_empty() {
+            for fks in [&mut self.created_fks, &mut self.added_fks] {
+                let (waiting, rest): (Vec<Change>, Vec<Change>) = std::mem::take(fks)
+                    .into_iter()
+                    .partition(|c| phases::needs_new_unique_index(c, &new_indexes));
+                *fks = rest;
+                fks_after_indexes.extend(waiting);
+            }
+        }
         let changes = [
             self.create_schemas,
             self.create_extensions,
@@ -160,6 +179,7 @@ impl Groups {
             self.created_indexes,
             self.added_fks,
             self.added_indexes,
+            fks_after_indexes,
             self.drop_columns,
             self.altered_pks,
             self.add_uniques,

@@ -88,7 +88,7 @@ pub fn phase_plans(plan: &Plan) -> Vec<(PhaseKind, Plan)> {
     // unique must wait for that index.
     let (waiting, body): (Vec<Change>, Vec<Change>) = body
         .into_iter()
-        .partition(|c| !concurrent.is_empty() && needs_concurrent_unique(c, &concurrent));
+        .partition(|c| !concurrent.is_empty() && needs_new_unique_index(c, &concurrent));
     let outside: Vec<Change> = concurrent.into_iter().chain(waiting).collect();
     if !body.is_empty() {
         out.push((PhaseKind::Transactional, Plan { changes: body }));
@@ -144,11 +144,13 @@ fn without(schema: &Schema, changes: &[Change]) -> Schema {
     s
 }
 
-fn needs_concurrent_unique(c: &Change, concurrent: &[Change]) -> bool {
+/// Whether `c` adds a foreign key onto columns that one of the unique
+/// indexes `indexes` creates makes unique: the key must follow that index.
+pub(super) fn needs_new_unique_index(c: &Change, indexes: &[Change]) -> bool {
     let Change::AddForeignKey { fk, .. } = c else {
         return false;
     };
-    concurrent.iter().any(|i| match i {
+    indexes.iter().any(|i| match i {
         Change::CreateIndex { table, index } => {
             index.unique
                 && index.where_clause.is_none()

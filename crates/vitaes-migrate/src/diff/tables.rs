@@ -230,8 +230,10 @@ fn primary_keys(ot: &TableDef, nt: &TableDef, table: &TableRef, g: &mut Groups) 
         .map(|c| c.name.clone());
     if old_col != new_col {
         if let Some(c) = &old_col {
-            // A key on a dropped column goes with the column.
-            if nt.column(c).is_some() {
+            // A key on a dropped column goes with the column, unless a new
+            // column takes the key in its ADD COLUMN, which runs first.
+            let key_on_new_column = new_col.as_ref().is_some_and(|n| ot.column(n).is_none());
+            if nt.column(c).is_some() || key_on_new_column {
                 g.alterations.push(Change::DropPrimaryKey {
                     table: table.clone(),
                     name: pkey_name(&ot.name),

@@ -48,20 +48,25 @@ pub fn default_value(expr: &str) -> DefaultValue {
         return DefaultValue::Int(i);
     }
     if unwrapped.contains('.') {
+        // Only when the number reads back as written: `20.0` and `1.50`
+        // carry a numeric scale that a JSON number would lose.
         if let Ok(f) = unwrapped.parse::<f64>() {
-            return DefaultValue::from_float(f);
+            let value = DefaultValue::from_float(f);
+            if value.to_sql() == unwrapped {
+                return value;
+            }
         }
     }
     DefaultValue::Sql(expr.to_string())
 }
 
-/// `CHECK ((price > 0))` → `(price > 0)`; `NOT VALID` dropped.
+/// `CHECK ((price > 0))` → `(price > 0)`; `NOT VALID` and `NO INHERIT`
+/// dropped (the model has neither; not_managed.sql names a NO INHERIT check).
 pub fn check_expression(definition: &str) -> String {
-    let body = definition
-        .trim()
-        .strip_suffix("NOT VALID")
-        .unwrap_or(definition)
-        .trim();
+    let mut body = definition.trim();
+    for suffix in ["NOT VALID", "NO INHERIT"] {
+        body = body.strip_suffix(suffix).unwrap_or(body).trim();
+    }
     let body = body.strip_prefix("CHECK ").unwrap_or(body).trim();
     match body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
         Some(inner) => inner.trim().to_string(),
@@ -119,8 +124,11 @@ mod tests {
             DefaultValue::Sql("'-1'::integer".into())
         );
         assert_eq!(default_value("1.5"), DefaultValue::Float(1.5));
+        assert_eq!(default_value("20.0"), DefaultValue::Sql("20.0".into()));
+        assert_eq!(default_value("1.50"), DefaultValue::Sql("1.50".into()));
         assert_eq!(default_value("now()"), DefaultValue::Sql("now()".into()));
         assert_eq!(check_expression("CHECK ((price > 0))"), "(price > 0)");
         assert_eq!(check_expression("CHECK (price > 0) NOT VALID"), "price > 0");
+        assert_eq!(check_expression("CHECK ((a > 2)) NO INHERIT"), "(a > 2)");
     }
 }

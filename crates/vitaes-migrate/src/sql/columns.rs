@@ -1,5 +1,5 @@
 use vitaes_schema_core::naming::{quote_ident, sequence_name};
-use vitaes_schema_core::{ColumnDef, Identity, IdentityKind};
+use vitaes_schema_core::{ColumnDef, Identity, IdentityKind, SequenceOptions};
 
 use super::tables::{column_definition, identity_clause, qualified_type};
 use super::{table_ref, table_sql};
@@ -149,7 +149,10 @@ pub fn add_identity(table: &TableRef, column: &str, identity: &Identity) -> Stri
     alter(table, column, &format!("ADD {}", identity_clause(identity)))
 }
 
-/// One statement per changed identity option, in drizzle-kit's order.
+/// One statement per changed identity option, in drizzle-kit's order; one
+/// statement for all of them when a step of that order would leave START
+/// outside MINVALUE..MAXVALUE (PostgreSQL checks each statement), as moving
+/// `-200..200 START -200` to `-100..100 START -100` does.
 pub fn alter_identity(
     table: &TableRef,
     column: &str,
@@ -200,7 +203,40 @@ pub fn alter_identity(
             .to_string(),
         );
     }
-    clauses.iter().map(|c| alter(table, column, c)).collect()
+    if steps_stay_in_range(&from.options, &to.options) {
+        clauses.iter().map(|c| alter(table, column, c)).collect()
+    } else {
+        vec![alter(table, column, &clauses.join(" "))]
+    }
+}
+
+/// Whether setting MINVALUE, then MAXVALUE, then START one statement at a
+/// time keeps `min <= start <= max` after each; bounds that are not plain
+/// integers are taken as fine.
+fn steps_stay_in_range(from: &SequenceOptions, to: &SequenceOptions) -> bool {
+    let num = |s: &str| s.trim().parse::<i128>().ok();
+    let (Some(min), Some(max), Some(start)) = (
+        num(&from.min_value),
+        num(&from.max_value),
+        num(&from.start_with),
+    ) else {
+        return true;
+    };
+    // [min, max, start], each replaced in the order the statements run.
+    let mut state = [min, max, start];
+    for (i, value) in [&to.min_value, &to.max_value, &to.start_with]
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(v) = num(value) {
+            state[i] = v;
+        }
+        let [min, max, start] = state;
+        if min > start || start > max {
+            return false;
+        }
+    }
+    true
 }
 
 /// A column becoming generated, changing its expression or kind, or a virtual
@@ -216,4 +252,55 @@ pub fn set_generated(table: &TableRef, column: &ColumnDef) -> Vec<String> {
         ),
         add(table, column),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitaes_schema_core::SequenceOptions;
+
+    fn identity(min: &str, max: &str, start: &str) -> Identity {
+        Identity {
+            kind: IdentityKind::ByDefault,
+            name: "t_c_seq".into(),
+            schema: "public".into(),
+            options: SequenceOptions {
+                increment: "1".into(),
+                start_with: start.into(),
+                min_value: min.into(),
+                max_value: max.into(),
+                cache: "1".into(),
+                cycle: false,
+            },
+        }
+    }
+
+    #[test]
+    fn identity_options_narrowed_past_start_are_one_statement() {
+        let t = TableRef {
+            schema: "public".into(),
+            name: "t".into(),
+        };
+        // MINVALUE -100 first would leave START -200 below it.
+        let narrowed = alter_identity(
+            &t,
+            "c",
+            &identity("-200", "200", "-200"),
+            &identity("-100", "100", "-100"),
+        );
+        assert_eq!(
+            narrowed,
+            [
+                r#"ALTER TABLE "t" ALTER COLUMN "c" SET MINVALUE -100 SET MAXVALUE 100 SET START WITH -100;"#
+            ]
+        );
+        // Each step valid: drizzle-kit's one statement per option.
+        let widened = alter_identity(
+            &t,
+            "c",
+            &identity("1", "100", "1"),
+            &identity("1", "1000", "5"),
+        );
+        assert_eq!(widened.len(), 2, "{widened:?}");
+    }
 }

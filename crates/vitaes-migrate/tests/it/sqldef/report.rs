@@ -121,15 +121,9 @@ fn table(major: u32, results: &Results) -> String {
             let mut seen: BTreeSet<&str> = BTreeSet::new();
             if let Some(list) = d.strip_prefix("not managed: ") {
                 for item in list.split(", ") {
-                    // `function public.f`, `composite type public.t`
-                    let kind = item.rsplit_once(' ').map_or(item, |(k, _)| k);
-                    let kind = kind.rsplit_once(' ').map_or(kind, |(k, _)| k);
-                    seen.insert(match kind {
-                        k if k.starts_with("extension") => "extension",
-                        k if k.starts_with("composite") => "composite type",
-                        k if k.starts_with("foreign") => "foreign table",
-                        k => k.split(' ').next().unwrap_or(k),
-                    });
+                    // `function public.f`, `DEFERRABLE of constraint public.t.k`:
+                    // the kind is all but the object's name.
+                    seen.insert(item.rsplit_once(' ').map_or(item, |(k, _)| k));
                 }
             } else {
                 if d.contains("privileges") {
@@ -381,9 +375,16 @@ pub fn check(label: &str, results: &Results, total: usize, elapsed: Duration) {
         out.display()
     );
 
-    assert_eq!(results.len(), total, "every case of the suite ran");
+    assert_eq!(results.len(), total, "every case selected ran");
     assert!(counts.total() > 0, "the suite ran no case");
-    assert!(counts.pass > 0, "no case passed: {log}");
+    let only = std::env::var("VITAES_SQLDEF_ONLY")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if only.is_none() {
+        assert!(counts.pass > 0, "no case passed: {log}");
+    } else {
+        eprint!("{log}");
+    }
 
     let failing: BTreeMap<String, String> = results
         .iter()
@@ -398,7 +399,7 @@ pub fn check(label: &str, results: &Results, total: usize, elapsed: Duration) {
     let known_text = std::fs::read_to_string(&known_path).unwrap_or_default();
     let ours = table(major, results);
 
-    if std::env::var_os("VITAES_SQLDEF_WRITE").is_some_and(|v| v == "1") {
+    if only.is_none() && std::env::var_os("VITAES_SQLDEF_WRITE").is_some_and(|v| v == "1") {
         std::fs::write(&readme_path, write_readme_table(&readme, major, &ours)).unwrap();
         std::fs::write(&known_path, rewrite_known(&known_text, major, &failing)).unwrap();
         eprintln!("sqldef: rewrote README.md's PostgreSQL {major} table and compat/sqldef/known-failures.txt");
@@ -406,9 +407,14 @@ pub fn check(label: &str, results: &Results, total: usize, elapsed: Duration) {
     }
 
     let (_, known) = parse_known(&known_text);
+    // With a selection, only its cases are held to the list.
+    let ran: BTreeSet<String> = results
+        .iter()
+        .map(|(f, n, _, _)| format!("{f}/{n}"))
+        .collect();
     let expected: BTreeSet<&str> = known
         .iter()
-        .filter(|k| k.applies(major))
+        .filter(|k| k.applies(major) && ran.contains(&k.key))
         .map(|k| k.key.as_str())
         .collect();
     let got: BTreeSet<&str> = failing.keys().map(String::as_str).collect();
@@ -430,6 +436,9 @@ pub fn check(label: &str, results: &Results, total: usize, elapsed: Duration) {
             .join("\n"),
         out.display()
     );
+    if only.is_some() {
+        return;
+    }
     match readme_table(&readme, major) {
         Some(t) => assert_eq!(
             t, ours,
