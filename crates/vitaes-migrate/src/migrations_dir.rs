@@ -54,4 +54,10 @@ impl MigrationsDir {
         let entry = self.folder.append(name, sql, &snapshot, now_ms)?;
         Ok((entry.sql, snapshot.id))
     }
+
+    /// Takes back the newest migration (a baseline whose recording failed).
+    pub fn drop_last(&mut self) -> Result<()> {
+        self.folder.drop_last()?;
+        Ok(())
+    }
 }

@@ -25,6 +25,22 @@ use crate::error::{Error, Result, SourceMessage};
 /// `PgExtension` / `PgSequence` / `PgView` item under `paths`. All mistakes in all files are reported together.
 pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
     let files = collect_files(paths)?;
+    schema_of(&files, &|_, file| {
+        std::fs::read_to_string(file).map_err(Error::io(file))
+    })
+}
+
+/// [`load_schema`] of sources not on disk (yet): each text read as if the
+/// file at its path held it (that folder's vitaes.toml `rename_all` applies,
+/// messages name that path). One text is in memory at a time in
+/// [`load_schema`]; here the caller holds them all.
+pub fn load_texts(files: &[(PathBuf, String)]) -> Result<Schema> {
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    schema_of(&paths, &|i, _| Ok(files[i].1.clone()))
+}
+
+/// The schema of `files`, the `i`th one's text given by `read(i, path)`.
+fn schema_of(files: &[PathBuf], read: &dyn Fn(usize, &Path) -> Result<String>) -> Result<Schema> {
     let mut tables: Vec<(UnresolvedTable, usize)> = Vec::new();
     let mut enums: Vec<(UnresolvedEnum, usize)> = Vec::new();
     let mut schemas: Vec<UnresolvedSchema> = Vec::new();
@@ -49,7 +65,7 @@ pub fn load_schema(paths: &[PathBuf]) -> Result<Schema> {
                 r
             }
         };
-        let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
+        let text = read(file_idx, file)?;
         let parsed = match syn::parse_file(&text) {
             Ok(parsed) => parsed,
             Err(e) => {

@@ -2,12 +2,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use vitaes_schema_core::folder::sanitize_tag;
 
 use super::flags::RenameFlags;
 use super::flags::{Json, MigrationsFolder, SchemaSources, ShadowUrl};
+use super::now_ms;
 use crate::check::Concern;
 use crate::config::Config;
 use crate::diff::phases::{phases, Phase, PhaseKind};
@@ -384,13 +384,6 @@ fn notes(plan: &Plan) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 fn display(path: &Path, cwd: &Path) -> String {

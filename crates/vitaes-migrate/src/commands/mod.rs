@@ -78,3 +78,11 @@ pub(crate) async fn connect_configured(
     }
     Ok((client, server))
 }
+
+/// Milliseconds since the epoch: a journal entry's `when`.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

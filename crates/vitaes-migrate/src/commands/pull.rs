@@ -1,6 +1,9 @@
 //! `vitaes-migrate pull`: write the live database as annotated Rust (see
 //! [`crate::pull`]), one file per PostgreSQL schema, refusing to overwrite
-//! a file unless `--force`.
+//! a file unless `--force`; and, in a migrations folder with no migrations
+//! yet, the baseline migration of that schema (drizzle-kit's commented-out
+//! `0000`, or with `--baseline` a real one recorded as applied, as
+//! drizzle-kit 1.0's `pull --init`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -8,14 +11,21 @@ use std::path::{Path, PathBuf};
 
 use super::flags::{Database, Force};
 use crate::config::Config;
+use crate::diff::phases::phases;
 use crate::error::{Error, Result};
 use crate::introspect::{introspect, user_schemas, Filter};
+use crate::migrations_dir::MigrationsDir;
+use crate::migrator::{Migrator, RunOptions};
+use crate::pull::render::Split;
+use crate::source::load_texts;
+use crate::sql;
 
 /// `pull`'s flags.
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:
   vitaes-migrate pull --url postgresql://localhost:5432/vitaes --out-code src/schema
-  vitaes-migrate pull --out-code src/schema --force")]
+  vitaes-migrate pull --out-code src/schema --split tables --force
+  vitaes-migrate pull --out-code src/schema --out migrations --baseline")]
 pub struct PullArgs {
     /// `--url` and `--verbose`.
     #[command(flatten)]
@@ -23,6 +33,19 @@ pub struct PullArgs {
     /// Where the Rust files go (default: ./src/schema).
     #[arg(long, value_name = "DIR")]
     pub out_code: Option<PathBuf>,
+    /// The migrations folder the baseline goes in (default: `out` of
+    /// vitaes.toml, else ./drizzle). A folder that has migrations gets none.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write the baseline as a real migration and record it as applied in
+    /// the migrations table; refused when the folder or the table already
+    /// has migrations.
+    #[arg(long)]
+    pub baseline: bool,
+    /// One file per PostgreSQL schema (`schemas`, the default) or per table
+    /// (`tables`).
+    #[arg(long, value_enum, default_value_t = Split::Schemas)]
+    pub split: Split,
     /// `--force`: overwrite files that are there.
     #[command(flatten)]
     pub force: Force,
@@ -34,7 +57,19 @@ impl Default for PullArgs {
     }
 }
 
-/// Reads the database and writes the files; prints what it wrote.
+/// drizzle-kit's words around the SQL of a pulled baseline, which leave it
+/// commented out: the database already has the schema.
+const COMMENTED_OUT: (&str, &str) = (
+    "-- Current sql file was generated after introspecting the database\n\
+     -- If you want to run this migration please uncomment this code before executing migrations\n/*\n",
+    "\n*/",
+);
+
+/// The baseline's tag suffix (`0000_baseline.sql`).
+const BASELINE_TAG: &str = "baseline";
+
+/// Reads the database and writes the files; prints what it wrote. Every
+/// refusal comes before anything is written.
 pub async fn run(
     args: &PullArgs,
     config: &Config,
@@ -44,7 +79,7 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let dir = cwd.join(args.out_code.as_deref().unwrap_or(Path::new("src/schema")));
-    let (client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
+    let (mut client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     // `schema_filter`, else every user schema but the migrations table's.
     let mut filter = Filter::configured(config, None);
     if config.file.schema_filter.is_none() {
@@ -61,7 +96,7 @@ pub async fn run(
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;
     config.scope().shown(&mut live.schema);
     let header = header(&live.schema, &live.not_managed);
-    let files = crate::pull::render::files(&live.schema, &header);
+    let files = crate::pull::render::files(&live.schema, &header, args.split);
     let existing: Vec<String> = files
         .iter()
         .map(|(name, _)| dir.join(name))
@@ -74,11 +109,45 @@ pub async fn run(
             existing.join(", ")
         )));
     }
+
+    let out_dir = config.out_dir(args.out.as_deref(), cwd);
+    let mut folder = MigrationsDir::open(&out_dir, config.file.migrations.prefix)?;
+    let folder_has_migrations = !folder.folder().journal().entries.is_empty();
+    let table = config.migrations_table();
+    if args.baseline {
+        if folder_has_migrations {
+            return Err(Error::Refused(format!(
+                "--baseline: {} already has migrations; nothing was written\n  help: a baseline starts a history: pull into an empty --out folder, or leave out --baseline",
+                out_dir.display()
+            )));
+        }
+        let rows = crate::migrator::apply::read_rows(&client, &table).await?;
+        if !rows.is_empty() {
+            return Err(Error::Refused(format!(
+                "--baseline: the migrations table {}.{} already records {} migration(s); nothing was written\n  help: this database's history is kept elsewhere: pull without --baseline",
+                table.schema,
+                table.table,
+                rows.len()
+            )));
+        }
+    }
+
+    // The code as the resolver reads it back is what the baseline's snapshot
+    // holds, so `generate` on the pulled code then finds nothing to do.
+    let code = read_back(&dir, &files)?;
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+    let mut written = Vec::with_capacity(files.len());
     for (name, text) in &files {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(Error::io(&path))?;
         let _ = writeln!(out, "wrote {}", path.display());
+        written.push(path);
+    }
+    if !rustfmt(&written) {
+        let _ = writeln!(
+            err,
+            "note: rustfmt did not run; the files are as prettyplease prints them"
+        );
     }
     let _ = writeln!(
         out,
@@ -86,7 +155,76 @@ pub async fn run(
         live.schema.tables.len(),
         live.schema.enums.len()
     );
+
+    if folder_has_migrations {
+        let _ = writeln!(
+            out,
+            "No baseline written: {} already has migrations",
+            out_dir.display()
+        );
+        return Ok(());
+    }
+    let (mut empty, mut desired) = (vitaes_schema_core::Schema::default(), code);
+    config.scope().apply(&mut empty, &mut desired);
+    let plan = crate::diff::diff(&empty, &desired).expect("nothing to rename from an empty schema");
+    let statements: Vec<String> = phases(&empty, &desired, &plan)
+        .iter()
+        .flat_map(|p| sql::render(&p.plan))
+        .collect();
+    let mut text = sql::migration_file(&statements);
+    if !args.baseline {
+        text = format!("{}{text}{}", COMMENTED_OUT.0, COMMENTED_OUT.1);
+    }
+    let (sql_path, _) =
+        folder.write_migration(BASELINE_TAG, &text, &desired, None, super::now_ms())?;
+    let _ = writeln!(out, "wrote {} (baseline)", sql_path.display());
+    if args.baseline {
+        let tag = folder
+            .folder()
+            .last()
+            .map(|e| e.tag().to_string())
+            .expect("just written");
+        let migrator = Migrator::from_dir(&out_dir)?.with_table(table);
+        let options = RunOptions {
+            baseline: Some(tag.clone()),
+            ..RunOptions::default()
+        };
+        if let Err(e) = migrator.run_with(&mut client, &options, &mut |_| {}).await {
+            // The folder goes back to empty, as the table is.
+            let _ = folder.drop_last();
+            return Err(e.into());
+        }
+        let _ = writeln!(
+            out,
+            "recorded {tag} as applied (baseline), without running it"
+        );
+    }
     Ok(())
+}
+
+/// Formats `paths` in place with rustfmt, which reads the project's
+/// rustfmt.toml (prettyplease's printing is valid Rust but lays attributes
+/// out its own way). False when rustfmt is not installed or failed.
+fn rustfmt(paths: &[PathBuf]) -> bool {
+    std::process::Command::new("rustfmt")
+        .args(["--edition", "2021", "--quiet"])
+        .args(paths)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The pulled files as the source reader reads them once they are in `dir`.
+fn read_back(dir: &Path, files: &[(String, String)]) -> Result<vitaes_schema_core::Schema> {
+    let texts: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(name, text)| (dir.join(name), text.clone()))
+        .collect();
+    load_texts(&texts).map_err(|e| {
+        Error::Usage(format!(
+            "the pulled code does not read back ({e}); nothing was written\n  help: this is a bug in pull: please report it with the table it names"
+        ))
+    })
 }
 
 /// The top-of-file lines: where it came from and, with counts, what the
@@ -104,17 +242,11 @@ fn header(schema: &vitaes_schema_core::Schema, not_managed: &[String]) -> Vec<St
         let kind = kind.split(' ').next().unwrap_or(kind);
         *left.entry(kind.to_string()).or_default() += 1;
     }
-    let not_yet = [
-        ("role", schema.roles.len()),
-        (
-            "table with row-level security off despite its policies",
-            schema.tables.iter().filter(|t| t.rls_off).count(),
-        ),
-    ];
-    for (kind, n) in not_yet {
-        if n > 0 {
-            *left.entry(kind.to_string()).or_default() += n;
-        }
+    let rls_off = schema.tables.iter().filter(|t| t.rls_off).count();
+    if rls_off > 0 {
+        *left
+            .entry("table with row-level security off despite its policies".into())
+            .or_default() += rls_off;
     }
     if left.is_empty() {
         lines.push("Everything the database holds in these schemas is below.".into());

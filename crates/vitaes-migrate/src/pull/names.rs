@@ -56,6 +56,23 @@ pub fn field(sql: &str) -> String {
 pub struct Taken(HashSet<String>);
 
 impl Taken {
+    /// Whether `name` is handed out.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+
+    /// `wanted`, or the first free `wantedN` (N from 2): the numbering of a
+    /// type name, which stays UpperCamelCase.
+    pub fn claim_numbered(&mut self, wanted: String) -> String {
+        if self.0.insert(wanted.clone()) {
+            return wanted;
+        }
+        (2..)
+            .map(|n| format!("{wanted}{n}"))
+            .find(|c| self.0.insert(c.clone()))
+            .expect("some number is free")
+    }
+
     /// `wanted`, or the first free `wanted_N`.
     pub fn claim(&mut self, wanted: String) -> String {
         if self.0.insert(wanted.clone()) {
@@ -83,5 +100,7 @@ mod tests {
         let mut taken = Taken::default();
         assert_eq!(taken.claim("id".into()), "id");
         assert_eq!(taken.claim("id".into()), "id_2");
+        assert_eq!(taken.claim_numbered("Users".into()), "Users");
+        assert_eq!(taken.claim_numbered("Users".into()), "Users2");
     }
 }

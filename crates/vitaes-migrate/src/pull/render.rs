@@ -6,12 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use vitaes_schema_core::naming;
+use vitaes_schema_core::naming::{self, RenameRule};
 use vitaes_schema_core::parse::parse_expression;
 use vitaes_schema_core::resolve::sequences::options;
 use vitaes_schema_core::unresolved::SequenceSpec;
 use vitaes_schema_core::{
-    ColumnDef, DefaultValue, EnumDef, GeneratedKind, IdentityKind, Schema, TableDef,
+    ColumnDef, DefaultValue, EnumDef, GeneratedKind, IdentityKind, Schema, TableDef, ViewDef,
 };
 
 use super::names::{field, upper_camel, Taken};
@@ -31,124 +31,279 @@ fn sql(s: &str) -> String {
     }
 }
 
-/// The Rust type the derive maps back to `sql_type`, if there is one
-/// needing no crate beyond std.
-fn std_type(sql_type: &str) -> Option<&'static str> {
-    Some(match sql_type {
-        "text" => "String",
-        "smallint" => "i16",
-        "integer" => "i32",
-        "bigint" => "i64",
-        "real" => "f32",
-        "double precision" => "f64",
-        "boolean" => "bool",
+/// The Rust type the derive maps back to `sql_type` (so no `type = ...` is
+/// needed), and the crate it comes from when not std. Arrays are `Vec`s of
+/// their element's type.
+fn mapped_type(sql_type: &str) -> Option<(String, Option<&'static str>)> {
+    if let Some(element) = sql_type.strip_suffix("[]") {
+        let (rust, krate) = mapped_type(element)?;
+        return Some((format!("Vec<{rust}>"), krate));
+    }
+    let (rust, krate) = match sql_type {
+        "text" => ("String", None),
+        "smallint" => ("i16", None),
+        "integer" => ("i32", None),
+        "bigint" => ("i64", None),
+        "real" => ("f32", None),
+        "double precision" => ("f64", None),
+        "boolean" => ("bool", None),
+        "bytea" => ("Vec<u8>", None),
+        "inet" => ("std::net::IpAddr", None),
+        "timestamp" => ("chrono::NaiveDateTime", Some("chrono")),
+        "timestamp with time zone" => ("chrono::DateTime<chrono::Utc>", Some("chrono")),
+        "date" => ("chrono::NaiveDate", Some("chrono")),
+        "time" => ("chrono::NaiveTime", Some("chrono")),
+        "uuid" => ("uuid::Uuid", Some("uuid")),
+        "jsonb" => ("serde_json::Value", Some("serde_json")),
         _ => return None,
-    })
+    };
+    Some((rust.to_string(), krate))
+}
+
+/// The field type for a column written with `type = "..."`: the Rust type of
+/// its base type (`varchar(320)` → `String`, `timestamp (3)` →
+/// `NaiveDateTime`, `json` → `serde_json::Value`), or `None` when no Rust
+/// type here holds it (then the field is a `String`, and the file says so).
+fn field_type_for(sql_type: &str) -> Option<(String, Option<&'static str>)> {
+    if let Some(element) = sql_type.strip_suffix("[]") {
+        let (rust, krate) = field_type_for(element)?;
+        return Some((format!("Vec<{rust}>"), krate));
+    }
+    let base = sql_type.split('(').next().unwrap_or(sql_type).trim();
+    let zoned = sql_type.ends_with("with time zone");
+    match base {
+        "varchar" | "char" | "citext" => Some(("String".into(), None)),
+        "json" => Some(("serde_json::Value".into(), Some("serde_json"))),
+        "timestamp" if zoned => mapped_type("timestamp with time zone"),
+        "timestamp" => mapped_type("timestamp"),
+        "time" if !zoned => mapped_type("time"),
+        _ => mapped_type(base),
+    }
+}
+
+/// How the structs are laid out in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Split {
+    /// One file per PostgreSQL schema (`public.rs`, `billing.rs`).
+    #[default]
+    Schemas,
+    /// One file per table, view, enum and sequence (`users.rs`,
+    /// `billing_invoices.rs`); extensions and roles in `public.rs`.
+    Tables,
 }
 
 /// The Rust names of every table and enum, so references can name them.
 pub struct Names {
     structs: HashMap<(String, String), String>,
     enums: HashMap<(String, String), String>,
+    views: HashMap<(String, String), String>,
 }
 
 impl Names {
-    /// Struct and enum names for all of `schema`, unique across files.
+    /// Struct and enum names for all of `schema`, unique across files: the
+    /// UpperCamelCase of the SQL name, `public`'s first; a name taken gets
+    /// its schema in front (`AuthUsers`), then a number (`Users2`).
     pub fn of(schema: &Schema) -> Names {
         let mut taken = Taken::default();
-        let enums = schema
-            .enums
-            .iter()
+        let mut claim_as = |pg_schema: &str, name: &str, suffix: &str| {
+            let wanted = upper_camel(name);
+            let candidates = [
+                wanted.clone(),
+                format!("{wanted}{suffix}"),
+                format!("{}{wanted}{suffix}", upper_camel(pg_schema)),
+            ];
+            match candidates.into_iter().find(|c| !taken.contains(c)) {
+                Some(free) => taken.claim(free),
+                None => taken.claim_numbered(wanted),
+            }
+        };
+        let public_first = |s: &str| (s != "public", s.to_string());
+        let mut enums: Vec<&EnumDef> = schema.enums.iter().collect();
+        enums.sort_by_key(|e| public_first(&e.schema));
+        let enums = enums
+            .into_iter()
             .map(|e| {
-                (
-                    (e.schema.clone(), e.name.clone()),
-                    taken.claim(upper_camel(&e.name)),
-                )
+                let name = claim_as(&e.schema, &e.name, "");
+                ((e.schema.clone(), e.name.clone()), name)
             })
             .collect();
-        let structs = schema
-            .tables
-            .iter()
+        let mut tables: Vec<&TableDef> = schema.tables.iter().collect();
+        tables.sort_by_key(|t| public_first(&t.schema));
+        let structs = tables
+            .into_iter()
             .map(|t| {
-                (
-                    (t.schema.clone(), t.name.clone()),
-                    taken.claim(upper_camel(&t.name)),
-                )
+                let name = claim_as(&t.schema, &t.name, "");
+                ((t.schema.clone(), t.name.clone()), name)
             })
             .collect();
-        Names { structs, enums }
+        let mut views: Vec<&ViewDef> = schema.views.iter().collect();
+        views.sort_by_key(|v| public_first(&v.schema));
+        let views = views
+            .into_iter()
+            .map(|v| {
+                let name = claim_as(&v.schema, &v.name, "View");
+                ((v.schema.clone(), v.name.clone()), name)
+            })
+            .collect();
+        Names {
+            structs,
+            enums,
+            views,
+        }
     }
 }
 
-/// The files for `schema`: `(file name, Rust source)` per PostgreSQL schema,
-/// `header` lines (what was left out) at the top of each.
-pub fn files(schema: &Schema, header: &[String]) -> Vec<(String, String)> {
+/// One struct or enum as Rust source, with what it needs from elsewhere.
+#[derive(Default)]
+struct Item {
+    /// The Rust name it defines.
+    defines: String,
+    /// Struct and enum names its attributes and fields name.
+    uses: Vec<String>,
+    /// Crates its field types come from (`chrono`, `uuid`, `serde_json`).
+    crates: Vec<&'static str>,
+    /// `table.column (type)` of each column read as `String` for want of a
+    /// Rust type of its SQL type.
+    as_text: Vec<String>,
+    text: String,
+}
+
+/// The files for `schema`: `(file name, Rust source)` per PostgreSQL schema
+/// (or per table, under [`Split::Tables`]), `header` lines (what was left
+/// out) at the top of each, and a `mod.rs` declaring them all. Items that
+/// name a struct or enum of another file import it with `use super::...`.
+pub fn files(schema: &Schema, header: &[String], split: Split) -> Vec<(String, String)> {
     let names = Names::of(schema);
-    let mut by_schema: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut modules = Taken::default();
+    if split == Split::Tables {
+        // `public.rs` holds the extensions and roles; `mod.rs` is taken.
+        modules.claim("public".into());
+        modules.claim("mod".into());
+    }
+    // Claimed in a fixed order, so the same database gives the same files.
+    let mut module_of = |pg_schema: &str, object: &str| -> String {
+        match split {
+            Split::Schemas => module_name(pg_schema),
+            Split::Tables if pg_schema == "public" => modules.claim(module_name(object)),
+            Split::Tables => modules.claim(module_name(&format!("{pg_schema}_{object}"))),
+        }
+    };
+    let mut by_module: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let public = "public".to_string();
+    let mut globals: Vec<Item> = schema.extensions.iter().map(extension_item).collect();
+    globals.extend(schema.roles.iter().filter(|r| !r.existing).map(role_item));
+    if !globals.is_empty() || (schema.tables.is_empty() && schema.enums.is_empty()) {
+        by_module.entry(public.clone()).or_default().extend(globals);
+    }
     for e in &schema.enums {
-        by_schema
-            .entry(&e.schema)
+        let module = module_of(&e.schema, &e.name);
+        by_module
+            .entry(module)
             .or_default()
             .push(enum_item(e, &names));
     }
     for q in &schema.sequences {
-        by_schema
-            .entry(&q.schema)
-            .or_default()
-            .push(sequence_item(q));
+        let module = module_of(&q.schema, &q.name);
+        by_module.entry(module).or_default().push(sequence_item(q));
     }
     for t in &schema.tables {
-        by_schema
-            .entry(&t.schema)
+        let module = module_of(&t.schema, &t.name);
+        by_module
+            .entry(module)
             .or_default()
             .push(table_item(t, schema, &names));
     }
-    let mut view_names = Taken::default();
     for v in &schema.views {
-        let name = view_names.claim(upper_camel(&v.name));
-        let name = if names.structs.values().any(|s| *s == name) {
-            format!("{name}View")
-        } else {
-            name
-        };
-        by_schema
-            .entry(&v.schema)
+        let name = names.views[&(v.schema.clone(), v.name.clone())].clone();
+        let module = module_of(&v.schema, &v.name);
+        by_module
+            .entry(module)
             .or_default()
             .push(view_item(v, &name, schema, &names));
     }
-    // Extensions belong to the database; they go with `public`.
-    let extensions: Vec<String> = schema.extensions.iter().map(extension_item).collect();
-    if !extensions.is_empty() || by_schema.is_empty() {
-        let public = by_schema.entry("public").or_default();
-        for (i, e) in extensions.into_iter().enumerate() {
-            public.insert(i, e);
-        }
-    }
-    by_schema
-        .into_iter()
-        .map(|(pg_schema, items)| {
+    let home: HashMap<&str, &str> = by_module
+        .iter()
+        .flat_map(|(m, items)| items.iter().map(move |i| (i.defines.as_str(), m.as_str())))
+        .collect();
+    let mut out: Vec<(String, String)> = by_module
+        .iter()
+        .map(|(module, items)| {
             let mut text = String::new();
             for line in header {
                 text.push_str(&format!("//! {line}\n"));
             }
-            let derives = ["PgEnum", "PgExtension", "PgSequence", "PgView", "Table"]
-                .into_iter()
-                .filter(|d| items.iter().any(|i| i.contains(&format!("derive({d})"))))
-                .collect::<Vec<_>>();
+            let mut crates: Vec<&str> = items.iter().flat_map(|i| i.crates.clone()).collect();
+            crates.sort_unstable();
+            crates.dedup();
+            if !crates.is_empty() {
+                text.push_str(&format!(
+                    "//! Field types come from the crates {} (dependencies of the crate this goes in).\n",
+                    crates.join(", ")
+                ));
+            }
+            let as_text: Vec<&String> = items.iter().flat_map(|i| &i.as_text).collect();
+            if !as_text.is_empty() {
+                let said: Vec<&str> = as_text.iter().map(|s| s.as_str()).collect();
+                text.push_str(&format!(
+                    "//! Read as `String`, as no Rust type here holds their SQL type (`type = ...` keeps it): {}.\n",
+                    said.join(", ")
+                ));
+            }
+            let derives = [
+                "PgEnum",
+                "PgExtension",
+                "PgRole",
+                "PgSequence",
+                "PgView",
+                "Table",
+            ]
+            .into_iter()
+            .filter(|d| items.iter().any(|i| i.text.contains(&format!("derive({d})"))))
+            .collect::<Vec<_>>();
             if !derives.is_empty() {
                 text.push_str(&format!(
                     "\nuse vitaes_schema::{{{}}};\n",
                     derives.join(", ")
                 ));
             }
+            let mut imports: Vec<String> = items
+                .iter()
+                .flat_map(|i| &i.uses)
+                .filter_map(|name| {
+                    let there = home.get(name.as_str())?;
+                    (*there != module.as_str()).then(|| format!("use super::{there}::{name};\n"))
+                })
+                .collect();
+            imports.sort();
+            imports.dedup();
+            for import in imports {
+                text.push_str(&import);
+            }
             for item in items {
                 text.push('\n');
-                text.push_str(&item);
+                text.push_str(&item.text);
             }
-            let file = format!("{}.rs", field(pg_schema).trim_start_matches("r#"));
-            (file, pretty(&text))
+            (format!("{module}.rs"), pretty(&text))
         })
-        .collect()
+        .collect();
+    let mut decls = String::from(
+        "//! The modules `vitaes-migrate pull` wrote; `mod schema;` (this folder) takes them in.\n",
+    );
+    for module in by_module.keys() {
+        decls.push_str(&format!("pub mod {module};\n"));
+    }
+    out.push(("mod.rs".into(), pretty(&decls)));
+    out
+}
+
+/// A module (file) name for an SQL name: a snake_case identifier that is
+/// not a keyword (`type` → `type_`, as `r#` is no file name).
+fn module_name(sql: &str) -> String {
+    let f = field(sql);
+    match f.strip_prefix("r#") {
+        Some(word) => format!("{word}_"),
+        None => f,
+    }
 }
 
 /// prettyplease's printing of `text`, which is always valid Rust here.
@@ -176,7 +331,7 @@ fn comment_on<'a>(schema: &'a Schema, on: &vitaes_schema_core::CommentOn) -> Opt
         .map(|c| &c.text)
 }
 
-fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> String {
+fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> Item {
     let mut attrs = Vec::new();
     let name = upper_camel(&e.name);
     if naming::snake_case(&name) != e.name {
@@ -190,10 +345,42 @@ fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> String {
         out.push_str(&format!("#[pg_extension({})]\n", attrs.join(", ")));
     }
     out.push_str(&format!("pub struct {name};\n"));
-    out
+    Item {
+        defines: name,
+        text: out,
+        ..Item::default()
+    }
 }
 
-fn sequence_item(q: &vitaes_schema_core::SequenceDef) -> String {
+/// A role in the roles scope, as `#[derive(PgRole)]`.
+fn role_item(r: &vitaes_schema_core::RoleDef) -> Item {
+    let name = upper_camel(&r.name);
+    let mut attrs = Vec::new();
+    if naming::snake_case(&naming::field_name(&name)) != r.name {
+        attrs.push(format!("name = {}", lit(&r.name)));
+    }
+    if r.create_db {
+        attrs.push("create_db".into());
+    }
+    if r.create_role {
+        attrs.push("create_role".into());
+    }
+    if !r.inherit {
+        attrs.push("inherit = false".into());
+    }
+    let mut out = String::from("#[derive(PgRole)]\n");
+    if !attrs.is_empty() {
+        out.push_str(&format!("#[pg_role({})]\n", attrs.join(", ")));
+    }
+    out.push_str(&format!("pub struct {name};\n"));
+    Item {
+        defines: name,
+        text: out,
+        ..Item::default()
+    }
+}
+
+fn sequence_item(q: &vitaes_schema_core::SequenceDef) -> Item {
     let name = upper_camel(&q.name);
     let mut a = Vec::new();
     if naming::snake_case(&name) != q.name {
@@ -211,7 +398,11 @@ fn sequence_item(q: &vitaes_schema_core::SequenceDef) -> String {
         out.push_str(&format!("#[sequence({})]\n", a.join(", ")));
     }
     out.push_str(&format!("pub struct {name};\n"));
-    out
+    Item {
+        defines: name,
+        text: out,
+        ..Item::default()
+    }
 }
 
 /// The numbers of a sequence that are not the defaults for its type.
@@ -240,12 +431,7 @@ fn sequence_numbers(o: &vitaes_schema_core::SequenceOptions, sql_type: &str) -> 
     parts
 }
 
-fn view_item(
-    v: &vitaes_schema_core::ViewDef,
-    name: &str,
-    schema: &Schema,
-    names: &Names,
-) -> String {
+fn view_item(v: &vitaes_schema_core::ViewDef, name: &str, schema: &Schema, names: &Names) -> Item {
     use vitaes_schema_core::OptionValue;
     let mut a = Vec::new();
     if naming::snake_case(name) != v.name {
@@ -296,8 +482,12 @@ fn view_item(
             materialized: v.materialized,
         },
     );
-    let mut out = doc(comment);
-    out.push_str(&format!(
+    let mut item = Item {
+        defines: name.to_string(),
+        text: doc(comment),
+        ..Item::default()
+    };
+    item.text.push_str(&format!(
         "#[derive(PgView)]\n#[view({})]\npub struct {name} {{\n",
         a.join(", ")
     ));
@@ -312,18 +502,18 @@ fn view_item(
                 column: c.name.clone(),
             },
         );
-        out.push_str(&doc(comment));
+        item.text.push_str(&doc(comment));
         // A view's columns are nullable whatever the query says.
         let mut c = c.clone();
         c.not_null = false;
         c.default = None;
-        out.push_str(&column(&v.name, &c, &field_name, false, names));
+        column(&v.name, &c, &field_name, false, None, names, &mut item);
     }
-    out.push_str("}\n");
-    out
+    item.text.push_str("}\n");
+    item
 }
 
-fn enum_item(e: &EnumDef, names: &Names) -> String {
+fn enum_item(e: &EnumDef, names: &Names) -> Item {
     let name = &names.enums[&(e.schema.clone(), e.name.clone())];
     let mut attrs = Vec::new();
     if naming::snake_case(name) != e.name {
@@ -346,7 +536,11 @@ fn enum_item(e: &EnumDef, names: &Names) -> String {
         out.push_str(&format!("{variant},\n"));
     }
     out.push_str("}\n");
-    out
+    Item {
+        defines: name.clone(),
+        text: out,
+        ..Item::default()
+    }
 }
 
 /// The field name of each SQL column of `t`.
@@ -358,9 +552,32 @@ fn field_names(t: &TableDef) -> HashMap<&str, String> {
         .collect()
 }
 
-fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> String {
+/// `camelCase` when the table's columns are mostly named so (fewer
+/// `name = ...` that way than without a rule), else none.
+fn rename_rule(t: &TableDef, fields: &HashMap<&str, String>) -> Option<RenameRule> {
+    let misses = |rule: Option<RenameRule>| {
+        t.columns
+            .iter()
+            .filter(|c| column_name_of(&fields[c.name.as_str()], rule) != c.name)
+            .count()
+    };
+    (misses(Some(RenameRule::Camel)) < misses(None)).then_some(RenameRule::Camel)
+}
+
+/// The column name the derive gives a field under `rule`.
+fn column_name_of(field_name: &str, rule: Option<RenameRule>) -> String {
+    let bare = field_name.trim_start_matches("r#");
+    rule.map_or_else(|| bare.to_string(), |r| r.apply(bare))
+}
+
+fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> Item {
     let name = &names.structs[&(t.schema.clone(), t.name.clone())];
+    let mut item = Item {
+        defines: name.clone(),
+        ..Item::default()
+    };
     let fields = field_names(t);
+    let rule = rename_rule(t, &fields);
     let f = |c: &str| fields.get(c).cloned().unwrap_or_else(|| field(c));
     let cols = |cs: &[String]| cs.iter().map(|c| f(c)).collect::<Vec<_>>().join(", ");
     let mut table = Vec::new();
@@ -369,6 +586,9 @@ fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> String {
     }
     if t.schema != "public" {
         table.push(format!("schema = {}", lit(&t.schema)));
+    }
+    if rule.is_some() {
+        table.push("rename_all = \"camelCase\"".into());
     }
     // A one-column key named `<table>_pkey` is the column's (drizzle-kit's
     // `.primaryKey()`); any other is the table's.
@@ -410,6 +630,7 @@ fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> String {
         else {
             continue;
         };
+        item.uses.push(target.clone());
         let ref_table = schema
             .table(&fk.ref_schema, &fk.ref_table)
             .expect("named above");
@@ -523,12 +744,13 @@ fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> String {
             name: t.name.clone(),
         },
     );
-    let mut out = doc(comment);
-    out.push_str("#[derive(Table)]\n");
+    item.text = doc(comment);
+    item.text.push_str("#[derive(Table)]\n");
     if !table.is_empty() {
-        out.push_str(&format!("#[table({})]\n", table.join(", ")));
+        item.text
+            .push_str(&format!("#[table({})]\n", table.join(", ")));
     }
-    out.push_str(&format!("pub struct {name} {{\n"));
+    item.text.push_str(&format!("pub struct {name} {{\n"));
     for c in &t.columns {
         let comment = comment_on(
             schema,
@@ -538,33 +760,37 @@ fn table_item(t: &TableDef, schema: &Schema, names: &Names) -> String {
                 column: c.name.clone(),
             },
         );
-        out.push_str(&doc(comment));
-        out.push_str(&column(
+        item.text.push_str(&doc(comment));
+        column(
             &t.name,
             c,
             &f(&c.name),
             column_pk == Some(c.name.as_str()),
+            rule,
             names,
-        ));
+            &mut item,
+        );
     }
-    out.push_str("}\n");
-    out
+    item.text.push_str("}\n");
+    item
 }
 
+/// Appends the field for `c` to `item`, noting the names and crates its
+/// type needs.
 fn column(
     table: &str,
     c: &ColumnDef,
     field_name: &str,
     primary_key: bool,
+    rule: Option<RenameRule>,
     names: &Names,
-) -> String {
+    item: &mut Item,
+) {
     let mut a = Vec::new();
     if primary_key {
         a.push("primary_key".to_string());
     }
-    if naming::snake_case(field_name.trim_start_matches("r#")) != c.name
-        && field_name.trim_start_matches("r#") != c.name
-    {
+    if column_name_of(field_name, rule) != c.name {
         a.push(format!("name = {}", lit(&c.name)));
     }
     let serial = match c.sql_type.as_str() {
@@ -573,20 +799,35 @@ fn column(
         "smallserial" => Some("i16"),
         _ => None,
     };
+    // An enum, or an array of one (`"Mood"[]` is `Vec<Mood>`).
+    let element = c.sql_type.trim_end_matches("[]");
+    let dims = (c.sql_type.len() - element.len()) / 2;
     let enum_name = c
         .type_schema
         .as_ref()
-        .and_then(|s| names.enums.get(&(s.clone(), c.sql_type.clone())));
+        .and_then(|s| names.enums.get(&(s.clone(), element.to_string())));
     let ty = if let Some(rust) = serial {
         a.push("serial".into());
         rust.to_string()
     } else if let Some(e) = enum_name {
-        e.clone()
-    } else if let Some(rust) = std_type(&c.sql_type) {
-        rust.to_string()
+        item.uses.push(e.clone());
+        (0..dims).fold(e.clone(), |t, _| format!("Vec<{t}>"))
+    } else if let Some((rust, krate)) = mapped_type(&c.sql_type) {
+        item.crates.extend(krate);
+        rust
     } else {
         a.push(format!("type = {}", lit(&c.sql_type)));
-        "String".to_string()
+        match field_type_for(&c.sql_type) {
+            Some((rust, krate)) => {
+                item.crates.extend(krate);
+                rust
+            }
+            None => {
+                item.as_text
+                    .push(format!("{table}.{} ({})", c.name, c.sql_type));
+                "String".to_string()
+            }
+        }
     };
     match &c.default {
         None => {}
@@ -626,10 +867,9 @@ fn column(
     } else {
         format!("Option<{ty}>")
     };
-    let attr = if a.is_empty() {
-        String::new()
-    } else {
-        format!("#[column({})]\n", a.join(", "))
-    };
-    format!("{attr}pub {field_name}: {ty},\n")
+    if !a.is_empty() {
+        item.text
+            .push_str(&format!("#[column({})]\n", a.join(", ")));
+    }
+    item.text.push_str(&format!("pub {field_name}: {ty},\n"));
 }

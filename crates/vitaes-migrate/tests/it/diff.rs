@@ -7,6 +7,7 @@
 use vitaes_test_support::test_database;
 
 use crate::cmd::{run_async, text};
+use crate::paths::{vitaes_fixture_dir, vitaes_schema_dir};
 
 const USERS: &str = r#"
 #[derive(Table)]
@@ -247,4 +248,219 @@ async fn a_source_that_is_none_of_them_is_a_usage_error() {
     .await;
     assert_eq!(masked.status.code(), Some(3), "{}", text(&masked));
     assert!(!text(&masked).contains("s3cret"), "{}", text(&masked));
+}
+
+/// A project folder whose `code` is the Vitaes structs, `--out` their folder.
+fn vitaes_project() -> tempfile::TempDir {
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::write(
+        cwd.path().join("vitaes.toml"),
+        format!(
+            "schema = [{:?}]\nout = {:?}\n",
+            vitaes_schema_dir().display().to_string(),
+            vitaes_fixture_dir().display().to_string()
+        ),
+    )
+    .unwrap();
+    cwd
+}
+
+/// `diff ... --script`'s statements run on `client`, one by one.
+async fn apply_script(client: &tokio_postgres::Client, out: &std::process::Output) {
+    assert_eq!(out.status.code(), Some(0), "{}", text(out));
+    let sql = String::from_utf8_lossy(&out.stdout).to_string();
+    for statement in sql.split("--> statement-breakpoint") {
+        client
+            .batch_execute(statement)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}\n{statement}"));
+    }
+}
+
+/// `diff --exit-code` says "the same": exit 0 and nothing planned.
+async fn same(cwd: &std::path::Path, from: &str, to: &str) {
+    let out = run_async(cwd, &["diff", "--from", from, "--to", to, "--exit-code"]).await;
+    assert_eq!(out.status.code(), Some(0), "{from} → {to}: {}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("No differences"),
+        "{from} → {to}: {}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn every_source_pair_on_the_vitaes_schema_converges() {
+    let cwd = vitaes_project();
+    let cwd = cwd.path();
+    let folder = vitaes_fixture_dir().display().to_string();
+    let (migrated, from_code, from_url) = (
+        test_database().await,
+        test_database().await,
+        test_database().await,
+    );
+    let out = run_async(cwd, &["migrate", "--url", migrated.url()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // empty → code: the whole schema, applied to an empty database.
+    let (a, b) = (from_code.connect().await, from_url.connect().await);
+    apply_script(
+        &a,
+        &run_async(
+            cwd,
+            &["diff", "--from", "empty", "--to", "code", "--script"],
+        )
+        .await,
+    )
+    .await;
+    same(cwd, from_code.url(), "code").await;
+    // folder ↔ code and URL ↔ folder: the folder is what the code says, and
+    // what its migrations built.
+    same(cwd, &folder, "code").await;
+    same(cwd, migrated.url(), &folder).await;
+    same(cwd, from_code.url(), migrated.url()).await;
+
+    // URL → URL: a database that drifted (a table dropped, a column added, an
+    // index gone) is brought back by the plan from it to the migrated one.
+    apply_script(
+        &b,
+        &run_async(
+            cwd,
+            &["diff", "--from", "empty", "--to", &folder, "--script"],
+        )
+        .await,
+    )
+    .await;
+    b.batch_execute(
+        r#"DROP TABLE "verification";
+           ALTER TABLE "resume" ADD COLUMN "draft" boolean DEFAULT true;
+           DROP INDEX "idx_resume_slug";"#,
+    )
+    .await
+    .unwrap();
+    let differs = run_async(
+        cwd,
+        &[
+            "diff",
+            "--from",
+            from_url.url(),
+            "--to",
+            &folder,
+            "--exit-code",
+        ],
+    )
+    .await;
+    assert_eq!(differs.status.code(), Some(1), "{}", text(&differs));
+    let unified = run_async(
+        cwd,
+        &[
+            "diff",
+            "--from",
+            from_url.url(),
+            "--to",
+            &folder,
+            "--format",
+            "unified",
+        ],
+    )
+    .await;
+    assert_eq!(unified.status.code(), Some(0), "{}", text(&unified));
+    let shown = String::from_utf8_lossy(&unified.stdout)
+        .replace(from_url.url(), "<database>")
+        .replace(&folder, "<folder>");
+    insta::assert_snapshot!("diff_unified_vitaes_drifted", shown);
+    apply_script(
+        &b,
+        &run_async(
+            cwd,
+            &[
+                "diff",
+                "--from",
+                from_url.url(),
+                "--to",
+                migrated.url(),
+                "--script",
+            ],
+        )
+        .await,
+    )
+    .await;
+    same(cwd, from_url.url(), migrated.url()).await;
+    same(cwd, from_url.url(), "code").await;
+}
+
+#[tokio::test]
+async fn unified_shows_the_vitaes_schema_as_canonical_ddl() {
+    let cwd = vitaes_project();
+    let all = run_async(
+        cwd.path(),
+        &[
+            "diff", "--from", "empty", "--to", "code", "--format", "unified",
+        ],
+    )
+    .await;
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all));
+    let shown = String::from_utf8_lossy(&all.stdout)
+        .replace(&vitaes_schema_dir().display().to_string(), "<code>");
+    insta::assert_snapshot!("diff_unified_vitaes_from_empty", shown);
+    // The same schema both ways: no output at all.
+    let none = run_async(
+        cwd.path(),
+        &[
+            "diff",
+            "--from",
+            "code",
+            "--to",
+            "code",
+            "--format",
+            "unified",
+            "--exit-code",
+        ],
+    )
+    .await;
+    assert_eq!(none.status.code(), Some(0), "{}", text(&none));
+    assert!(
+        !String::from_utf8_lossy(&none.stdout).contains("@@"),
+        "{}",
+        text(&none)
+    );
+}
+
+/// On a terminal (`script` gives the binary one) the diff is coloured, and
+/// `NO_COLOR` turns that off.
+#[test]
+fn unified_is_coloured_on_a_terminal_unless_no_color() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        panic!("`script` (util-linux) is needed to give the binary a terminal");
+    }
+    let cwd = vitaes_project();
+    let bin = env!("CARGO_BIN_EXE_vitaes-migrate");
+    let run = |no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.current_dir(cwd.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("NO_COLOR")
+            .args(["-qec"])
+            .arg(format!(
+                "{bin} diff --from empty --to code --format unified"
+            ))
+            .arg("/dev/null")
+            .stdin(std::process::Stdio::null());
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let coloured = run(None);
+    assert!(coloured.contains("\x1b[32m+CREATE TABLE"), "{coloured:?}");
+    let plain = run(Some("1"));
+    assert!(
+        plain.contains("+CREATE TABLE") && !plain.contains('\x1b'),
+        "{plain:?}"
+    );
 }

@@ -70,3 +70,14 @@ pub fn sql_files(dir: &Path) -> Vec<String> {
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect()
 }
+
+/// The `.rs` files directly in `dir`, sorted.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
