@@ -97,6 +97,8 @@ pub struct Names {
     structs: HashMap<(String, String), String>,
     enums: HashMap<(String, String), String>,
     views: HashMap<(String, String), String>,
+    /// Sequences, extensions and roles, by `(kind, schema, name)`.
+    units: HashMap<(&'static str, String, String), String>,
 }
 
 impl Names {
@@ -145,10 +147,25 @@ impl Names {
                 ((v.schema.clone(), v.name.clone()), name)
             })
             .collect();
+        let mut units = HashMap::new();
+        for q in &schema.sequences {
+            let name = claim_as(&q.schema, &q.name, "Seq");
+            units.insert(("sequence", q.schema.clone(), q.name.clone()), name);
+        }
+        for e in &schema.extensions {
+            let on = e.schema.as_deref().unwrap_or("public");
+            let name = claim_as(on, &e.name, "Extension");
+            units.insert(("extension", String::new(), e.name.clone()), name);
+        }
+        for r in &schema.roles {
+            let name = claim_as("", &r.name, "Role");
+            units.insert(("role", String::new(), r.name.clone()), name);
+        }
         Names {
             structs,
             enums,
             views,
+            units,
         }
     }
 }
@@ -190,8 +207,21 @@ pub fn files(schema: &Schema, header: &[String], split: Split) -> Vec<(String, S
     };
     let mut by_module: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     let public = "public".to_string();
-    let mut globals: Vec<Item> = schema.extensions.iter().map(extension_item).collect();
-    globals.extend(schema.roles.iter().filter(|r| !r.existing).map(role_item));
+    let unit = |kind: &'static str, schema: &str, name: &str| {
+        names.units[&(kind, schema.to_string(), name.to_string())].clone()
+    };
+    let mut globals: Vec<Item> = schema
+        .extensions
+        .iter()
+        .map(|e| extension_item(e, unit("extension", "", &e.name)))
+        .collect();
+    globals.extend(
+        schema
+            .roles
+            .iter()
+            .filter(|r| !r.existing)
+            .map(|r| role_item(r, unit("role", "", &r.name))),
+    );
     if !globals.is_empty() || (schema.tables.is_empty() && schema.enums.is_empty()) {
         by_module.entry(public.clone()).or_default().extend(globals);
     }
@@ -204,7 +234,10 @@ pub fn files(schema: &Schema, header: &[String], split: Split) -> Vec<(String, S
     }
     for q in &schema.sequences {
         let module = module_of(&q.schema, &q.name);
-        by_module.entry(module).or_default().push(sequence_item(q));
+        by_module
+            .entry(module)
+            .or_default()
+            .push(sequence_item(q, unit("sequence", &q.schema, &q.name)));
     }
     for t in &schema.tables {
         let module = module_of(&t.schema, &t.name);
@@ -331,9 +364,8 @@ fn comment_on<'a>(schema: &'a Schema, on: &vitaes_schema_core::CommentOn) -> Opt
         .map(|c| &c.text)
 }
 
-fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> Item {
+fn extension_item(e: &vitaes_schema_core::ExtensionDef, name: String) -> Item {
     let mut attrs = Vec::new();
-    let name = upper_camel(&e.name);
     if naming::snake_case(&name) != e.name {
         attrs.push(format!("name = {}", lit(&e.name)));
     }
@@ -353,8 +385,7 @@ fn extension_item(e: &vitaes_schema_core::ExtensionDef) -> Item {
 }
 
 /// A role in the roles scope, as `#[derive(PgRole)]`.
-fn role_item(r: &vitaes_schema_core::RoleDef) -> Item {
-    let name = upper_camel(&r.name);
+fn role_item(r: &vitaes_schema_core::RoleDef, name: String) -> Item {
     let mut attrs = Vec::new();
     if naming::snake_case(&naming::field_name(&name)) != r.name {
         attrs.push(format!("name = {}", lit(&r.name)));
@@ -380,8 +411,7 @@ fn role_item(r: &vitaes_schema_core::RoleDef) -> Item {
     }
 }
 
-fn sequence_item(q: &vitaes_schema_core::SequenceDef) -> Item {
-    let name = upper_camel(&q.name);
+fn sequence_item(q: &vitaes_schema_core::SequenceDef, name: String) -> Item {
     let mut a = Vec::new();
     if naming::snake_case(&name) != q.name {
         a.push(format!("name = {}", lit(&q.name)));
@@ -872,4 +902,66 @@ fn column(
             .push_str(&format!("#[column({})]\n", a.join(", ")));
     }
     item.text.push_str(&format!("pub {field_name}: {ty},\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitaes_schema_core::{RoleDef, SequenceDef};
+
+    #[test]
+    fn one_sql_name_in_many_places_gives_distinct_camel_case_names() {
+        let mut schema = Schema::default();
+        for s in ["auth", "public"] {
+            schema.tables.push(TableDef::empty(s, "users"));
+        }
+        schema.sequences.push(SequenceDef {
+            name: "users".into(),
+            schema: "public".into(),
+            data_type: "bigint".into(),
+            options: options(&SequenceSpec::default(), "bigint"),
+        });
+        schema.roles.push(RoleDef::new("users"));
+        let names = Names::of(&schema);
+        let table = |s: &str| names.structs[&(s.to_string(), "users".to_string())].clone();
+        // `public` is claimed first, whatever the order read.
+        assert_eq!(table("public"), "Users");
+        assert_eq!(table("auth"), "AuthUsers");
+        assert_eq!(
+            names.units[&("sequence", "public".into(), "users".into())],
+            "UsersSeq"
+        );
+        assert_eq!(
+            names.units[&("role", String::new(), "users".into())],
+            "UsersRole"
+        );
+        // All of it is one file that parses, each name once.
+        let files = files(&schema, &[], Split::Schemas);
+        let public = &files.iter().find(|(n, _)| n == "public.rs").unwrap().1;
+        for name in [
+            "pub struct Users ",
+            "pub struct UsersSeq;",
+            "pub struct UsersRole;",
+        ] {
+            assert_eq!(public.matches(name).count(), 1, "{name} in\n{public}");
+        }
+    }
+
+    #[test]
+    fn field_types_are_the_ones_the_derive_maps_back() {
+        assert_eq!(mapped_type("uuid[]").unwrap().0, "Vec<uuid::Uuid>");
+        assert_eq!(
+            mapped_type("timestamp with time zone").unwrap(),
+            ("chrono::DateTime<chrono::Utc>".into(), Some("chrono"))
+        );
+        assert!(mapped_type("varchar(20)").is_none());
+        assert_eq!(field_type_for("varchar(20)").unwrap().0, "String");
+        assert_eq!(
+            field_type_for("timestamp (3) with time zone").unwrap().0,
+            "chrono::DateTime<chrono::Utc>"
+        );
+        assert_eq!(field_type_for("json").unwrap().0, "serde_json::Value");
+        assert!(field_type_for("numeric(10, 2)").is_none());
+        assert!(field_type_for("interval").is_none());
+    }
 }

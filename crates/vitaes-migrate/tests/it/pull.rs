@@ -200,6 +200,12 @@ async fn the_vitaes_database_pulls_to_code_that_pushes_nothing_and_rebuilds_it()
         n
     };
     assert_eq!(names(&ours), names(&theirs));
+    let differs = vitaes_migrate::diff::diff(&theirs, &ours).unwrap();
+    assert!(
+        differs.is_empty(),
+        "the pulled structs differ from examples/vitaes-db: {:?}",
+        differs.changes
+    );
     // A second pull into the same folder is refused without --force.
     let again = run_async(
         pulled.path(),
@@ -586,5 +592,46 @@ serde_json = "1"
         build.status.success(),
         "the pulled code does not compile:\n{}",
         String::from_utf8_lossy(&build.stderr)
+    );
+}
+
+#[tokio::test]
+async fn managed_roles_are_pulled_with_their_attributes() {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let role = format!("vt_pull_{}_{nanos}", std::process::id());
+    let db = test_database().await;
+    let client = db.connect().await;
+    client
+        .batch_execute(&format!(
+            "CREATE ROLE \"{role}\" CREATEDB NOINHERIT; CREATE TABLE notes (id integer PRIMARY KEY)"
+        ))
+        .await
+        .unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::write(cwd.path().join("vitaes.toml"), "[roles]\nmanage = true\n").unwrap();
+    let pulled = run_async(
+        cwd.path(),
+        &["pull", "--url", db.url(), "--out-code", "schema"],
+    )
+    .await;
+    client
+        .batch_execute(&format!("DROP ROLE \"{role}\""))
+        .await
+        .unwrap();
+    assert_eq!(pulled.status.code(), Some(0), "{}", text(&pulled));
+    let code = load_schema(&[cwd.path().join("schema")]).unwrap();
+    let ours = code.roles.iter().find(|r| r.name == role);
+    assert!(
+        ours.is_some_and(|r| r.create_db && !r.create_role && !r.inherit),
+        "{ours:?}\n{}",
+        listing(&cwd.path().join("schema"))
+    );
+    assert!(
+        listing(&cwd.path().join("schema")).contains("#[derive(PgRole)]"),
+        "{}",
+        listing(&cwd.path().join("schema"))
     );
 }
