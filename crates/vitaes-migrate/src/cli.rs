@@ -17,6 +17,7 @@ use crate::commands::migrate::MigrateArgs;
 use crate::commands::pull::PullArgs;
 use crate::commands::push::PushArgs;
 use crate::commands::status::StatusArgs;
+use crate::commands::studio::StudioArgs;
 
 /// The parsed command line.
 #[derive(Debug, Parser)]
@@ -55,6 +56,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Apply the pending migrations of the folder, each in its own transaction, under a lock.
     Migrate(MigrateArgs),
+    /// Browse and edit the database in the browser: tables, rows, relationships, a SQL console, the migrations.
+    Studio(StudioArgs),
     /// The development database: start, stop, status, logs, down, url (docker compose, else a local server).
     Db(DbArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).

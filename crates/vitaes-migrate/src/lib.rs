@@ -58,6 +58,8 @@ pub(crate) mod report;
 #[cfg(feature = "cli")]
 pub mod source;
 #[cfg(feature = "cli")]
+pub mod studio;
+#[cfg(feature = "cli")]
 pub mod unified;
 
 #[cfg(all(unix, feature = "local-pg"))]

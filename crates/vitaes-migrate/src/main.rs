@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::{
-    check, completions, db, diff, drop, generate, introspect, migrate, pull, push, status,
+    check, completions, db, diff, drop, generate, introspect, migrate, pull, push, status, studio,
 };
 use vitaes_migrate::config::Config;
 use vitaes_migrate::exit_code::exit_code;
@@ -83,6 +83,14 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             &mut std::io::stderr(),
         )),
         Command::Migrate(args) => runtime()?.block_on(migrate::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+        )),
+        Command::Studio(args) => runtime()?.block_on(studio::run(
             &args,
             &config,
             &cwd,

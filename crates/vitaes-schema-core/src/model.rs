@@ -299,6 +299,20 @@ pub struct TableDef {
 }
 
 impl TableDef {
+    /// The primary key's columns, whichever way it is declared (on the
+    /// table, or `primary_key` on one column); empty without one.
+    pub fn key_columns(&self) -> Vec<&str> {
+        match &self.primary_key {
+            Some(pk) => pk.columns.iter().map(String::as_str).collect(),
+            None => self
+                .columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.name.as_str())
+                .collect(),
+        }
+    }
+
     /// A table with no columns, keys or indexes yet.
     pub fn empty(schema: impl Into<String>, name: impl Into<String>) -> TableDef {
         TableDef {

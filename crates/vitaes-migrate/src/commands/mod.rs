@@ -14,13 +14,14 @@ pub mod migrate;
 pub mod pull;
 pub mod push;
 pub mod status;
+pub mod studio;
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::config::Config;
 use crate::connect::{connect, mask_url, resolve_url, ServerInfo};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The code's schema when there is one to compare with (`--schema` or
 /// `schema` in vitaes.toml); `None` when neither names any.
@@ -85,4 +86,23 @@ pub(crate) fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+/// The schemas a command that reads a whole database shows: `schema_filter`,
+/// else every user schema but the migrations table's (`pull`, `studio`).
+pub(crate) async fn shown_schemas(
+    config: &Config,
+    client: &tokio_postgres::Client,
+) -> Result<crate::introspect::Filter> {
+    let mut filter = crate::introspect::Filter::configured(config, None);
+    if config.file.schema_filter.is_none() {
+        let bookkeeping = config.migrations_table().schema;
+        filter.schemas = crate::introspect::user_schemas(client)
+            .await
+            .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?
+            .into_iter()
+            .filter(|s| *s != bookkeeping)
+            .collect();
+    }
+    Ok(filter)
 }

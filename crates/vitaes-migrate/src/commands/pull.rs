@@ -13,7 +13,7 @@ use super::flags::{Database, Force};
 use crate::config::Config;
 use crate::diff::phases::phases;
 use crate::error::{Error, Result};
-use crate::introspect::{introspect, user_schemas, Filter};
+use crate::introspect::introspect;
 use crate::migrations_dir::MigrationsDir;
 use crate::migrator::{Migrator, RunOptions};
 use crate::pull::render::Split;
@@ -80,17 +80,7 @@ pub async fn run(
 ) -> Result<()> {
     let dir = cwd.join(args.out_code.as_deref().unwrap_or(Path::new("src/schema")));
     let (mut client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
-    // `schema_filter`, else every user schema but the migrations table's.
-    let mut filter = Filter::configured(config, None);
-    if config.file.schema_filter.is_none() {
-        let bookkeeping = config.migrations_table().schema;
-        filter.schemas = user_schemas(&client)
-            .await
-            .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?
-            .into_iter()
-            .filter(|s| *s != bookkeeping)
-            .collect();
-    }
+    let filter = super::shown_schemas(config, &client).await?;
     let mut live = introspect(&client, &filter)
         .await
         .map_err(|e| Error::Database(format!("reading the catalog: {e}")))?;

@@ -42,6 +42,7 @@ mod shadow;
 mod sources;
 mod sqldef;
 mod status;
+mod studio;
 mod two_way;
 mod ui_cases;
 mod views;
