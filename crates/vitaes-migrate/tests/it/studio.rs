@@ -490,3 +490,75 @@ async fn read_only_refuses_every_write() {
         .get(0);
     assert!(!sneaky);
 }
+
+/// A user in a real browser (Debian's chromium, driven by playwright-core:
+/// `compat/browser/studio.mjs`): pages, filters, an edit, a refused save,
+/// an insert and a delete, a foreign key followed both ways, the diagram, a
+/// query and the migrations page; then the database holds what was done.
+/// `VITAES_STUDIO_SCREENSHOTS=docs/studio` writes the README's screenshots.
+#[tokio::test]
+async fn a_user_in_chromium_browses_edits_and_follows_keys() {
+    let root = crate::paths::repo_root();
+    let driver = root.join("compat/browser/node_modules/playwright-core");
+    assert!(
+        driver.exists() && std::path::Path::new("/usr/bin/chromium").exists(),
+        "the browser tests need chromium and compat/browser's packages: run scripts/test-setup"
+    );
+    let db = test_database().await;
+    let cwd = tempfile::tempdir().unwrap();
+    vitaes(&db, cwd.path()).await;
+    std::fs::write(
+        cwd.path().join("vitaes.toml"),
+        format!("out = {:?}\n", vitaes_fixture_dir().display().to_string()),
+    )
+    .unwrap();
+    let studio = start(&db, cwd.path(), &[]);
+    let shots = match std::env::var("VITAES_STUDIO_SCREENSHOTS") {
+        Ok(dir) => root.join(dir),
+        Err(_) => cwd.path().join("screenshots"),
+    };
+    std::fs::create_dir_all(&shots).unwrap();
+    let url = format!("http://127.0.0.1:{}/?token={}", studio.port, studio.token);
+    let script = root.join("compat/browser/studio.mjs");
+    let shots_arg = shots.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .arg(url)
+            .arg(shots_arg)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let client = db.connect().await;
+    let name = |id: &'static str| {
+        let client = &client;
+        async move {
+            client
+                .query_opt(r#"SELECT name, email FROM "user" WHERE id = $1"#, &[&id])
+                .await
+                .unwrap()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+        }
+    };
+    assert_eq!(name("u003").await.unwrap().0, "Edited in the browser");
+    assert_eq!(
+        name("u004").await.unwrap().1,
+        "u4@example.com",
+        "the refused save left it"
+    );
+    assert_eq!(name("browser-new").await.unwrap().0, "Made in the browser");
+    assert_eq!(name("u120").await, None);
+    for page in [
+        "tables",
+        "edit",
+        "relationships",
+        "diagram",
+        "console",
+        "migrations",
+    ] {
+        assert!(shots.join(format!("{page}.png")).exists(), "{page}.png");
+    }
+}
