@@ -3,55 +3,17 @@
 //! connecting, introspection, canonicalisation and the diff, all included.
 //! Run `cargo bench -p vitaes-migrate --bench push [COUNTS...]`.
 //!
-//! Each table: 12 columns (`gen_random_uuid()`, `'{}'::jsonb`, `'{}'::text[]`,
-//! `now()` defaults among them), a unique, two indexes and a foreign key.
+//! Each table (`common::table`): 12 columns (`gen_random_uuid()`,
+//! `'{}'::jsonb`, `'{}'::text[]`, `now()` defaults among them), a unique, two
+//! indexes and a foreign key.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use vitaes_migrate::introspect::Filter;
 use vitaes_migrate::local_pg::{Cluster, ClusterOptions};
 
 mod common;
-use common::{connect, counts, fresh_database, median, pg_dump};
-use vitaes_migrate::push::{push, PushOptions};
-use vitaes_migrate::source::load_schema;
-
-fn table(i: usize) -> String {
-    let parent = if i == 0 { 0 } else { i - 1 };
-    format!(
-        r#"
-#[derive(Table)]
-#[table(name = "t{i}", index(name = "t{i}_name_idx", columns(name)), index(name = "t{i}_created_idx", columns(created_at desc)))]
-pub struct T{i} {{
-    #[column(primary_key, default_sql = "gen_random_uuid()")] pub id: Uuid,
-    pub name: String,
-    #[column(type = "varchar(255)", unique)] pub email: Option<String>,
-    #[column(default_sql = "'{{}}'::jsonb")] pub data: serde_json::Value,
-    #[column(default_sql = "'{{}}'::text[]")] pub tags: Vec<String>,
-    #[column(default = 0)] pub score: Option<i32>,
-    pub ratio: Option<f64>,
-    #[column(default = true)] pub active: bool,
-    #[column(default_now)] pub created_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub note: Option<String>,
-    #[column(references(T{parent}, id))] pub parent_id: Option<Uuid>,
-}}
-"#
-    )
-}
-
-fn time(runs: usize, mut f: impl FnMut() -> bool) -> Option<Duration> {
-    let mut samples = Vec::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        if !f() {
-            return None;
-        }
-        samples.push(start.elapsed());
-    }
-    Some(median(samples))
-}
+use common::{connect, counts, median, pg_dump, pushed_database, time};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -71,24 +33,7 @@ async fn main() {
     );
     for n in counts {
         let db = format!("push_{n}");
-        fresh_database(&admin, &db).await;
-        let url = cluster.url(&db);
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("schema.rs");
-        let source: String = std::iter::once("use vitaes_schema::Table;\n".to_string())
-            .chain((0..n).map(table))
-            .collect();
-        std::fs::write(&file, source).unwrap();
-        let schema = load_schema(std::slice::from_ref(&file)).unwrap();
-        let client = connect(&url).await;
-        let options = PushOptions {
-            filter: Filter::for_schema(&schema),
-            force: true,
-            ..PushOptions::default()
-        };
-        push(&client, &schema, &options)
-            .await
-            .expect("the first push");
+        let (url, dir) = pushed_database(&cluster, &admin, &db, n).await;
 
         let ours = time(5, || {
             let out = Command::new(cli)

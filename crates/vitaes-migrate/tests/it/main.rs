@@ -33,6 +33,7 @@ mod paths;
 mod prefixes;
 mod property;
 mod pull;
+mod pull_property;
 mod push;
 mod renames;
 mod rls;

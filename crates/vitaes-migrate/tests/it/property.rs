@@ -74,16 +74,16 @@ struct Col {
 
 /// Index options: operator class, `WITH (fillfactor)`, built concurrently.
 #[derive(Debug, Clone, Copy)]
-struct IndexOpts {
+pub(crate) struct IndexOpts {
     desc: bool,
     partial: bool,
-    opclass: bool,
+    pub(crate) opclass: bool,
     with: bool,
     concurrently: bool,
 }
 
 #[derive(Debug, Clone)]
-struct Tab {
+pub(crate) struct Tab {
     name: usize,
     /// In schema `app` rather than `public`.
     in_app: bool,
@@ -93,15 +93,15 @@ struct Tab {
     /// `g integer GENERATED ALWAYS AS (id * n) STORED`.
     generated: Option<u8>,
     cols: Vec<Col>,
-    index: Option<IndexOpts>,
+    pub(crate) index: Option<IndexOpts>,
     check: bool,
     fk: Option<(usize, u8)>,
 }
 
 #[derive(Debug, Clone)]
-struct Version {
+pub(crate) struct Version {
     moods: Vec<&'static str>,
-    tables: Vec<Tab>,
+    pub(crate) tables: Vec<Tab>,
 }
 
 fn col() -> impl Strategy<Value = Col> {
@@ -180,7 +180,7 @@ fn tab() -> impl Strategy<Value = Tab> {
         )
 }
 
-fn version() -> impl Strategy<Value = Version> {
+pub(crate) fn version() -> impl Strategy<Value = Version> {
     (
         prop::sample::subsequence(vec!["sad", "ok", "happy", "meh"], 1..=4).prop_shuffle(),
         prop::collection::vec(tab(), 1..4),
@@ -233,7 +233,7 @@ fn default_of(kind: Kind, moods: &[&str]) -> DefaultValue {
 }
 
 /// The model a version means.
-fn schema_of(v: &Version) -> Schema {
+pub(crate) fn schema_of(v: &Version) -> Schema {
     let mut s = Schema::default();
     let uses_mood = v
         .tables
@@ -501,7 +501,7 @@ fn no_renames(a: &Schema, b: &Schema) -> RenameDecisions {
 
 /// Which features a pair exercises, read from the schemas built (not the
 /// generator's flags, some of which a version cannot use).
-fn features(a: &Schema, b: &Schema) -> Vec<String> {
+pub(crate) fn features(a: &Schema, b: &Schema) -> Vec<String> {
     let mut f = Vec::new();
     for s in [a, b] {
         for t in &s.tables {
