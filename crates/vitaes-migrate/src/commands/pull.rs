@@ -124,7 +124,20 @@ pub async fn run(
 
     // The code as the resolver reads it back is what the baseline's snapshot
     // holds, so `generate` on the pulled code then finds nothing to do.
+    let one_by_one = files.len() <= FORMAT_ONE_BY_ONE;
+    let formatting = one_by_one.then(|| {
+        let (files, at) = (files.clone(), existing_ancestor(&dir));
+        std::thread::spawn(move || {
+            files
+                .iter()
+                .map(|(name, text)| Some((name.clone(), rustfmt_text(text, &at)?)))
+                .collect::<Option<Vec<_>>>()
+        })
+    });
     let code = read_back(&dir, &files)?;
+    let formatted = formatting.and_then(|f| f.join().ok().flatten());
+    let laid_out = formatted.is_some();
+    let files = formatted.unwrap_or(files);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let mut written = Vec::with_capacity(files.len());
     for (name, text) in &files {
@@ -133,7 +146,8 @@ pub async fn run(
         let _ = writeln!(out, "wrote {}", path.display());
         written.push(path);
     }
-    if !rustfmt(&written) {
+    let laid_out = laid_out || (!one_by_one && rustfmt_in_place(&written));
+    if !laid_out {
         let _ = writeln!(
             err,
             "note: rustfmt did not run; the files are as prettyplease prints them"
@@ -192,10 +206,9 @@ pub async fn run(
     Ok(())
 }
 
-/// Formats `paths` in place with rustfmt, which reads the project's
-/// rustfmt.toml (prettyplease's printing is valid Rust but lays attributes
-/// out its own way). False when rustfmt is not installed or failed.
-fn rustfmt(paths: &[PathBuf]) -> bool {
+/// Formats `paths` in place with rustfmt, in one run; it reads the
+/// project's rustfmt.toml. False when rustfmt is not installed or failed.
+fn rustfmt_in_place(paths: &[PathBuf]) -> bool {
     std::process::Command::new("rustfmt")
         .args(["--edition", "2021", "--quiet"])
         .args(paths)
@@ -203,6 +216,44 @@ fn rustfmt(paths: &[PathBuf]) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// `text` as rustfmt lays it out, run in `at` (so that folder's
+/// rustfmt.toml applies); `None` when rustfmt is not installed or failed.
+fn rustfmt_text(text: &str, at: &Path) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .current_dir(at)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let text = text.to_string();
+    // Written from a thread of its own: rustfmt answers while it reads.
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8(output.stdout).ok())
+        .flatten()
+}
+
+/// The nearest folder of `dir` that exists (rustfmt runs there).
+fn existing_ancestor(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.is_dir())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// Files up to this many are laid out by rustfmt one by one, while the
+/// source reader reads them back; more (`--split tables`) in one run after
+/// they are written.
+const FORMAT_ONE_BY_ONE: usize = 16;
 
 /// The pulled files as the source reader reads them once they are in `dir`.
 fn read_back(dir: &Path, files: &[(String, String)]) -> Result<vitaes_schema_core::Schema> {
