@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::flags::{Database, Force};
+use super::flags::{Database, Force, MigrationsFolder};
 use crate::config::Config;
 use crate::diff::phases::phases;
 use crate::error::{Error, Result};
@@ -33,10 +33,10 @@ pub struct PullArgs {
     /// Where the Rust files go (default: ./src/schema).
     #[arg(long, value_name = "DIR")]
     pub out_code: Option<PathBuf>,
-    /// The migrations folder the baseline goes in (default: `out` of
-    /// vitaes.toml, else ./drizzle). A folder that has migrations gets none.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    /// `--out`: the migrations folder the baseline goes in (a folder that
+    /// has migrations gets none).
+    #[command(flatten)]
+    pub out: MigrationsFolder,
     /// Write the baseline as a real migration and record it as applied in
     /// the migrations table; refused when the folder or the table already
     /// has migrations.

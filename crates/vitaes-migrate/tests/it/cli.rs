@@ -639,7 +639,14 @@ fn every_flag_and_help_text_is_declared_once() {
                     d.help, d.place, other.place
                 ));
             }
-            if d.long.is_some() && d.long == other.long {
+            // `pull --baseline` and `migrate --baseline TAG` both record a
+            // baseline as applied: migrate names a migration of the folder,
+            // pull writes the one it records (drizzle-kit 1.0's `pull --init`).
+            let both_baselines = d.long.as_deref() == Some("baseline")
+                && [d, other]
+                    .iter()
+                    .all(|x| x.place.contains("MigrateArgs") || x.place.contains("PullArgs"));
+            if d.long.is_some() && d.long == other.long && !both_baselines {
                 problems.push(format!(
                     "--{} declared twice: {} and {}",
                     d.long.as_deref().unwrap(),
