@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::commands::check::CheckArgs;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::db::DbArgs;
+use crate::commands::diagram::DiagramArgs;
 use crate::commands::diff::DiffArgs;
 use crate::commands::drop::DropArgs;
 use crate::commands::generate::GenerateArgs;
@@ -52,6 +53,8 @@ pub enum Command {
     Pull(PullArgs),
     /// The plan between any two schemas: databases, migrations folders, schema sources, or empty.
     Diff(DiffArgs),
+    /// Draw the schema (the code, or a database with --url) as an entity-relationship diagram: SVG, or mermaid for a README.
+    Diagram(DiagramArgs),
     /// Check the migrations folder (journal, files, snapshot chain) and that the code is in it; no database.
     Check(CheckArgs),
     /// Apply the pending migrations of the folder, each in its own transaction, under a lock.

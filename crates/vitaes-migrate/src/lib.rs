@@ -14,6 +14,9 @@
 //!   statements, `migrations_dir` writes the migrations folder (whose layout is
 //!   [`vitaes_schema_core::folder`]'s).
 //!
+//! In every build, [`diagram::svg`] and [`diagram::mermaid`] draw a `Schema`
+//! as an entity-relationship diagram (pure functions, no dependencies).
+//!
 //! Features: `cli` (default; implies `push` and `local-pg`), `push`,
 //! `local-pg` (a throwaway cluster from installed server binaries; unix).
 
@@ -23,6 +26,9 @@ pub mod connect;
 pub mod error;
 pub mod migrations_dir;
 pub mod migrator;
+
+// Pure functions of a `Schema`, so in every build.
+pub mod diagram;
 
 #[cfg(feature = "push")]
 pub mod compare;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use vitaes_migrate::cli::{Cli, Command};
 use vitaes_migrate::commands::{
-    check, completions, db, diff, drop, generate, introspect, migrate, pull, push, status, studio,
+    check, completions, db, diagram, diff, drop, generate, introspect, migrate, pull, push, status,
+    studio,
 };
 use vitaes_migrate::config::Config;
 use vitaes_migrate::exit_code::exit_code;
@@ -67,6 +68,14 @@ fn run(cli: Cli) -> vitaes_migrate::Result<()> {
             runtime()?.block_on(drop::run(&args, &config, &cwd, env, &mut stdout, prompter))
         }
         Command::Check(args) => check::run(&args, &config, &cwd, &mut stdout),
+        Command::Diagram(args) => diagram::run(
+            &args,
+            &config,
+            &cwd,
+            env,
+            &mut stdout,
+            &mut std::io::stderr(),
+        ),
         Command::Pull(args) => runtime()?.block_on(pull::run(
             &args,
             &config,

@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::flags::{Json, RenameFlags};
+use super::flags::{Format, Json, RenameFlags};
 use crate::compare::{compare, Side};
 use crate::config::Config;
 use crate::connect::{connect, mask_url};
@@ -41,9 +41,10 @@ pub struct DiffArgs {
     /// Schema sources (`.rs` files or folders) as the ending side, instead of --to.
     #[arg(long, value_name = "PATH", conflicts_with = "to")]
     pub to_schema: Vec<PathBuf>,
-    /// `sql` (the plan with its hazards, the default) or `unified` (both schemas as DDL, a unified diff).
-    #[arg(long, value_name = "FORMAT", default_value = "sql", value_parser = ["sql", "unified"])]
-    pub format: String,
+    /// `--format`: `sql` (the plan with its hazards) or `unified` (both
+    /// schemas as DDL, a unified diff).
+    #[command(flatten)]
+    pub format: Format<DiffFormat>,
     /// Print only the SQL, statements separated by breakpoints, as a migration file holds it.
     #[arg(long, conflicts_with = "json")]
     pub script: bool,
@@ -56,6 +57,16 @@ pub struct DiffArgs {
     /// `--rename` and `--no-rename`: decisions on ambiguous renames.
     #[command(flatten)]
     pub renames: RenameFlags,
+}
+
+/// What `diff --format` prints.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// The plan: the SQL with its hazards, and a summary.
+    #[default]
+    Sql,
+    /// Both schemas as canonical DDL, as a unified diff.
+    Unified,
 }
 
 impl Default for DiffArgs {
@@ -195,7 +206,7 @@ pub async fn run(
     let plan = &compared.plan;
     if *args.json {
         let _ = writeln!(out, "{}", PlanReport::of_plan(plan).to_json());
-    } else if args.format == "unified" {
+    } else if args.format.get() == DiffFormat::Unified {
         let colour = crate::unified::colour_for(&std::io::stdout(), std::env::var("NO_COLOR").ok());
         let text =
             crate::unified::unified(&from_label, &compared.from, &to_label, &compared.to, colour);

@@ -1,7 +1,7 @@
 //! The flags more than one command takes, each declared once here and
 //! `#[command(flatten)]`ed into the commands' argument structs. A group
 //! dereferences to its value, so a command reads `&args.schema`,
-//! `args.out.as_deref()` or `*args.json`. The renames (`--rename`,
+//! `args.out.as_deref()` or `*args.json` (and `args.format.get()`). The renames (`--rename`,
 //! `--no-rename`) are [`RenameFlags`].
 //!
 //! Convention (a test in `tests/it/cli.rs` relies on it): a flag's help is
@@ -96,6 +96,34 @@ pub struct Json {
     /// Print JSON instead of text: the plan (generate, push), the status, the findings (check), or the live schema as a drizzle-kit snapshot (introspect).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--format FORMAT`: how a command prints, one of its own formats `F`
+/// (diff's [`DiffFormat`](super::diff::DiffFormat), diagram's
+/// [`DiagramFormat`](super::diagram::DiagramFormat)); [`Format::get`] is
+/// the one given, else `F`'s default.
+// No `default_value_t`: clap's derive keeps that text in a static, which
+// the commands' instances of this generic struct would share.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct Format<F: clap::ValueEnum + Clone + Default + Send + Sync + 'static> {
+    /// How to print: for diff `sql` (the plan with its hazards, the default) or `unified` (both schemas as DDL, a unified diff); for diagram `svg` (the default) or `mermaid` (an erDiagram block for a README).
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub format: Option<F>,
+}
+
+impl<F: clap::ValueEnum + Copy + Default + Send + Sync + 'static> Format<F> {
+    /// The format given, else the default.
+    pub fn get(&self) -> F {
+        self.format.unwrap_or_default()
+    }
+}
+
+impl<F: clap::ValueEnum + Clone + Default + Send + Sync + 'static> From<F> for Format<F> {
+    fn from(format: F) -> Self {
+        Format {
+            format: Some(format),
+        }
+    }
 }
 
 /// `--dry-run`.

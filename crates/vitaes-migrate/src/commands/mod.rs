@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 #[cfg(unix)]
 pub mod db;
+pub mod diagram;
 pub mod diff;
 pub mod drop;
 pub mod flags;

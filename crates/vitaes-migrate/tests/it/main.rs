@@ -15,6 +15,7 @@ mod connect;
 mod corpus;
 mod database;
 mod db;
+mod diagram;
 mod diff;
 mod drizzle;
 mod drizzle_compat;
