@@ -16,7 +16,12 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
-page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+// A refused save or query is a 4xx the page shows: the browser logs those
+// loads too, so only the page's own errors count.
+page.on("console", (m) => {
+  if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+});
+page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
 
 let step = "start";
 const expect = (ok, what) => { if (!ok) throw new Error(what); };

@@ -1,7 +1,7 @@
 //! The statements behind the table view and its edits, built from a table
 //! the catalog described. Nothing from the browser is spliced into them but
 //! identifiers it names that the table has, quoted by
-//! [`naming::quote_ident`]; values travel as one JSON parameter that
+//! [`quote_ident`]; values travel as one JSON parameter that
 //! `json_populate_record` turns into the table's own row type, so each value
 //! is read by its column type's input function, on the server.
 

@@ -78,6 +78,7 @@ pub async fn serve(studio: Studio, listener: tokio::net::TcpListener) -> std::io
         .route("/api/delete", post(delete))
         .route("/api/query", post(query))
         .route("/api/migrations", get(migrations))
+        .route("/api/diagram.svg", get(diagram))
         .layer(middleware::from_fn_with_state(shared.clone(), guarded))
         .with_state(shared);
     axum::serve(listener, app).await
@@ -541,6 +542,20 @@ async fn query(State(s): St, Json(r): Json<QueryRequest>) -> Response {
     match result {
         Ok(v) => Json(v).into_response(),
         Err(r) => r,
+    }
+}
+
+/// The schema diagram (`vitaes-migrate diagram`'s SVG) of the tables shown,
+/// read fresh from the catalog.
+async fn diagram(State(s): St) -> Response {
+    let client = s.db.lock().await;
+    match introspect(&client, &s.filter).await {
+        Ok(live) => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            crate::diagram::svg(&live.schema),
+        )
+            .into_response(),
+        Err(e) => db_failure(&e),
     }
 }
 
