@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 pub const CONFIG_FILE: &str = "vitaes.toml";
 
 /// The file as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// `schema`: one source path or a list (`.rs` files or folders), relative to the file.
@@ -49,7 +49,7 @@ pub struct ConfigFile {
 }
 
 /// `[roles]`: which roles are managed (see [`crate::roles`]).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RolesSection {
     /// Roles are managed at all (drizzle-kit's `entities.roles`); default false.
@@ -67,7 +67,7 @@ pub struct RolesSection {
 
 /// `[db]` in `vitaes.toml`: how `vitaes-migrate db` runs the development
 /// database. Paths are relative to the file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbSection {
     /// The compose file to use when a Docker engine runs (default `docker-compose.yml`).
@@ -79,7 +79,7 @@ pub struct DbSection {
 }
 
 /// A TOML value given as one string or an array of them.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// A single string.
@@ -89,7 +89,7 @@ pub enum OneOrMany {
 }
 
 /// `[database]` in `vitaes.toml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSection {
     /// The environment variable holding the URL (default `DATABASE_URL`).
@@ -101,7 +101,7 @@ pub struct DatabaseSection {
 }
 
 /// `[migrations]` in `vitaes.toml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationsSection {
     /// The schema of the migrations table (default drizzle-orm's `drizzle`).
@@ -114,7 +114,7 @@ pub struct MigrationsSection {
 }
 
 /// The configuration in effect: file values with paths made absolute.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The file it came from, if any.
     pub path: Option<PathBuf>,

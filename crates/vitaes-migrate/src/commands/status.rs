@@ -45,14 +45,50 @@ impl Default for StatusArgs {
 }
 
 /// What the comparison with the code found.
-enum Drift {
+pub(crate) enum Drift {
     /// No schema sources configured.
     NotChecked,
+    /// The database is what the code says.
     None,
     /// Differs: what push would run, and the two schemas as DDL.
     Plan(crate::diff::Plan, String),
     /// Differs, with renames push would ask about.
     Ambiguous(String),
+}
+
+/// How the database differs from `code` (`NotChecked` without code): the
+/// plan push would run, and the two schemas as a unified diff of their DDL.
+pub(crate) async fn drift(
+    client: &tokio_postgres::Client,
+    code: Option<&vitaes_schema_core::Schema>,
+    config: &Config,
+    colour: bool,
+) -> Result<Drift> {
+    let Some(code) = code else {
+        return Ok(Drift::NotChecked);
+    };
+    let options = PushOptions {
+        filter: Filter::configured(config, Some(code)),
+        scope: config.scope(),
+        ..PushOptions::default()
+    };
+    let compared = crate::compare::compare(
+        crate::compare::Side::Live(client),
+        crate::compare::Side::Offline(Box::new(code.clone())),
+        &options,
+    )
+    .await;
+    Ok(match compared {
+        Ok(c) if c.plan.is_empty() => Drift::None,
+        Ok(c) => {
+            let shown = crate::unified::unified("database", &c.from, "code", &c.to, colour);
+            Drift::Plan(c.plan, shown)
+        }
+        Err(PlanError::Ambiguous(a)) => {
+            Drift::Ambiguous(crate::renames_cli::refusal(&a).to_string())
+        }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 /// Prints each migration's status and the drift from the code, on `out`.
@@ -69,37 +105,8 @@ pub async fn run(
     let code = super::code_if_configured(config, &args.schema, cwd)?;
     let (client, _) = super::connect_configured(&args.database, config, cwd, env, err).await?;
     let statuses = migrator.status(&client).await?;
-    let drift = match &code {
-        None => Drift::NotChecked,
-        Some(code) => {
-            let options = PushOptions {
-                filter: Filter::configured(config, Some(code)),
-                scope: config.scope(),
-                ..PushOptions::default()
-            };
-            let compared = crate::compare::compare(
-                crate::compare::Side::Live(&client),
-                crate::compare::Side::Offline(Box::new(code.clone())),
-                &options,
-            )
-            .await;
-            match compared {
-                Ok(c) if c.plan.is_empty() => Drift::None,
-                Ok(c) => {
-                    let colour = crate::unified::colour_for(
-                        &std::io::stdout(),
-                        std::env::var("NO_COLOR").ok(),
-                    );
-                    let shown = crate::unified::unified("database", &c.from, "code", &c.to, colour);
-                    Drift::Plan(c.plan, shown)
-                }
-                Err(PlanError::Ambiguous(a)) => {
-                    Drift::Ambiguous(crate::renames_cli::refusal(&a).to_string())
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
+    let colour = crate::unified::colour_for(&std::io::stdout(), std::env::var("NO_COLOR").ok());
+    let drift = drift(&client, code.as_ref(), config, colour).await?;
 
     if *args.json {
         let drift_json = match &drift {

@@ -95,6 +95,8 @@ pub async fn run(
         read_only: args.read_only,
         migrations: config.out_dir(None, cwd),
         migrations_table: config.migrations_table(),
+        config: config.clone(),
+        cwd: cwd.to_path_buf(),
     };
     serve(studio, listener)
         .await

@@ -54,6 +54,17 @@ pub fn object_blocks(schema: &Schema) -> Vec<String> {
         "",
         "other",
     ];
+    // A table's keys, indexes and policies by name: the two sides may list
+    // them in different orders (the code's, the catalog's) and are the same.
+    let mut schema = schema.clone();
+    for t in &mut schema.tables {
+        t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        t.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let schema = &schema;
     let plan = diff(&Schema::default(), schema).unwrap_or_default();
     let views: std::collections::HashSet<String> = schema
         .views

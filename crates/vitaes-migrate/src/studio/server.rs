@@ -20,6 +20,8 @@ use vitaes_schema_core::{naming::quote_ident, Schema, TableDef};
 
 use super::guard::{Guard, Request as Seen};
 use super::rows::{self, Browse, Values};
+use crate::commands::status::{drift, Drift};
+use crate::config::Config;
 use crate::introspect::{introspect, Filter};
 use crate::migrator::{MigrationsTable, Migrator};
 
@@ -40,6 +42,11 @@ pub struct Studio {
     pub migrations: PathBuf,
     /// The migrations table.
     pub migrations_table: MigrationsTable,
+    /// The configuration, for the drift from the code (read anew each time
+    /// the migrations page asks: the code may change while the studio runs).
+    pub config: Config,
+    /// Where the command runs, for the configured schema sources.
+    pub cwd: PathBuf,
 }
 
 struct Shared {
@@ -50,6 +57,8 @@ struct Shared {
     read_only: bool,
     migrations: PathBuf,
     migrations_table: MigrationsTable,
+    config: Config,
+    cwd: PathBuf,
 }
 
 type St = State<Arc<Shared>>;
@@ -68,6 +77,8 @@ pub async fn serve(studio: Studio, listener: tokio::net::TcpListener) -> std::io
         read_only: studio.read_only,
         migrations: studio.migrations,
         migrations_table: studio.migrations_table,
+        config: studio.config,
+        cwd: studio.cwd,
     });
     let app = Router::new()
         .route("/", get(page))
@@ -570,11 +581,30 @@ async fn migrations(State(s): St) -> Response {
         }
     };
     let client = s.db.lock().await;
-    match migrator.status(&client).await {
-        Ok(list) => {
-            Json(json!({ "folder": s.migrations.display().to_string(), "migrations": list }))
-                .into_response()
-        }
-        Err(e) => failure(StatusCode::BAD_GATEWAY, e.to_string(), None),
-    }
+    let list = match migrator.status(&client).await {
+        Ok(list) => list,
+        Err(e) => return failure(StatusCode::BAD_GATEWAY, e.to_string(), None),
+    };
+    // As `status` says it: the plan push would run, and the schemas' diff.
+    let drifted = match crate::commands::code_if_configured(&s.config, &[], &s.cwd) {
+        Err(e) => json!({ "checked": false, "error": e.to_string() }),
+        Ok(code) => match drift(&client, code.as_ref(), &s.config, false).await {
+            Ok(Drift::NotChecked) => json!({ "checked": false }),
+            Ok(Drift::None) => json!({ "checked": true, "drifted": false }),
+            Ok(Drift::Plan(plan, shown)) => json!({
+                "checked": true, "drifted": true,
+                "statements": crate::sql::render(&plan), "unified": shown,
+            }),
+            Ok(Drift::Ambiguous(message)) => {
+                json!({ "checked": true, "drifted": true, "ambiguous": message })
+            }
+            Err(e) => json!({ "checked": false, "error": e.to_string() }),
+        },
+    };
+    Json(json!({
+        "folder": s.migrations.display().to_string(),
+        "migrations": list,
+        "drift": drifted,
+    }))
+    .into_response()
 }

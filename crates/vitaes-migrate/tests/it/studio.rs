@@ -427,10 +427,15 @@ async fn pages_filters_and_edits_of_the_vitaes_database() {
     let two = studio.call("/api/query", Some(json!({"sql": "SELECT 1; SELECT 2"})));
     assert_eq!(two.status, 422, "one statement at a time: {}", two.body);
 
-    // The migrations page: the fixture's one migration, applied.
+    // The migrations page: the fixture's one migration, applied, and no
+    // drift from the code; then a column the code does not have.
     std::fs::write(
         cwd.path().join("vitaes.toml"),
-        format!("out = {:?}\n", vitaes_fixture_dir().display().to_string()),
+        format!(
+            "schema = [{:?}]\nout = {:?}\n",
+            crate::paths::vitaes_schema_dir().display().to_string(),
+            vitaes_fixture_dir().display().to_string()
+        ),
     )
     .unwrap();
     drop(studio);
@@ -438,6 +443,29 @@ async fn pages_filters_and_edits_of_the_vitaes_database() {
     let m = studio.call("/api/migrations", None).json();
     assert_eq!(m["migrations"][0]["tag"], "0000_init", "{m}");
     assert_eq!(m["migrations"][0]["state"], "applied", "{m}");
+    assert_eq!(
+        m["drift"],
+        json!({"checked": true, "drifted": false}),
+        "{m}"
+    );
+    client
+        .batch_execute(r#"ALTER TABLE "user" ADD COLUMN nickname text"#)
+        .await
+        .unwrap();
+    let m = studio.call("/api/migrations", None).json();
+    assert_eq!(m["drift"]["drifted"], true, "{m}");
+    assert_eq!(
+        m["drift"]["statements"],
+        json!([r#"ALTER TABLE "user" DROP COLUMN "nickname";"#]),
+        "{m}"
+    );
+    assert!(
+        m["drift"]["unified"]
+            .as_str()
+            .unwrap()
+            .contains("-\t\"nickname\" text"),
+        "{m}"
+    );
 }
 
 #[tokio::test]
