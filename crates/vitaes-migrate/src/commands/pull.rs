@@ -105,61 +105,16 @@ pub async fn run(
     let folder_has_migrations = !folder.folder().journal().entries.is_empty();
     let table = config.migrations_table();
     if args.baseline {
-        if folder_has_migrations {
-            return Err(Error::Refused(format!(
-                "--baseline: {} already has migrations; nothing was written\n  help: a baseline starts a history: pull into an empty --out folder, or leave out --baseline",
-                out_dir.display()
-            )));
-        }
-        let rows = crate::migrator::apply::read_rows(&client, &table).await?;
-        if !rows.is_empty() {
-            return Err(Error::Refused(format!(
-                "--baseline: the migrations table {}.{} already records {} migration(s); nothing was written\n  help: this database's history is kept elsewhere: pull without --baseline",
-                table.schema,
-                table.table,
-                rows.len()
-            )));
-        }
+        refuse_over_a_history(&client, &table, &out_dir, folder_has_migrations).await?;
     }
 
-    // The code as the resolver reads it back is what the baseline's snapshot
-    // holds, so `generate` on the pulled code then finds nothing to do.
-    let one_by_one = files.len() <= FORMAT_ONE_BY_ONE;
-    let formatting = one_by_one.then(|| {
-        let (files, at) = (files.clone(), existing_ancestor(&dir));
-        std::thread::spawn(move || {
-            files
-                .iter()
-                .map(|(name, text)| Some((name.clone(), rustfmt_text(text, &at)?)))
-                .collect::<Option<Vec<_>>>()
-        })
-    });
-    let code = read_back(&dir, &files)?;
-    let formatted = formatting.and_then(|f| f.join().ok().flatten());
-    let laid_out = formatted.is_some();
-    let files = formatted.unwrap_or(files);
-    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, text) in &files {
-        let path = dir.join(name);
-        std::fs::write(&path, text).map_err(Error::io(&path))?;
-        let _ = writeln!(out, "wrote {}", path.display());
-        written.push(path);
-    }
-    let laid_out = laid_out || (!one_by_one && rustfmt_in_place(&written));
-    if !laid_out {
-        let _ = writeln!(
-            err,
-            "note: rustfmt did not run; the files are as prettyplease prints them"
-        );
-    }
+    let code = write_code(&dir, files, out, err)?;
     let _ = writeln!(
         out,
         "{} tables, {} enums",
         live.schema.tables.len(),
         live.schema.enums.len()
     );
-
     if folder_has_migrations {
         let _ = writeln!(
             out,
@@ -168,26 +123,8 @@ pub async fn run(
         );
         return Ok(());
     }
-    let (mut empty, mut desired) = (vitaes_schema_core::Schema::default(), code);
-    config.scope().apply(&mut empty, &mut desired);
-    let plan = crate::diff::diff(&empty, &desired).expect("nothing to rename from an empty schema");
-    let statements: Vec<String> = phases(&empty, &desired, &plan)
-        .iter()
-        .flat_map(|p| sql::render(&p.plan))
-        .collect();
-    let mut text = sql::migration_file(&statements);
-    if !args.baseline {
-        text = format!("{}{text}{}", COMMENTED_OUT.0, COMMENTED_OUT.1);
-    }
-    let (sql_path, _) =
-        folder.write_migration(BASELINE_TAG, &text, &desired, None, super::now_ms())?;
-    let _ = writeln!(out, "wrote {} (baseline)", sql_path.display());
+    let tag = write_baseline(&mut folder, code, config, args.baseline, out)?;
     if args.baseline {
-        let tag = folder
-            .folder()
-            .last()
-            .map(|e| e.tag().to_string())
-            .expect("just written");
         let migrator = Migrator::from_dir(&out_dir)?.with_table(table);
         let options = RunOptions {
             baseline: Some(tag.clone()),
@@ -204,6 +141,107 @@ pub async fn run(
         );
     }
     Ok(())
+}
+
+/// `--baseline` starts a history: refused when the folder or the
+/// migrations table already has one.
+async fn refuse_over_a_history(
+    client: &tokio_postgres::Client,
+    table: &crate::migrator::MigrationsTable,
+    out_dir: &Path,
+    folder_has_migrations: bool,
+) -> Result<()> {
+    if folder_has_migrations {
+        return Err(Error::Refused(format!(
+            "--baseline: {} already has migrations; nothing was written\n  help: a baseline starts a history: pull into an empty --out folder, or leave out --baseline",
+            out_dir.display()
+        )));
+    }
+    let rows = crate::migrator::apply::read_rows(client, table).await?;
+    if !rows.is_empty() {
+        return Err(Error::Refused(format!(
+            "--baseline: the migrations table {}.{} already records {} migration(s); nothing was written\n  help: this database's history is kept elsewhere: pull without --baseline",
+            table.schema,
+            table.table,
+            rows.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the pulled files into `dir`, laid out by rustfmt where it runs,
+/// and returns the schema they say as the resolver reads them (what the
+/// baseline's snapshot holds, so `generate` on them then has nothing to do).
+/// The reading back comes first: code that would not read back is not
+/// written.
+fn write_code(
+    dir: &Path,
+    files: Vec<(String, String)>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<vitaes_schema_core::Schema> {
+    let one_by_one = files.len() <= FORMAT_ONE_BY_ONE;
+    let formatting = one_by_one.then(|| {
+        let (files, at) = (files.clone(), existing_ancestor(dir));
+        std::thread::spawn(move || {
+            files
+                .iter()
+                .map(|(name, text)| Some((name.clone(), rustfmt_text(text, &at)?)))
+                .collect::<Option<Vec<_>>>()
+        })
+    });
+    let code = read_back(dir, &files)?;
+    let formatted = formatting.and_then(|f| f.join().ok().flatten());
+    let laid_out = formatted.is_some();
+    let files = formatted.unwrap_or(files);
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, text) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(Error::io(&path))?;
+        let _ = writeln!(out, "wrote {}", path.display());
+        written.push(path);
+    }
+    let laid_out = laid_out || (!one_by_one && rustfmt_in_place(&written));
+    if !laid_out {
+        let _ = writeln!(
+            err,
+            "note: rustfmt did not run; the files are as prettyplease prints them"
+        );
+    }
+    Ok(code)
+}
+
+/// Writes the baseline of `code` into the (empty) folder: the whole schema
+/// from nothing, commented out unless `real`; returns its tag.
+fn write_baseline(
+    folder: &mut MigrationsDir,
+    code: vitaes_schema_core::Schema,
+    config: &Config,
+    real: bool,
+    out: &mut dyn Write,
+) -> Result<String> {
+    let (mut empty, mut desired) = (vitaes_schema_core::Schema::default(), code);
+    config.scope().apply(&mut empty, &mut desired);
+    let plan = crate::diff::diff(&empty, &desired).expect("nothing to rename from an empty schema");
+    // From nothing there are no enum values to add apart nor indexes built
+    // concurrently (introspection never says CONCURRENTLY): one file.
+    let statements: Vec<String> = phases(&empty, &desired, &plan)
+        .iter()
+        .flat_map(|p| sql::render(&p.plan))
+        .collect();
+    let mut text = sql::migration_file(&statements);
+    if !real {
+        text = format!("{}{text}{}", COMMENTED_OUT.0, COMMENTED_OUT.1);
+    }
+    let (sql_path, _) =
+        folder.write_migration(BASELINE_TAG, &text, &desired, None, super::now_ms())?;
+    let _ = writeln!(out, "wrote {} (baseline)", sql_path.display());
+    Ok(folder
+        .folder()
+        .last()
+        .map(|e| e.tag().to_string())
+        .expect("just written"))
 }
 
 /// Formats `paths` in place with rustfmt, in one run; it reads the
